@@ -1,0 +1,51 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_NEEDS := $(if $(wildcard /usr/bin/chromium),,chromium) \
+             $(if $(wildcard /usr/lib/postgresql/*/bin/pg_ctl),,postgresql) \
+             $(if $(wildcard /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf),,fonts-dejavu-core)
+
+.PHONY: run test lint typecheck unit system-deps bench clean
+
+$(VENV)/.run-stamp: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test-stamp: pyproject.toml $(VENV)/.run-stamp
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.run-stamp
+	$(VENV)/bin/sciatica serve --host $(HOST) --port $(PORT)
+
+system-deps:
+	@if [ -n "$(strip $(APT_NEEDS))" ]; then \
+	  echo "Installing Debian packages: $(strip $(APT_NEEDS))"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_NEEDS); \
+	fi
+
+lint: $(VENV)/.test-stamp
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
+
+typecheck: $(VENV)/.test-stamp
+	$(VENV)/bin/mypy
+
+unit: $(VENV)/.test-stamp
+	$(PY) -m pytest -n 2 -p no:cacheprovider
+
+test: system-deps lint typecheck unit
+
+bench: $(VENV)/.test-stamp
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""Settings from the environment (pydantic-settings), so one install serves a person or a clinic.
+
+``SCIATICA_DATA_DIR`` moves the embedded database; ``DATABASE_URL`` replaces it entirely (PostgreSQL
+for clinics). ``SCIATICA_SPEED`` makes guided sessions run faster than real time (tests, demos).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SCIATICA_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("sciatica-care", appauthor=False))
+    )
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "SCIATICA_DATABASE_URL")
+    )
+    secret_key: str | None = None
+    speed: float = Field(default=1.0, gt=0)
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'sciatica-care.sqlite3'}"
+
+
+def get_settings() -> Settings:
+    """Read settings fresh each call: tests and the CLI change the environment between runs."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Outputs made from a patient's data: exercise pictures, charts, exports."""

@@ -1,0 +1,88 @@
+"""Saved guided sessions and their per-exercise results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sciatica_care.store.models import ExerciseResult, ExerciseSession
+
+
+class RecordLike(Protocol):
+    """What the store needs of a domain ``SessionRecord``: its JSON form."""
+
+    def model_dump(self, *, mode: str = ...) -> dict[str, Any]: ...
+
+
+def save(
+    session: Session,
+    patient_id: int,
+    record: RecordLike,
+    started_at: datetime,
+    client_id: str | None = None,
+) -> int:
+    """Store a session with its results in one transaction.
+
+    With a ``client_id`` a re-sent session (offline browser syncing twice) replaces the earlier copy
+    instead of duplicating it, so saving after each exercise and again at the end is safe.
+    """
+    data = record.model_dump(mode="json")
+    row: ExerciseSession | None = None
+    if client_id is not None:
+        row = session.scalars(
+            select(ExerciseSession).where(
+                ExerciseSession.patient_id == patient_id, ExerciseSession.client_id == client_id
+            )
+        ).first()
+    if row is None:
+        row = ExerciseSession(patient_id=patient_id, client_id=client_id, started_at=started_at)
+        session.add(row)
+    row.status = data["status"]
+    row.stop_reason = data.get("stop_reason")
+    row.stop_note = data.get("stop_note")
+    row.elapsed_s = float(data.get("elapsed_s", 0.0))
+    row.items = [
+        ExerciseResult(
+            patient_id=patient_id,
+            position=position,
+            exercise_id=item["exercise_id"],
+            level=item["level"],
+            dose=item["dose"],
+            sides_done=list(item.get("sides_done", [])),
+            reps_done=item.get("reps_done", 0),
+            holds_done=item.get("holds_done", 0),
+            hold_seconds=float(item.get("hold_seconds", 0.0)),
+            pain=item.get("pain"),
+            spread_down_leg=item.get("spread_down_leg"),
+            completed=bool(item.get("completed", False)),
+        )
+        for position, item in enumerate(data.get("items", []))
+    ]
+    session.flush()
+    return row.id
+
+
+def list_for(session: Session, patient_id: int, limit: int | None = None) -> list[ExerciseSession]:
+    """This patient's sessions, newest first."""
+    query = (
+        select(ExerciseSession)
+        .where(ExerciseSession.patient_id == patient_id)
+        .order_by(ExerciseSession.started_at.desc(), ExerciseSession.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def results_for(session: Session, patient_id: int, exercise_id: str) -> list[ExerciseResult]:
+    """Every result of one exercise for this patient, oldest first (input to progression)."""
+    query = (
+        select(ExerciseResult)
+        .join(ExerciseSession)
+        .where(ExerciseResult.patient_id == patient_id, ExerciseResult.exercise_id == exercise_id)
+        .order_by(ExerciseSession.started_at, ExerciseResult.position)
+    )
+    return list(session.scalars(query))

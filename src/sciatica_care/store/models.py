@@ -1,0 +1,207 @@
+"""Tables. Each personal-data table has ``patient_id`` (design.md "Store"), cascading on delete."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sciatica_care.store.base import Base, utcnow
+from sciatica_care.store.types import JSONDoc, UTCDateTime
+
+
+def patient_fk() -> ForeignKey:
+    """A fresh foreign key to the patient (a ForeignKey object belongs to one column only)."""
+    return ForeignKey("patients.id", ondelete="CASCADE")
+
+
+class Patient(Base):
+    """A person using the app: the local CLI profile, or a web account (email + argon2 hash)."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_local: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    disclaimer_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    program_started_on: Mapped[date | None] = mapped_column(Date)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+
+class AuthSession(Base):
+    """A signed-in browser. Only the token's SHA-256 is stored: a leaked table signs no one in."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginAttempt(Base):
+    """Failed sign-ins per e-mail hash, for the login rate limit (in the database, not memory)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_hash: Mapped[str] = mapped_column(String(64), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Screening(Base):
+    """A red-flag and pattern screen (clinical-spec.md §1–2, §8.1–8.2) with its acknowledgement."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16), default="full")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    result: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    action: Mapped[str] = mapped_column(String(32))
+    pattern: Mapped[str | None] = mapped_column(String(32))
+    content_version: Mapped[str] = mapped_column(String(32))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ExerciseSession(Base):
+    """One guided session. ``client_id`` lets an offline browser re-send it without a duplicate."""
+
+    __tablename__ = "exercise_sessions"
+    __table_args__ = (UniqueConstraint("patient_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    stop_reason: Mapped[str | None] = mapped_column(String(32))
+    stop_note: Mapped[str | None] = mapped_column(Text)
+    elapsed_s: Mapped[float] = mapped_column(Float, default=0.0)
+    items: Mapped[list[ExerciseResult]] = relationship(
+        back_populates="session",
+        cascade="all, delete-orphan",
+        order_by="ExerciseResult.position",
+        lazy="selectin",
+    )
+
+
+class ExerciseResult(Base):
+    """What was done of one exercise in a session, and the pain check after it."""
+
+    __tablename__ = "exercise_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("exercise_sessions.id", ondelete="CASCADE"), index=True
+    )
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer)
+    dose: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    sides_done: Mapped[list[str]] = mapped_column(JSONDoc, default=list)
+    reps_done: Mapped[int] = mapped_column(Integer, default=0)
+    holds_done: Mapped[int] = mapped_column(Integer, default=0)
+    hold_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    pain: Mapped[int | None] = mapped_column(Integer)
+    spread_down_leg: Mapped[bool | None] = mapped_column(Boolean)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    session: Mapped[ExerciseSession] = relationship(back_populates="items")
+
+
+class CheckIn(Base):
+    """A diary entry (clinical-spec.md §6 zones, Q1–Q7 daily screen); several a day are allowed."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "client_id"),
+        Index("ix_checkins_patient_day", "patient_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    day: Mapped[date] = mapped_column(Date)
+    entry: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    leg_pain: Mapped[int] = mapped_column(Integer)
+    back_pain: Mapped[int] = mapped_column(Integer)
+    daily_action: Mapped[str | None] = mapped_column(String(32))
+
+
+class QuestionnaireResponse(Base):
+    """A scored questionnaire (clinical-spec.md §3: SBI, PSFS, GRC)."""
+
+    __tablename__ = "questionnaire_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    instrument: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    day: Mapped[date] = mapped_column(Date)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    score: Mapped[float] = mapped_column(Float)
+
+
+class TherapyUse(Base):
+    """One heat or cold application (clinical-spec.md §5) with its skin checks."""
+
+    __tablename__ = "therapy_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_s: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+
+class DoseDecision(Base):
+    """A progression decision (clinical-spec.md §4.1–4.2, §8.3) and whether the user accepted it."""
+
+    __tablename__ = "dose_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    action: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="applied")
+
+
+class ExerciseDose(Base):
+    """The current prescription of one exercise for one patient (what the next session uses)."""
+
+    __tablename__ = "exercise_doses"
+    __table_args__ = (UniqueConstraint("patient_id", "exercise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer)
+    dose: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
