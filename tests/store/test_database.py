@@ -109,7 +109,9 @@ def test_session_round_trip_and_resend_with_client_id_does_not_duplicate(
     with database.session() as s:
         pid = patients.local_patient_id(s)
         first = exercise_sessions.save(s, pid, Record.model_validate(_record()), started, "c-1")
-        again = exercise_sessions.save(s, pid, Record.model_validate(_record(pain=4)), started, "c-1")
+        again = exercise_sessions.save(
+            s, pid, Record.model_validate(_record(pain=4)), started, "c-1"
+        )
     assert first == again
     with database.session() as s:
         saved = exercise_sessions.list_for(s, pid)
@@ -121,7 +123,9 @@ def test_session_round_trip_and_resend_with_client_id_does_not_duplicate(
 
 def test_queries_are_scoped_to_the_patient(database: Database) -> None:
     started = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
-    result = FakeResult(action="SELF_CARE", pattern="PATTERN_SCIATICA", reasons=[], content_version="t")
+    result = FakeResult(
+        action="SELF_CARE", pattern="PATTERN_SCIATICA", reasons=[], content_version="t"
+    )
     with database.session() as s:
         alice = Patient(email="alice@example.org", settings={})
         bob = Patient(email="bob@example.org", settings={})

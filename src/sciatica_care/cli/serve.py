@@ -23,7 +23,7 @@ def serve(
         open_database(settings).dispose()  # migrate before announcing the URL
     except StoreError as exc:
         fail(str(exc))
-    where = settings.database_url and "the configured database" or settings.data_dir
+    where = "the configured database" if settings.database_url else settings.data_dir
     console.print(f"Sciatica Care is running at [bold]http://{host}:{port}/[/] (data: {where})")
     console.print("Press Ctrl+C to stop.")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")

@@ -1,4 +1,4 @@
-"""Saved screens (clinical-spec.md §1, §8.1–8.2): answers, result, content version, acknowledgement."""
+"""Saved screens (clinical-spec.md §1, §8.1–8.2) with answers, result and acknowledgement."""
 
 from __future__ import annotations
 

@@ -1,0 +1,181 @@
+"""The progress chart: leg and back pain, how far down the leg it reaches, sessions, dose changes.
+
+Built with Vega-Altair and rendered offline by vl-convert, so one specification gives the SVG
+for the web page and the CLI, and a PNG for reports. It is meant to be read at a glance: leg
+pain is the bold line (the measure that matters most in sciatica, clinical-spec.md §3), flare-
+ups are shaded, and dose changes are marked on the same time axis as the pain they followed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import altair as alt
+import vl_convert
+
+from sciatica_care.domain.progress import ProgressSeries
+
+ZONE_LABELS = ["none", "low back", "buttock", "thigh", "knee / calf", "foot"]
+"""clinical-spec.md §6 body-map zones 0–5, short enough for an axis."""
+
+LEG = "#b4231b"
+BACK = "#2b6cb0"
+FLARE = "#f6ad55"
+WIDTH = 640
+
+
+def _day(d: date) -> str:
+    return d.isoformat()
+
+
+def _date_domain(series: ProgressSeries) -> list[str]:
+    days = [p.day for p in series.pain] + [s.day for s in series.sessions]
+    days += [c.day for c in series.dose_changes] + [f.end for f in series.flares]
+    if not days:
+        today = date.today()
+        return [_day(today - timedelta(days=6)), _day(today)]
+    first, last = min(days), max(days)
+    if (last - first).days < 6:
+        first = last - timedelta(days=6)
+    return [_day(first - timedelta(hours=12)), _day(last + timedelta(days=1))]
+
+
+def _pain_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart:
+    rows: list[dict[str, Any]] = []
+    for p in series.pain:
+        rows.append({"day": _day(p.day), "measure": "Leg pain", "score": p.leg_pain})
+        rows.append({"day": _day(p.day), "measure": "Back pain", "score": p.back_pain})
+    colour = alt.Color(
+        "measure:N",
+        scale=alt.Scale(domain=["Leg pain", "Back pain"], range=[LEG, BACK]),
+        legend=alt.Legend(title=None, orient="top", labelFontSize=13, symbolStrokeWidth=3),
+    )
+    dash = alt.StrokeDash(
+        "measure:N",
+        scale=alt.Scale(domain=["Leg pain", "Back pain"], range=[[1, 0], [6, 4]]),
+        legend=None,
+    )
+    y = alt.Y(
+        "mean(score):Q",
+        title="Pain (0–10)",
+        scale=alt.Scale(domain=[0, 10]),
+        axis=alt.Axis(values=[0, 2, 4, 6, 8, 10], titleFontSize=13),
+    )
+    lines = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(point=True, strokeWidth=3, interpolate="linear")
+        .encode(x=x, y=y, color=colour, strokeDash=dash)
+    )
+    layers: list[alt.Chart] = []
+    if series.flares:
+        flare_rows = [
+            {"start": _day(f.start), "end": _day(f.end + timedelta(days=1)), "label": "flare-up"}
+            for f in series.flares
+        ]
+        flares = alt.Chart(alt.Data(values=flare_rows))
+        layers.append(
+            flares.mark_rect(color=FLARE, opacity=0.25).encode(x=alt.X("start:T"), x2="end:T")
+        )
+        layers.append(
+            flares.mark_text(align="left", dx=4, y=10, color="#9c4221", fontSize=12).encode(
+                x=alt.X("start:T"), text="label:N"
+            )
+        )
+    for slot, change in enumerate(series.dose_changes):
+        one = alt.Chart(
+            alt.Data(
+                values=[
+                    {
+                        "day": _day(change.day),
+                        "label": f"{change.exercise}: {change.action.lower()}",
+                    }
+                ]
+            )
+        )
+        layers.append(
+            one.mark_rule(color="#4a5568", strokeDash=[2, 3]).encode(x="day:T", tooltip="label:N")
+        )
+        layers.append(
+            one.mark_text(
+                align="left", dx=4, y=24 + 15 * (slot % 3), fontSize=11, color="#2d3748"
+            ).encode(x="day:T", text="label:N")
+        )
+    layers.append(lines)
+    return alt.layer(*layers).properties(
+        width=WIDTH, height=220, title=alt.Title("Pain over time", anchor="start", fontSize=16)
+    )
+
+
+def _zone_panel(series: ProgressSeries, x: alt.X) -> alt.Chart:
+    rows = [{"day": _day(p.day), "zone": p.furthest_pain_zone} for p in series.pain]
+    label_expr = "[" + ",".join(f"'{z}'" for z in ZONE_LABELS) + "][datum.value]"
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(
+            interpolate="step-after", color=LEG, strokeWidth=3, point=alt.OverlayMarkDef(color=LEG)
+        )
+        .encode(
+            x=x,
+            y=alt.Y(
+                "max(zone):Q",
+                title="Pain reaches",
+                scale=alt.Scale(domain=[0, 5], reverse=True),
+                axis=alt.Axis(values=list(range(6)), labelExpr=label_expr, titleFontSize=13),
+            ),
+        )
+        .properties(
+            width=WIDTH,
+            height=140,
+            title=alt.Title(
+                "How far down the leg pain reaches (a line going up = pain retreating)",
+                anchor="start",
+                fontSize=16,
+            ),
+        )
+    )
+
+
+def _session_panel(series: ProgressSeries, x: alt.X) -> alt.Chart:
+    rows = [{"day": _day(s.day), "status": s.status} for s in series.sessions]
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_tick(thickness=6, size=26)
+        .encode(
+            x=x,
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=["completed", "stopped"], range=["#2f855a", "#c05621"]),
+                legend=alt.Legend(title=None, orient="top", labelFontSize=13),
+            ),
+        )
+        .properties(
+            width=WIDTH,
+            height=40,
+            title=alt.Title("Exercise sessions", anchor="start", fontSize=16),
+        )
+    )
+
+
+def progress_chart(series: ProgressSeries) -> alt.VConcatChart:
+    """The whole progress chart as an Altair specification (three panels on one time axis)."""
+    scale = alt.Scale(domain=_date_domain(series))
+    axis = alt.Axis(format="%d %b", title=None, labelFontSize=12, grid=False)
+    x = alt.X("day:T", scale=scale, axis=axis)
+    chart = alt.vconcat(
+        _pain_panel(series, x), _zone_panel(series, x), _session_panel(series, x), spacing=28
+    )
+    chart = chart.resolve_scale(color="independent", strokeDash="independent").resolve_legend(
+        color="independent"
+    )
+    return chart.configure(font="DejaVu Sans, Arial, sans-serif").configure_view(stroke=None)
+
+
+def chart_svg(series: ProgressSeries) -> str:
+    """The chart as a standalone SVG document."""
+    return str(vl_convert.vegalite_to_svg(progress_chart(series).to_dict()))
+
+
+def chart_png(series: ProgressSeries, scale: float = 2.0) -> bytes:
+    """The chart as PNG bytes (for the PDF report and for people who prefer an image)."""
+    return bytes(vl_convert.vegalite_to_png(progress_chart(series).to_dict(), scale=scale))

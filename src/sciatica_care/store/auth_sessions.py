@@ -1,0 +1,62 @@
+"""Signed-in browsers. Rows hold the SHA-256 of the cookie token, never the token itself."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sciatica_care.store.models import AuthSession
+
+
+def start(
+    session: Session,
+    patient_id: int,
+    token_hash: str,
+    csrf_token: str,
+    at: datetime,
+    expires_at: datetime,
+) -> int:
+    """Store a new signed-in session and return its id."""
+    row = AuthSession(
+        patient_id=patient_id,
+        token_hash=token_hash,
+        csrf_token=csrf_token,
+        created_at=at,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def find_active(session: Session, token_hash: str, now: datetime) -> AuthSession | None:
+    """The session for this token hash if it has not expired."""
+    query = select(AuthSession).where(
+        AuthSession.token_hash == token_hash, AuthSession.expires_at > now
+    )
+    return session.scalars(query).first()
+
+
+def end(session: Session, token_hash: str) -> None:
+    """Sign one browser out (no error when it was already gone)."""
+    session.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash))
+
+
+def end_others(session: Session, patient_id: int, keep_id: int) -> int:
+    """Sign out every other browser of this patient (after a password change); returns how many."""
+    result = session.execute(
+        delete(AuthSession).where(AuthSession.patient_id == patient_id, AuthSession.id != keep_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def purge_expired(session: Session, now: datetime) -> None:
+    """Drop expired rows so the table does not grow without bound."""
+    session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
+
+
+def count_for(session: Session, patient_id: int) -> int:
+    query = select(AuthSession.id).where(AuthSession.patient_id == patient_id)
+    return len(session.scalars(query).all())

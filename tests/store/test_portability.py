@@ -1,0 +1,162 @@
+"""A patient's export restores into another database with nothing lost."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from sciatica_care.store import StoreError, patients
+from sciatica_care.store.database import Database
+from sciatica_care.store.models import (
+    CheckIn,
+    DoseDecision,
+    ExerciseDose,
+    ExerciseResult,
+    ExerciseSession,
+    Patient,
+    QuestionnaireResponse,
+    Screening,
+    TherapyUse,
+)
+from sciatica_care.store.portability import export_csv, export_patient, import_patient
+
+AT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def _fill(database: Database) -> int:
+    with database.session() as s:
+        pid = patients.local_patient_id(s)
+        patients.update_settings(s, pid, auto_progression=False)
+        patients.program_start(s, pid, date(2026, 11, 1))
+        s.add_all(
+            [
+                Screening(
+                    patient_id=pid,
+                    created_at=AT,
+                    answers={"Q1": "no"},
+                    result={"action": "SELF_CARE"},
+                    action="SELF_CARE",
+                    pattern="PATTERN_SCIATICA",
+                    content_version="1",
+                ),
+                ExerciseSession(
+                    patient_id=pid,
+                    started_at=AT,
+                    status="stopped",
+                    stop_reason="pain",
+                    stop_note="sharp",
+                    elapsed_s=61.5,
+                    client_id="abc",
+                    items=[
+                        ExerciseResult(
+                            patient_id=pid,
+                            position=0,
+                            exercise_id="pelvic-tilt",
+                            level=2,
+                            dose={"sets": 1, "reps": 10},
+                            sides_done=[],
+                            reps_done=6,
+                            pain=8,
+                            spread_down_leg=True,
+                        )
+                    ],
+                ),
+                CheckIn(
+                    patient_id=pid,
+                    recorded_at=AT,
+                    day=date(2026, 11, 20),
+                    entry={"note": "ok, ünïcode"},
+                    leg_pain=5,
+                    back_pain=3,
+                ),
+                QuestionnaireResponse(
+                    patient_id=pid,
+                    instrument="SBI",
+                    recorded_at=AT,
+                    day=date(2026, 11, 20),
+                    answers={"a": 1},
+                    score=9.0,
+                ),
+                TherapyUse(
+                    patient_id=pid,
+                    kind="heat",
+                    started_at=AT,
+                    duration_s=900.0,
+                    detail={"skin_after": "ok"},
+                ),
+                DoseDecision(
+                    patient_id=pid,
+                    exercise_id="pelvic-tilt",
+                    decided_at=AT,
+                    decision={"action": "HOLD"},
+                    action="HOLD",
+                ),
+                ExerciseDose(
+                    patient_id=pid,
+                    exercise_id="pelvic-tilt",
+                    level=2,
+                    dose={"sets": 1, "reps": 12},
+                    paused_until=date(2026, 11, 22),
+                    updated_at=AT,
+                ),
+            ]
+        )
+    return pid
+
+
+def test_export_then_import_into_an_empty_database_loses_nothing(
+    database: Database, tmp_path: object
+) -> None:
+    pid = _fill(database)
+    with database.session() as s:
+        original = export_patient(s, pid)
+    text = json.dumps(original)
+    with database.session() as s:
+        other = Patient(email="copy@example.org", settings={})
+        s.add(other)
+        s.flush()
+        counts = import_patient(s, other.id, json.loads(text))
+        other_id = other.id
+    assert counts["exercise_sessions"] == 1 and counts["checkins"] == 1
+    with database.session() as s:
+        restored = export_patient(s, other_id)
+    assert restored == original
+    assert restored["exercise_sessions"][0]["items"][0]["pain"] == 8
+
+
+def test_import_replaces_and_a_damaged_file_changes_nothing(database: Database) -> None:
+    pid = _fill(database)
+    with database.session() as s:
+        document = export_patient(s, pid)
+    broken = json.loads(json.dumps(document))
+    broken["checkins"][0]["day"] = "not a date"
+    with pytest.raises(StoreError), database.session() as s:
+        import_patient(s, pid, broken)
+    with database.session() as s:
+        assert export_patient(s, pid) == document
+    with pytest.raises(StoreError), database.session() as s:
+        import_patient(s, pid, {"format": "something else"})
+
+
+def test_csv_has_one_file_per_table_with_nested_results() -> None:
+    document = {
+        "exercise_sessions": [
+            {
+                "started_at": "2026-11-20",
+                "status": "completed",
+                "items": [{"exercise_id": "bird-dog", "dose": {"sets": 1}}],
+            }
+        ],
+        "screenings": [],
+        "checkins": [],
+        "questionnaire_responses": [],
+        "therapy_uses": [],
+        "dose_decisions": [],
+        "exercise_doses": [],
+    }
+    files = export_csv(document)
+    assert "exercise_results.csv" in files
+    assert "bird-dog" in files["exercise_results.csv"]
+    assert '"{""sets"": 1}"' in files["exercise_results.csv"]
