@@ -7,9 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_NEEDS := $(if $(wildcard /usr/bin/chromium),,chromium) \
              $(if $(wildcard /usr/lib/postgresql/*/bin/pg_ctl),,postgresql) \
-             $(if $(wildcard /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf),,fonts-dejavu-core)
+             $(if $(wildcard /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf),,fonts-dejavu-core) \
+             $(if $(shell command -v npm),,npm)
 
-.PHONY: run test lint typecheck unit system-deps bench clean
+.PHONY: run test lint typecheck unit system-deps browser-deps bench clean
 
 $(VENV)/.run-stamp: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,17 +33,24 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_NEEDS); \
 	fi
 
+# axe-core (accessibility checks in the browser tests) from the npm registry, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+browser-deps: system-deps node_modules/.installed
+
 lint: $(VENV)/.test-stamp
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 
 typecheck: $(VENV)/.test-stamp
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.test-stamp
+unit: $(VENV)/.test-stamp browser-deps
 	$(PY) -m pytest -n 2 -p no:cacheprovider
 
-test: system-deps lint typecheck unit
+test: browser-deps lint typecheck unit
 
 bench: $(VENV)/.test-stamp
 	$(PY) -m benchmarks

@@ -14,6 +14,10 @@ from sciatica_care.config import Settings
 from sciatica_care.store.database import Database, open_database
 from tests.postgres_server import find_bin_dir, running_server
 
+# Rich sizes its console from COLUMNS when first imported: make CLI output independent of the terminal
+# the tests happen to run in (CI has none).
+os.environ["COLUMNS"] = "160"
+
 _counter = itertools.count()
 
 

@@ -49,11 +49,25 @@ def running_server(bin_dir: Path) -> Iterator[str]:
         user = pwd.getpwnam("postgres")
         os.chown(root, user.pw_uid, user.pw_gid)
     port = _free_port()
-    _run([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "sciatica", "-E", "UTF8"],
-         as_postgres)
+    _run(
+        [str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "sciatica", "-E", "UTF8"],
+        as_postgres,
+    )
     options = f"-k {root} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
-    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w",
-          "start"], as_postgres)
+    _run(
+        [
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(root / "log"),
+            "-w",
+            "start",
+        ],
+        as_postgres,
+    )
     try:
         yield f"postgresql+psycopg://sciatica@127.0.0.1:{port}/postgres"
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sciatica_care.cli import exercises, serve
+from sciatica_care.cli import data, exercises, learn, progression, screen, serve, session
 
 app = typer.Typer(
     name="sciatica",
@@ -17,6 +17,11 @@ app = typer.Typer(
 # Command groups register themselves here: app.add_typer(...) or app.command()(...)
 exercises.register(app)
 serve.register(app)
+data.register(app)
+session.register(app)
+screen.register(app)
+learn.register(app)
+progression.register(app)
 
 
 def run() -> None:

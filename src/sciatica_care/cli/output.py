@@ -21,5 +21,5 @@ def print_json(data: Any) -> None:
 
 def fail(message: str) -> NoReturn:
     """One clear line on stderr and exit code 2: how every bad input ends, never a traceback."""
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)

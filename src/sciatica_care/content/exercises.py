@@ -53,19 +53,64 @@ class Level(Frozen):
     dose: Dose
 
 
+JOINT_ANGLE_NAMES: tuple[str, ...] = (
+    "trunk",
+    "lumbar",
+    "neck",
+    "shoulder_near",
+    "elbow_near",
+    "shoulder_far",
+    "elbow_far",
+    "hip_near",
+    "knee_near",
+    "ankle_near",
+    "leg_roll_near",
+    "hip_far",
+    "knee_far",
+    "ankle_far",
+    "leg_roll_far",
+)
+"""The angles (degrees) a keyframe may set; ``domain.skeleton`` defines what each one means.
+
+``near`` is the side facing the viewer (or camera), ``far`` the other side, so a picture and a
+side-on camera describe the same body without knowing which leg is the left one.
+"""
+
+
 class Keyframe(Frozen):
-    """Joint angles (degrees) of the stick figure at time ``t`` (0–1 of the cycle)."""
+    """Joint angles (degrees) of the stick figure at time ``t`` (0–1 of the cycle).
+
+    Only the angles that differ from the posture's resting pose need to be given; the skeleton fills
+    in the rest, so a keyframe reads as "what moves".
+    """
 
     t: Annotated[float, Field(ge=0, le=1)]
-    angles: dict[str, float]
+    angles: dict[str, Annotated[float, Field(ge=-180, le=360)]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_angles(self) -> Keyframe:
+        unknown = sorted(set(self.angles) - set(JOINT_ANGLE_NAMES))
+        if unknown:
+            raise ValueError(
+                f"unknown joint angle {', '.join(unknown)} (known: {', '.join(JOINT_ANGLE_NAMES)})"
+            )
+        return self
 
 
 class Animation(Frozen):
-    """The exercise picture: a base posture and keyframes looped over ``duration_s``."""
+    """The exercise picture: a base posture and keyframes looped over ``duration_s``.
+
+    The cycle is shortened from real time (a 20 s hold is shown as a pause of a few seconds) so the
+    picture shows the whole movement, both sides included, in one loop. ``view`` is how the
+    picture looks at the figure: ``side``, or ``three_quarter`` (from above the feet) for a
+    movement a side view cannot show, such as knees falling to one side.
+    """
 
     posture: Literal["supine", "all_fours", "seated"]
+    view: Literal["side", "three_quarter"] = "side"
     duration_s: Annotated[float, Field(gt=0, le=30)]
     keyframes: Annotated[list[Keyframe], Field(min_length=2)]
+    description: str = ""
 
     @model_validator(mode="after")
     def _ordered(self) -> Animation:

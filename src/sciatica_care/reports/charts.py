@@ -41,7 +41,7 @@ def _date_domain(series: ProgressSeries) -> list[str]:
     return [_day(first - timedelta(hours=12)), _day(last + timedelta(days=1))]
 
 
-def _pain_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart:
+def _pain_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.FacetChart:
     rows: list[dict[str, Any]] = []
     for p in series.pain:
         rows.append({"day": _day(p.day), "measure": "Leg pain", "score": p.leg_pain})

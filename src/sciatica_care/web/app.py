@@ -1,24 +1,35 @@
-"""Building the FastAPI application: database, templates, static files and routers."""
+"""Building the FastAPI application: database, templates, static files, routers, security.
+
+``require_csrf`` is an app-wide dependency, so every route added later is CSRF-checked without
+having to remember it; error handlers give JSON under /api and pages in the layout elsewhere.
+"""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sciatica_care import __version__
 from sciatica_care.config import Settings, get_settings
 from sciatica_care.store.database import open_database
-from sciatica_care.web import pages
+from sciatica_care.web import accounts, api, pages, settings_page
+from sciatica_care.web.errors import install_error_handlers
+from sciatica_care.web.security import require_csrf
 
 STATIC_DIR = Path(__file__).with_name("static")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """An app bound to one database; the database is opened (and migrated) on start-up."""
+    """An app bound to one database; the database is opened (and migrated) on start-up.
+
+    Without ``SCIATICA_SECRET_KEY`` a random key signs flash messages: fine for one process; set
+    the key when several processes serve the same site.
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -34,8 +45,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        dependencies=[Depends(require_csrf)],
     )
     app.state.settings = settings
+    app.state.secret_key = settings.secret_key or secrets.token_urlsafe(32)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_handlers(app)
+    app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(accounts.router)
+    app.include_router(settings_page.router)
     return app

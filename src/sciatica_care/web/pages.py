@@ -1,19 +1,26 @@
-"""Server-rendered pages."""
+"""Server-rendered pages that are not about accounts: for now the home page."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
 
 from sciatica_care.content.exercises import exercise_library
-from sciatica_care.web.templating import templates
+from sciatica_care.web.security import lookup_signed_in
+from sciatica_care.web.templating import render
 
 router = APIRouter()
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(request: Request) -> HTMLResponse:
-    """The home page: what the app is, the safety note, and the exercise program."""
-    return templates.TemplateResponse(
-        request, "home.html", {"exercises": exercise_library().exercises}
-    )
+@router.get("/")
+def home(request: Request) -> Response:
+    """Signed out: what the app is and how to start. Signed in: the next step.
+
+    Someone signed in who has not acknowledged the disclaimer goes there first (§7.6).
+    """
+    caller = lookup_signed_in(request)
+    if caller is not None and not caller.disclaimer_acknowledged:
+        return RedirectResponse("/disclaimer", status_code=303)
+    exercises = [] if caller else exercise_library().exercises
+    return render(request, "home.html", {"exercises": exercises})

@@ -1,9 +1,73 @@
-"""The Jinja2 environment shared by every page."""
+"""The Jinja2 environment and ``render``, the one way a page is turned into a response.
+
+``render`` adds what every page's layout needs: the signed-in caller, their CSRF token (for the
+hidden input in every form), the pending flash message and the navigation. Navigation items appear
+only once a route with their path exists, so pages can be added without editing the layout.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
+
+from sciatica_care.web.flash import clear_flash, take_flash
+from sciatica_care.web.security import attach_csrf_cookie, csrf_token_for, lookup_signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+
+
+NAV_ITEMS = (
+    NavItem("Today", "/today"),
+    NavItem("Check-in", "/check-in"),
+    NavItem("Progress", "/progress"),
+    NavItem("Learn", "/learn"),
+    NavItem("Settings", "/settings"),
+)
+
+
+def has_page(request: Request, path: str) -> bool:
+    """True when the app serves GET ``path`` (used to show links only when they work)."""
+    routes: list[BaseRoute] = request.app.routes
+    scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in routes)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    *,
+    signed_in_lookup: bool = True,
+) -> Response:
+    """Render ``template`` in the site layout. ``signed_in_lookup=False`` skips the database."""
+    caller = lookup_signed_in(request) if signed_in_lookup else None
+    message = take_flash(request)
+    show_nav = caller is not None and caller.disclaimer_acknowledged
+    nav = [item for item in NAV_ITEMS if has_page(request, item.path)] if show_nav else []
+    full: dict[str, Any] = {
+        "signed_in": caller,
+        "csrf_token": csrf_token_for(request) if signed_in_lookup else "",
+        "flash": message,
+        "nav": nav,
+        "current_path": request.url.path,
+        "has_page": lambda path: has_page(request, path),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, template, full, status_code=status_code)
+    if message is not None:
+        clear_flash(response)
+    attach_csrf_cookie(request, response)
+    return response

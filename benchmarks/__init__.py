@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs them and prints our code against its baseline, side by side."""

@@ -1,0 +1,74 @@
+"""``sciatica export`` and ``sciatica import``: all of your data, out and back in."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.output import JsonOption, console, fail, print_json
+from sciatica_care.store import StoreError
+from sciatica_care.store.portability import export_csv, export_patient, import_patient
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+def export(
+    format: ExportFormat = typer.Option(ExportFormat.JSON, "--format", help="json or csv."),
+    out: Path | None = typer.Option(
+        None, "--out", help="File (json) or folder (csv). JSON goes to the screen when omitted."
+    ),
+) -> None:
+    """Export everything you have recorded (JSON restores with `sciatica import`)."""
+    with local_unit_of_work() as (session, patient_id):
+        document = export_patient(session, patient_id)
+    if format is ExportFormat.JSON:
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+        if out is None:
+            typer.echo(text)
+            return
+        out.write_text(text + "\n", encoding="utf-8")
+        console.print(f"Wrote {out}")
+        return
+    if out is None:
+        fail("--format csv needs --out FOLDER (one CSV file per table)")
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in export_csv(document).items():
+        (out / name).write_text(text, encoding="utf-8")
+    console.print(f"Wrote {len(export_csv(document))} CSV files to {out}")
+
+
+def import_(
+    file: Path = typer.Argument(..., help="A JSON file made by `sciatica export`."),
+    json_output: bool = JsonOption,
+) -> None:
+    """Restore your data from an export. It replaces what is stored now, all or nothing."""
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}")
+    except json.JSONDecodeError as exc:
+        fail(f"{file} is not JSON (line {exc.lineno}: {exc.msg})")
+    if not isinstance(document, dict):
+        fail(f"{file} is not a Sciatica Care export")
+    with local_unit_of_work() as (session, patient_id):
+        try:
+            counts = import_patient(session, patient_id, document)
+        except StoreError as exc:
+            fail(str(exc))
+    if json_output:
+        print_json(counts)
+        return
+    restored = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n)
+    console.print(f"Restored {restored or 'an empty export'}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(export)
+    app.command("import")(import_)

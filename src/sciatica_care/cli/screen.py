@@ -1,0 +1,252 @@
+"""``sciatica screen``: the red-flag and pattern questions, then what to do (clinical-spec.md §1, §2).
+
+Interactive by default: one question at a time, in the order of ``content/triage.yaml``. With
+``--answers FILE`` it screens the §8.1 JSON without asking; ``--json`` prints the §8.2 result.
+An emergency outcome shows the action first, in a high-contrast panel with one reason and nothing
+about exercises (§7.2), and then asks for the acknowledgement that unlocks the program.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.output import JsonOption, console, fail, print_json
+from sciatica_care.content.triage import Question, QuestionKind, Triage, triage_content
+from sciatica_care.domain.screening import (
+    Action,
+    ScreeningError,
+    ScreeningResult,
+    action_message,
+    locks_program,
+    parse_answers,
+    should_ask,
+)
+from sciatica_care.domain.screening import screen as screen_answers
+from sciatica_care.store import screenings
+
+_YES_NO = {
+    "y": "yes",
+    "yes": "yes",
+    "n": "no",
+    "no": "no",
+    "u": "unsure",
+    "unsure": "unsure",
+    "not sure": "unsure",
+    "?": "unsure",
+}
+_STYLES = {
+    Action.URGENT_24_48H: "bold yellow",
+    Action.ROUTINE: "bold cyan",
+    Action.SELF_CARE: "bold green",
+}
+_EMERGENCY_STYLE = "bold white on dark_red"
+
+
+class _Stopped(Exception):
+    """The person ended the questions early (end of input)."""
+
+
+def screen(
+    answers_file: Path | None = typer.Option(
+        None,
+        "--answers",
+        help="Screen from a JSON file of answers (clinical-spec.md §8.1) instead of asking.",
+    ),
+    json_output: bool = JsonOption,
+) -> None:
+    """Answer the safety questions and see what to do next. Not a diagnosis."""
+    triage = triage_content()
+    data: object
+    if answers_file is None:
+        if json_output:
+            fail("--json needs --answers FILE (the questions are asked in text only)")
+        data = _ask_all(triage)
+    else:
+        data = _read_answers(answers_file)
+    try:
+        answers = parse_answers(data)
+    except ScreeningError as exc:
+        where = answers_file.name if answers_file else "answers"
+        fail(f"{where}: {exc}")
+    result = screen_answers(answers, triage)
+    screening_id = _save_result(answers.model_dump(mode="json"), result)
+    if json_output:
+        print_json(result.model_dump(mode="json"))
+        return
+    show_result(result, triage)
+    if locks_program(result.action):
+        if answers_file is None:
+            _acknowledge(screening_id, triage)
+        else:
+            console.print(Text(triage.lock_notice, style="bold"))
+
+
+# --- persistence -----------------------------------------------------------------------------------
+
+
+def _save_result(answers: dict[str, Any], result: ScreeningResult) -> int:
+    """Save the answers, the result and its content version (§1: log answers and action)."""
+    with local_unit_of_work() as (session, patient_id):
+        return screenings.save(session, patient_id, answers, result, acknowledged=False)
+
+
+def _record_acknowledgement(screening_id: int, assessed: bool) -> None:
+    """§1: an emergency screen stays until acknowledged, and locks the program until assessed."""
+    with local_unit_of_work() as (session, patient_id):
+        screenings.acknowledge(session, patient_id, screening_id, assessed=assessed)
+
+
+# --- reading answers -------------------------------------------------------------------------------
+
+
+def _read_answers(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        fail(f"{path}: cannot read ({exc.strerror})")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+
+
+def _ask_all(triage: Triage) -> dict[str, object]:
+    """Ask each question that applies, one at a time, in the order of the content file."""
+    console.print(Text("Safety questions", style="bold"))
+    console.print(
+        "Answer each question with y (yes), n (no) or u (not sure). Not sure counts as yes.\n"
+    )
+    intros = {section.id: section.intro for section in triage.sections}
+    answers: dict[str, object] = {}
+    section = ""
+    try:
+        for question in triage.questions:
+            if not should_ask(question, answers, triage):
+                continue
+            if question.section != section:
+                section = question.section
+                console.print(Text(intros[section], style="bold"))
+            answers[question.id] = _ask(question, triage)
+    except _Stopped:
+        fail("the questions were stopped before the end; nothing was saved")
+    console.print()
+    return answers
+
+
+def _ask(question: Question, triage: Triage) -> object:
+    console.print(Text(question.text))
+    if question.help:
+        console.print(Text(question.help, style="dim"))
+    if question.kind is QuestionKind.YES_NO:
+        return _read_choice("y / n / u: ", _YES_NO, "Please type y, n or u.")
+    if question.kind is QuestionKind.NUMBER:
+        low, high = question.min or 0, question.max or 0
+        return _read_number(f"A number from {low} to {high}: ", low, high)
+    return _ask_body_map(triage)
+
+
+def _ask_body_map(triage: Triage) -> dict[str, dict[str, int]]:
+    legend = Table(show_header=False, box=None, padding=(0, 2))
+    for zone in triage.zones:
+        legend.add_row(zone)
+    console.print(legend)
+    body_map: dict[str, dict[str, int]] = {}
+    for side in ("left", "right"):
+        body_map[side] = {
+            "pain": _read_number(f"{side.capitalize()} leg, pain reaches zone (0-5): ", 0, 5),
+            "numbness": _read_number(
+                f"{side.capitalize()} leg, numbness reaches zone (0-5): ", 0, 5
+            ),
+        }
+    return body_map
+
+
+def _read_line(prompt: str) -> str:
+    try:
+        return console.input(prompt).strip().lower()
+    except EOFError:
+        raise _Stopped from None
+
+
+def _read_choice(prompt: str, choices: dict[str, str], hint: str) -> str:
+    while True:
+        reply = _read_line(prompt)
+        if reply in choices:
+            return choices[reply]
+        console.print(hint)
+
+
+def _read_number(prompt: str, low: int, high: int) -> int:
+    while True:
+        reply = _read_line(prompt)
+        if reply.isdigit() and low <= int(reply) <= high:
+            return int(reply)
+        console.print(f"Please type a whole number from {low} to {high}.")
+
+
+# --- showing the outcome ---------------------------------------------------------------------------
+
+
+def show_result(result: ScreeningResult, triage: Triage) -> None:
+    """Print the outcome: the action first; an emergency shows one reason and nothing more."""
+    message = action_message(result.action, triage)
+    if result.action is Action.EMERGENCY_NOW:
+        body = Text()
+        body.append(message.headline + "\n", style="bold")
+        body.append(message.by_when + "\n\n")
+        if result.top_reason:
+            body.append(f"Why: {result.top_reason.text}\n\n")
+        body.append("\n".join(f"- {line}" for line in message.what_to_do))
+        console.print(Panel(body, title="EMERGENCY", style=_EMERGENCY_STYLE, padding=(1, 2)))
+        return
+    style = _STYLES[result.action]
+    body = Text()
+    body.append(message.headline + "\n", style=style)
+    body.append(f"When: {message.by_when}\n\n")
+    body.append("\n".join(f"- {line}" for line in message.what_to_do))
+    if result.reasons:
+        body.append("\n\nWhy:\n")
+        body.append("\n".join(f"- {reason.text}" for reason in result.reasons))
+    console.print(Panel(body, border_style=style, padding=(1, 2)))
+    console.print(Text(result.pattern_text))
+    if result.action is not Action.URGENT_24_48H:
+        console.print(Text(triage.reassurance))
+    console.print(Text(triage.footer, style="dim"))
+
+
+def _acknowledge(screening_id: int, triage: Triage) -> None:
+    """Ask for the §1 acknowledgement; the program stays locked until a doctor has assessed."""
+    yes_no = {key: value for key, value in _YES_NO.items() if value != "unsure"}
+    try:
+        read = _read_choice(
+            "Have you read this, and will you get help now? y / n: ", yes_no, "Please type y or n."
+        )
+        if read != "yes":
+            console.print(Text(action_message(Action.EMERGENCY_NOW, triage).headline, style="bold"))
+            console.print(Text(triage.lock_notice))
+            return
+        assessed = _read_choice(
+            "Has a doctor checked you for this since it started? y / n: ",
+            yes_no,
+            "Please type y or n.",
+        )
+    except _Stopped:
+        console.print(Text(triage.lock_notice))
+        return
+    _record_acknowledgement(screening_id, assessed=assessed == "yes")
+    if assessed == "yes":
+        console.print("Thank you. Follow the advice your doctor gave you. The program is unlocked.")
+    else:
+        console.print(Text(triage.lock_notice))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(screen)

@@ -1,0 +1,347 @@
+"""The pain diary: check-in entries and what their trend means (clinical-spec.md §4.1, §4.3, §6).
+
+A check-in records morning (or before/after-session) leg and back pain, how far down each leg pain
+and numbness reach (zones 0–5, §6), the daily red-flag answers Q1–Q7 (§1) and a few notes. The
+functions here read a list of entries and return signals: the baseline morning pain progression
+compares against, weekly means, centralisation or peripheralisation per leg, symptoms in both legs
+(a reason to ask Q7 again), and a flare-up (§4.3). Several entries a day are allowed; a day's value
+for trends is its morning entry, or its first entry when there was no morning entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sciatica_care.domain.progression import BASELINE_MORNINGS, baseline_from_mornings
+
+Pain = Annotated[int, Field(ge=0, le=10)]
+Zone = Annotated[int, Field(ge=0, le=5)]
+Answer = Literal["yes", "no", "unsure"]
+DailyItem = Literal["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
+Side = Literal["left", "right"]
+SymptomKind = Literal["pain", "numbness"]
+Measure = Literal["leg", "back"]
+
+LEG_ZONE = 3
+"""§6 zones 3–5 (thigh, knee/calf, foot) are in the leg; 1–2 are back and buttock."""
+FLARE_RISE = 2
+"""§4.3: a flare is pain at least 2 points above usual ..."""
+FLARE_MIN_DAYS = 2
+"""... for more than 24 h: two consecutive days."""
+MIN_USUAL_MORNINGS = 3
+"""Fewer mornings than this give no reliable "usual" pain to compare a flare against."""
+PERSISTING_DAYS = 3
+"""§6: peripheralisation persisting 3 days or more → ROUTINE."""
+CENTRALISING_DAYS = 2
+"""§6: centralisation counts once sustained for 2 days."""
+WEEK = dt.timedelta(days=7)
+
+ZONE_WORDS: dict[int, str] = {
+    0: "nowhere",
+    1: "the middle of your lower back",
+    2: "one side of your back or buttock",
+    3: "your thigh",
+    4: "your knee or calf",
+    5: "your ankle, foot or toes",
+}
+"""Body-map zones of clinical-spec.md §6, in words a person reads."""
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LegZones(_Entry):
+    """How far down one leg pain and numbness (or pins and needles) reach (§6 zones 0–5)."""
+
+    pain: Zone = 0
+    numbness: Zone = 0
+
+
+class BodyMap(_Entry):
+    """Both legs' furthest zones; the same shape as screening item S1 (§8.1)."""
+
+    left: LegZones = LegZones()
+    right: LegZones = LegZones()
+
+    def side(self, side: Side) -> LegZones:
+        return self.left if side == "left" else self.right
+
+
+class CheckIn(_Entry):
+    """One diary entry. ``medication`` is what the person took, in their words: the app never
+    suggests a medicine or a dose (§7 rule 4)."""
+
+    day: dt.date
+    moment: Literal["morning", "before_session", "after_session", "other"] = "morning"
+    leg_pain: Pain
+    back_pain: Pain
+    zones: BodyMap = BodyMap()
+    red_flags: dict[DailyItem, Answer] = {}
+    activities_impossible: bool = False
+    sleep_quality: Literal["good", "fair", "poor"] | None = None
+    medication: Annotated[str | None, Field(max_length=500)] = None
+    heat_or_cold: Literal["none", "heat", "cold", "both"] = "none"
+    note: Annotated[str | None, Field(max_length=2000)] = None
+
+
+class ZoneTrend(StrEnum):
+    CENTRALISING = "CENTRALISING"
+    PERIPHERALISING = "PERIPHERALISING"
+    STABLE = "STABLE"
+    NOT_ENOUGH_DATA = "NOT_ENOUGH_DATA"
+
+
+class ZoneSignal(_Entry):
+    """The §6 trend of one leg and one symptom, with the sentence to show."""
+
+    side: Side
+    kind: SymptomKind
+    trend: ZoneTrend
+    days: int
+    from_zone: int | None
+    to_zone: int | None
+    escalation: Literal["ROUTINE"] | None
+    message: str
+
+
+class WeeklyPain(_Entry):
+    """Mean morning pain of the 7 days ending on ``end`` and of the 7 days before (§4.1 weekly)."""
+
+    end: dt.date
+    this_week: float | None
+    last_week: float | None
+
+    @property
+    def rise(self) -> float | None:
+        if self.this_week is None or self.last_week is None:
+            return None
+        return self.this_week - self.last_week
+
+
+class Flare(_Entry):
+    """A flare-up (§4.3): since ``started_on`` pain stayed ≥2 above ``usual`` or activities stopped."""
+
+    started_on: dt.date
+    days: int
+    usual: float | None
+    latest: int
+    message: str
+
+
+def daily_entries(entries: Sequence[CheckIn]) -> list[CheckIn]:
+    """One entry per day, oldest first: the day's first morning entry, else its first entry."""
+    chosen: dict[dt.date, CheckIn] = {}
+    for entry in entries:
+        current = chosen.get(entry.day)
+        if current is None or (entry.moment == "morning" and current.moment != "morning"):
+            chosen[entry.day] = entry
+    return [chosen[day] for day in sorted(chosen)]
+
+
+def _pain(entry: CheckIn, measure: Measure) -> int:
+    return entry.leg_pain if measure == "leg" else entry.back_pain
+
+
+def morning_pain(entries: Sequence[CheckIn], measure: Measure = "leg") -> list[tuple[dt.date, int]]:
+    """Each day's morning pain (leg or back), oldest first; days without a morning entry are left
+    out so the baseline compares like with like."""
+    return [
+        (entry.day, _pain(entry, measure))
+        for entry in daily_entries([e for e in entries if e.moment == "morning"])
+    ]
+
+
+def baseline_morning_pain(
+    entries: Sequence[CheckIn], before: dt.date, measure: Measure = "leg"
+) -> float | None:
+    """Median of the last 7 mornings before ``before`` (clinical-spec.md §4.1 baseline).
+
+    The morning being judged is excluded, so a bad morning cannot raise its own yardstick.
+    """
+    values = [pain for day, pain in morning_pain(entries, measure) if day < before]
+    return baseline_from_mornings(values[-BASELINE_MORNINGS:])
+
+
+def weekly_mean(entries: Sequence[CheckIn], end: dt.date, measure: Measure = "leg") -> float | None:
+    """Mean morning pain over the 7 days ending on ``end`` (inclusive); ``None`` without data."""
+    values = [pain for day, pain in morning_pain(entries, measure) if end - WEEK < day <= end]
+    return statistics.fmean(values) if values else None
+
+
+def weekly_leg_pain(entries: Sequence[CheckIn], end: dt.date) -> WeeklyPain:
+    """This week's and last week's mean morning leg pain, for the §4.1 weekly rule (rise ≥2)."""
+    return WeeklyPain(
+        end=end,
+        this_week=weekly_mean(entries, end),
+        last_week=weekly_mean(entries, end - WEEK),
+    )
+
+
+def _run_length(values: Sequence[int], moved: str) -> int:
+    """Longest run of latest values all ≥1 zone beyond the value just before the run.
+
+    ``moved`` is "down" (centralising: lower zones) or "up" (peripheralising: further down the leg).
+    """
+    best = 0
+    for k in range(1, len(values)):
+        before, run = values[-k - 1], values[-k:]
+        if moved == "up" and all(v >= before + 1 for v in run):
+            best = k
+        if moved == "down" and all(v <= before - 1 for v in run):
+            best = k
+    return best
+
+
+def zone_signal(entries: Sequence[CheckIn], side: Side, kind: SymptomKind) -> ZoneSignal:
+    """Centralisation or peripheralisation of one leg's pain or numbness (clinical-spec.md §6).
+
+    PERIPHERALISING: the furthest zone moved ≥1 further down the leg than the day before the change;
+    persisting 3 days or more → ``ROUTINE``. CENTRALISING: the furthest zone moved ≥1 back towards
+    the spine and stayed there at least 2 days. Days without an entry are skipped. This is a trend
+    to share with a clinician, not a diagnosis (§6: poor reliability).
+    """
+    days = daily_entries(entries)
+    values = [getattr(entry.zones.side(side), kind) for entry in days]
+    word = "pain" if kind == "pain" else "numbness or pins and needles"
+    if len(values) < 2:
+        return ZoneSignal(
+            side=side,
+            kind=kind,
+            trend=ZoneTrend.NOT_ENOUGH_DATA,
+            days=len(values),
+            from_zone=None,
+            to_zone=values[-1] if values else None,
+            escalation=None,
+            message=f"Record a few more days to see how your {side} leg {word} changes.",
+        )
+    up = _run_length(values, "up")
+    if up:
+        before, now = values[-up - 1], values[-1]
+        escalation: Literal["ROUTINE"] | None = "ROUTINE" if up >= PERSISTING_DAYS else None
+        message = (
+            f"Your {side} leg {word} now reaches {ZONE_WORDS[now]}, further down than before "
+            f"({ZONE_WORDS[before]})."
+        )
+        if escalation:
+            message += (
+                f" It has stayed further down for {up} days: please book a review with a "
+                f"clinician in the next 1–2 weeks. If your leg or foot is getting weaker, answer "
+                f"the safety questions now."
+            )
+        return ZoneSignal(
+            side=side,
+            kind=kind,
+            trend=ZoneTrend.PERIPHERALISING,
+            days=up,
+            from_zone=before,
+            to_zone=now,
+            escalation=escalation,
+            message=message,
+        )
+    down = _run_length(values, "down")
+    if down >= CENTRALISING_DAYS:
+        before, now = values[-down - 1], values[-1]
+        where = "has gone" if now == 0 else f"now reaches only {ZONE_WORDS[now]}"
+        return ZoneSignal(
+            side=side,
+            kind=kind,
+            trend=ZoneTrend.CENTRALISING,
+            days=down,
+            from_zone=before,
+            to_zone=now,
+            escalation=None,
+            message=(
+                f"Your {side} leg {word} {where}, no longer {ZONE_WORDS[before]}, for {down} "
+                f"days. Symptoms moving back towards the spine are usually a good sign, even if "
+                f"your back aches a little more for a while."
+            ),
+        )
+    return ZoneSignal(
+        side=side,
+        kind=kind,
+        trend=ZoneTrend.STABLE,
+        days=0,
+        from_zone=values[-2],
+        to_zone=values[-1],
+        escalation=None,
+        message=f"Your {side} leg {word} reaches about as far as before ({ZONE_WORDS[values[-1]]}).",
+    )
+
+
+def zone_signals(entries: Sequence[CheckIn]) -> list[ZoneSignal]:
+    """All four §6 trends: left and right leg, pain and numbness."""
+    return [
+        zone_signal(entries, side, kind)
+        for side in ("left", "right")
+        for kind in ("pain", "numbness")
+    ]
+
+
+def symptoms_in_both_legs(entry: CheckIn) -> bool:
+    """Whether pain or numbness reaches into both legs (zone ≥3 on each side).
+
+    Symptoms appearing in the other leg are a reason to ask red-flag Q7 now (§6, §1).
+    """
+    return all(
+        max(entry.zones.side(side).pain, entry.zones.side(side).numbness) >= LEG_ZONE
+        for side in ("left", "right")
+    )
+
+
+def daily_flags(entry: CheckIn) -> list[str]:
+    """The daily red-flag items answered "yes" or "unsure" ("unsure" counts as yes, §1)."""
+    return [item for item, answer in sorted(entry.red_flags.items()) if answer != "no"]
+
+
+def detect_flare(entries: Sequence[CheckIn], today: dt.date) -> Flare | None:
+    """A current flare-up (clinical-spec.md §4.3), or ``None``.
+
+    Flare = on at least 2 consecutive days up to today or yesterday, morning leg pain was ≥2 above
+    usual (the median of up to 7 mornings before the flare, needing at least 3) or usual
+    activities were impossible. The start date feeds ``ProgressionInput.flare_started_on``.
+    """
+    days = daily_entries(entries)
+    impossible = {e.day for e in entries if e.activities_impossible}
+    if not days or days[-1].day < today - dt.timedelta(days=1):
+        return None
+    found: tuple[int, float | None] | None = None
+    for k in range(FLARE_MIN_DAYS, len(days) + 1):
+        run = days[-k:]
+        if run[-1].day - run[0].day != dt.timedelta(days=k - 1):
+            break
+        prior = [e.leg_pain for e in days[:-k] if e.moment == "morning"][-BASELINE_MORNINGS:]
+        usual = statistics.median(prior) if len(prior) >= MIN_USUAL_MORNINGS else None
+        if all(
+            e.day in impossible or (usual is not None and e.leg_pain >= usual + FLARE_RISE)
+            for e in run
+        ):
+            found = (k, usual)
+    if found is None:
+        return None
+    k, usual = found
+    start, latest = days[-k], days[-1]
+    if usual is not None and latest.leg_pain >= usual + FLARE_RISE:
+        why = f"Your leg pain has stayed well above your usual {usual:g} (now {latest.leg_pain})"
+    else:
+        why = "Your usual activities have not been possible"
+    message = (
+        f"{why}, since {start.day.isoformat()}: a flare-up. Go back to the easiest version of "
+        f"each exercise with half the usual amount, keep gently active with short walks, and "
+        f"avoid more than a day or two in bed. Heat or cold may help. For pain relief, ask a "
+        f"pharmacist or doctor. If it is not better in 7 days, or if any warning sign appears, "
+        f"answer the safety questions and contact a health professional."
+    )
+    return Flare(
+        started_on=start.day,
+        days=k,
+        usual=float(usual) if usual is not None else None,
+        latest=latest.leg_pain,
+        message=message,
+    )

@@ -1,0 +1,417 @@
+"""The red-flag screen and the sciatica pattern (clinical-spec.md §1, §2, §8.1, §8.2).
+
+Pure evaluation of the data in ``content/triage.yaml``: answers in, a ``ScreeningResult`` out.
+Red flags are never scored or weighted (§1: single flags predict poorly); any "yes" raises its
+action, combination rules may raise it further, and the highest action wins. "Unsure" counts as
+"yes" so that doubt always points toward care. The one rule that lowers an action is the §1
+"already assessed by a doctor and unchanged" answer (``CES_ASSESSED``), and it only ever lowers the
+cauda equina items it names, never below ``URGENT_24_48H``.
+
+The pattern (§2) is reported as a pattern, never as a finding: only a clinician can confirm it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sciatica_care.content.triage import (
+    Action,
+    ActionMessage,
+    Condition,
+    Question,
+    Triage,
+    triage_content,
+)
+
+LEG_ZONE = 3
+"""clinical-spec.md §6: zones 3–5 (thigh, knee/calf, foot) are in the leg; 1–2 are back/buttock."""
+LEG_DOMINANT_MIN = 1
+"""clinical-spec.md §2: LEG_DOMINANT needs leg pain of at least 1 and at least the back pain."""
+DAILY_ITEMS = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7")
+"""clinical-spec.md §1: the cauda equina items are asked again at every daily check-in."""
+
+_RANGES = {"age": (0, 120), "S2_leg": (0, 10), "S2_back": (0, 10), "S1": (0, 5)}
+
+
+class ScreeningError(ValueError):
+    """Answers that cannot be screened; the message names each bad item (``items`` lists them)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.items = tuple(item for item, _ in problems)
+        super().__init__("; ".join(f"{item}: {why}" for item, why in problems))
+
+
+class Reply(StrEnum):
+    """A yes/no answer of §8.1; "unsure" counts as yes (§1)."""
+
+    YES = "yes"
+    NO = "no"
+    UNSURE = "unsure"
+
+
+class Pattern(StrEnum):
+    """The §2 pattern: what the answers look like, not what causes the pain."""
+
+    PATTERN_SCIATICA = "PATTERN_SCIATICA"
+    PATTERN_POSSIBLE = "PATTERN_POSSIBLE"
+    PATTERN_BACK_DOMINANT = "PATTERN_BACK_DOMINANT"
+
+
+Zone = Annotated[int, Field(strict=True, ge=0, le=5)]
+Nprs = Annotated[int, Field(strict=True, ge=0, le=10)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LegZones(_Strict):
+    """How far down one leg pain and numbness reach (§6 zones 0–5)."""
+
+    pain: Zone
+    numbness: Zone
+
+    @property
+    def furthest(self) -> int:
+        return max(self.pain, self.numbness)
+
+
+class BodyMap(_Strict):
+    """S1: the body map, per leg."""
+
+    left: LegZones
+    right: LegZones
+
+    @property
+    def both_legs(self) -> bool:
+        """§2: symptoms in both legs count as the Q7 red flag."""
+        return self.left.furthest >= LEG_ZONE and self.right.furthest >= LEG_ZONE
+
+
+class DailyAnswers(_Strict):
+    """The daily check-in (§1): Q1–Q7, and CES_ASSESSED when any of them is yes."""
+
+    Q1: Reply
+    Q2: Reply
+    Q3: Reply
+    Q4: Reply
+    Q5: Reply
+    Q6: Reply
+    Q7: Reply
+    CES_ASSESSED: Reply = Reply.NO
+
+
+class Answers(DailyAnswers):
+    """The full screen in the machine format of §8.1. Unknown items are refused, nothing guessed."""
+
+    Q8: Reply
+    Q8a: Reply = Reply.NO
+    Q9: Reply
+    Q10: Reply
+    Q11: Reply
+    Q12: Reply
+    Q13: Reply
+    Q14: Reply
+    Q15: Reply
+    Q16: Reply
+    Q17: Reply
+    Q18: Reply
+    Q19: Reply
+    Q20: Reply
+    age: Annotated[int, Field(strict=True, ge=0, le=120)]
+    S1: BodyMap | None = None
+    S2_leg: Nprs
+    S2_back: Nprs
+    S3: Reply
+    S4: Reply
+    S5: Reply
+    S6: Reply
+
+
+class Reason(_Strict):
+    """One item that raised an action, with the sentence that names the answer."""
+
+    item: str
+    action: Action
+    text: str
+
+
+class DailyResult(_Strict):
+    """The daily check-in result: the §8.2 shape without a pattern (no pattern questions asked)."""
+
+    action: Action
+    reasons: list[Reason]
+    content_version: str
+
+    @property
+    def top_reason(self) -> Reason | None:
+        return self.reasons[0] if self.reasons else None
+
+
+class ScreeningResult(_Strict):
+    """The §8.2 result: ``model_dump()`` is exactly the §8.2 JSON; ``pattern_text`` is shown."""
+
+    action: Action
+    pattern: Pattern
+    reasons: list[Reason]
+    content_version: str
+    pattern_text: str = Field(default="", exclude=True)
+
+    @property
+    def top_reason(self) -> Reason | None:
+        """The reason shown first (and alone, on an emergency screen): the highest action."""
+        return self.reasons[0] if self.reasons else None
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def parse_answers(data: object) -> Answers:
+    """Validate §8.1 answers; a ``ScreeningError`` names every missing, unknown or bad item."""
+    return _parse(Answers, data)
+
+
+def parse_daily_answers(data: object) -> DailyAnswers:
+    """Validate daily check-in answers (Q1–Q7, optional CES_ASSESSED)."""
+    return _parse(DailyAnswers, data)
+
+
+ModelT = TypeVar("ModelT", bound=DailyAnswers)
+
+
+def _parse(model: type[ModelT], data: object) -> ModelT:
+    if isinstance(data, model):
+        return data
+    if not isinstance(data, Mapping):
+        raise ScreeningError([("answers", 'must be an object keyed by item id, like {"Q1": "no"}')])
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScreeningError([_problem(err) for err in exc.errors()]) from exc
+
+
+def _problem(error: Any) -> tuple[str, str]:
+    loc = [str(part) for part in error["loc"]]
+    item = ".".join(loc) or "answers"
+    got = error.get("input")
+    kind = error["type"]
+    if kind == "missing" and len(loc) > 1:
+        return item, "missing"
+    if kind == "missing":
+        return item, "missing (every item except Q8a, CES_ASSESSED and S1 is required)"
+    if kind == "extra_forbidden":
+        return item, "unknown item"
+    if kind == "enum":
+        return item, f"must be 'yes', 'no' or 'unsure' (got {got!r})"
+    if loc and loc[0] in _RANGES and kind != "model_type":
+        low, high = _RANGES[loc[0]]
+        return item, f"must be a whole number from {low} to {high} (got {got!r})"
+    return item, str(error["msg"])
+
+
+# --- evaluation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """The answers as the rules see them: which items count as yes, the age and the body map."""
+
+    yes: frozenset[str]
+    unsure: frozenset[str]
+    age: int | None
+    both_legs: bool
+
+
+def _facts(answers: DailyAnswers, triage: Triage) -> _Facts:
+    yes: set[str] = set()
+    unsure: set[str] = set()
+    for item, value in answers:
+        if not isinstance(value, Reply):
+            continue
+        if _counts_as_yes(item, value, triage):
+            yes.add(item)
+            if value is Reply.UNSURE:
+                unsure.add(item)
+    age = answers.age if isinstance(answers, Answers) else None
+    body_map = answers.S1 if isinstance(answers, Answers) else None
+    return _Facts(
+        frozenset(yes), frozenset(unsure), age, body_map is not None and body_map.both_legs
+    )
+
+
+def _holds(condition: Condition, facts: _Facts) -> bool:
+    return (
+        all(item in facts.yes for item in condition.all_yes)
+        and (not condition.any_yes or any(item in facts.yes for item in condition.any_yes))
+        and (
+            condition.age_over is None or (facts.age is not None and facts.age > condition.age_over)
+        )
+        and (not condition.both_legs or facts.both_legs)
+    )
+
+
+def _reasons(facts: _Facts, triage: Triage, items: set[str]) -> list[Reason]:
+    """§1 in order: each yes raises its action, rules raise further, CES_ASSESSED lowers Q1–Q7."""
+    raised: dict[str, Reason] = {}
+    for question in triage.questions:
+        if (
+            question.id in items
+            and question.id in facts.yes
+            and question.action
+            and question.reason
+        ):
+            raised[question.id] = Reason(
+                item=question.id, action=question.action, text=question.reason
+            )
+    for rule in triage.rules:
+        if rule.item not in items or not _holds(rule.when, facts):
+            continue
+        current = raised.get(rule.item)
+        if current is None or rule.action > current.action:
+            raised[rule.item] = Reason(item=rule.item, action=rule.action, text=rule.reason)
+    assessed = triage.assessed
+    if assessed.flag in facts.yes:
+        for item in assessed.items:
+            current = raised.get(item)
+            if current is not None and current.action > assessed.action:
+                text = f"{current.text} {assessed.reason_suffix}"
+                raised[item] = Reason(item=item, action=assessed.action, text=text)
+    order = {q.id: index for index, q in enumerate(triage.questions)}
+    reasons = sorted(raised.values(), key=lambda r: (-r.action.rank, order[r.item]))
+    return [
+        r.model_copy(update={"text": f"{r.text} {triage.unsure_note}"})
+        if r.item in facts.unsure
+        else r
+        for r in reasons
+    ]
+
+
+def should_ask(question: Question, replies: Mapping[str, object], triage: Triage) -> bool:
+    """Whether to ask ``question`` given the answers so far (Q8a only after a yes to Q8, §1;
+    CES_ASSESSED only after a yes to any of Q1–Q7). Unanswered items count as "no"."""
+    if question.asked_if is None:
+        return True
+    yes = frozenset(item for item, value in replies.items() if _counts_as_yes(item, value, triage))
+    return _holds(question.asked_if, _Facts(yes, frozenset(), None, both_legs=False))
+
+
+def _counts_as_yes(item: str, value: object, triage: Triage) -> bool:
+    """§1: "unsure" counts as "yes", except where the question says otherwise (CES_ASSESSED)."""
+    if value == Reply.YES:
+        return True
+    return value == Reply.UNSURE and triage.question(item).unsure_counts_as_yes
+
+
+def _highest(reasons: list[Reason]) -> Action:
+    return max((r.action for r in reasons), default=Action.SELF_CARE)
+
+
+def sciatica_pattern(answers: Answers, triage: Triage | None = None) -> tuple[Pattern, str]:
+    """The §2 pattern and the sentence that explains it, naming the answers that shaped it.
+
+    LEG_DOMINANT = leg NPRS ≥ 1 and ≥ back NPRS. PATTERN_SCIATICA = S3 and (LEG_DOMINANT or S4);
+    PATTERN_POSSIBLE = any of S3, LEG_DOMINANT, S4; otherwise PATTERN_BACK_DOMINANT. S6 only adds
+    supporting text.
+    """
+    triage = triage or triage_content()
+    facts = _facts(answers, triage)
+    texts = triage.pattern
+    below_knee = "S3" in facts.yes
+    numbness = "S4" in facts.yes
+    leg, back = answers.S2_leg, answers.S2_back
+    leg_dominant = leg >= LEG_DOMINANT_MIN and leg >= back
+    features = []
+    if below_knee:
+        features.append(texts.features["S3"])
+    if leg_dominant:
+        features.append(texts.features["LEG_WORSE" if leg > back else "LEG_EQUAL"])
+    if numbness:
+        features.append(texts.features["S4"])
+    if below_knee and (leg_dominant or numbness):
+        pattern = Pattern.PATTERN_SCIATICA
+    elif features:
+        pattern = Pattern.PATTERN_POSSIBLE
+    else:
+        pattern = Pattern.PATTERN_BACK_DOMINANT
+    text = texts.messages[pattern.value].format(features=", ".join(features))
+    if pattern is not Pattern.PATTERN_BACK_DOMINANT and "S6" in facts.yes:
+        text = f"{text} {texts.supporting['S6']}"
+    return pattern, text
+
+
+def screen(answers: Answers | Mapping[str, Any], triage: Triage | None = None) -> ScreeningResult:
+    """The full screen (§1 + §2) → the §8.2 result. Raises ``ScreeningError`` on bad answers."""
+    triage = triage or triage_content()
+    parsed = parse_answers(answers)
+    reasons = _reasons(_facts(parsed, triage), triage, {q.id for q in triage.questions})
+    pattern, pattern_text = sciatica_pattern(parsed, triage)
+    return ScreeningResult(
+        action=_highest(reasons),
+        pattern=pattern,
+        reasons=reasons,
+        content_version=triage.content_version,
+        pattern_text=pattern_text,
+    )
+
+
+def screen_daily(
+    answers: DailyAnswers | Mapping[str, Any], triage: Triage | None = None
+) -> DailyResult:
+    """The daily check-in (§1: Q1–Q7 every day, with CES_ASSESSED): same rules, fewer items."""
+    triage = triage or triage_content()
+    parsed = parse_daily_answers(answers)
+    items = {*DAILY_ITEMS, triage.assessed.flag}
+    reasons = _reasons(_facts(parsed, triage), triage, items)
+    return DailyResult(
+        action=_highest(reasons), reasons=reasons, content_version=triage.content_version
+    )
+
+
+# --- what the other layers show and enforce ------------------------------------------------------
+
+
+def action_message(action: Action, triage: Triage | None = None) -> ActionMessage:
+    """The headline, what to do and by when for ``action`` (§7.2: the action comes first)."""
+    return (triage or triage_content()).actions[action]
+
+
+def locks_program(action: Action) -> bool:
+    """§1/§7.2: an emergency screen hides exercise content until it is acknowledged and the
+    person says a doctor has assessed them (the store records both)."""
+    return action is Action.EMERGENCY_NOW
+
+
+def pauses_progression(action: Action) -> bool:
+    """clinical-spec.md action codes: URGENT_24_48H pauses progression; an emergency locks the
+    program, which pauses it too."""
+    return action >= Action.URGENT_24_48H
+
+
+__all__ = [
+    "DAILY_ITEMS",
+    "Action",
+    "Answers",
+    "BodyMap",
+    "DailyAnswers",
+    "DailyResult",
+    "LegZones",
+    "Pattern",
+    "Reason",
+    "Reply",
+    "ScreeningError",
+    "ScreeningResult",
+    "action_message",
+    "locks_program",
+    "parse_answers",
+    "parse_daily_answers",
+    "pauses_progression",
+    "sciatica_pattern",
+    "screen",
+    "screen_daily",
+    "should_ask",
+]

@@ -1,0 +1,63 @@
+"""Scored outcome questionnaires per patient (clinical-spec.md §3: SBI, PSFS, GRC).
+
+The score is computed by ``domain.questionnaires.score`` before it gets here; the store keeps the
+answers and the total, and answers the two questions the schedule needs: when was each one last
+done, and which are due today.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sciatica_care.domain.questionnaires import Score, due_questionnaires
+from sciatica_care.store import patients
+from sciatica_care.store.base import utcnow
+from sciatica_care.store.errors import StoreError
+from sciatica_care.store.models import QuestionnaireResponse
+
+
+def save(
+    session: Session, patient_id: int, score: Score, day: date, *, at: datetime | None = None
+) -> int:
+    """Store one scored questionnaire (NPRS belongs to the check-in and is refused here)."""
+    if score.total is None:
+        raise StoreError(f"{score.questionnaire}: has no single score to store")
+    row = QuestionnaireResponse(
+        patient_id=patient_id,
+        instrument=score.questionnaire,
+        recorded_at=at or utcnow(),
+        day=day,
+        answers=dict(score.answers),
+        score=score.total,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def list_for(
+    session: Session, patient_id: int, instrument: str | None = None
+) -> list[QuestionnaireResponse]:
+    """This patient's responses (of one questionnaire, or all), oldest first."""
+    query = select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient_id)
+    if instrument is not None:
+        query = query.where(QuestionnaireResponse.instrument == instrument)
+    order = (QuestionnaireResponse.day, QuestionnaireResponse.recorded_at, QuestionnaireResponse.id)
+    return list(session.scalars(query.order_by(*order)))
+
+
+def last_done(session: Session, patient_id: int) -> dict[str, date]:
+    """The day each questionnaire was last answered."""
+    done: dict[str, date] = {}
+    for row in list_for(session, patient_id):
+        done[row.instrument] = max(row.day, done.get(row.instrument, row.day))
+    return done
+
+
+def due(session: Session, patient_id: int, today: date) -> list[str]:
+    """Questionnaire ids due today by the §3 schedule, counted from the program's start."""
+    start = patients.program_start(session, patient_id, today)
+    return due_questionnaires(start, today, last_done(session, patient_id))

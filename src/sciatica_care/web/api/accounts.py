@@ -1,0 +1,153 @@
+"""Accounts over JSON: sign up, sign in and out, who am I, change password, delete account.
+
+The session is the same ``sc_session`` cookie the pages use. Requests that change something while
+signed in must send the session's CSRF token (``csrf_token`` in the ``/api/me`` answer) in the
+``X-CSRF-Token`` header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from sciatica_care.web.account_actions import (
+    AccountProblem,
+    acknowledge_disclaimer,
+    change_password,
+    delete_account,
+    sign_in,
+    sign_up,
+)
+from sciatica_care.web.credentials import MAX_PASSWORD_LENGTH, EmailAddress, NewPassword
+from sciatica_care.web.security import (
+    SignedIn,
+    database,
+    end_session,
+    signed_in,
+    start_session,
+)
+
+router = APIRouter(tags=["accounts"])
+
+AnyPassword = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
+
+
+class StrictBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignUp(StrictBody):
+    email: EmailAddress
+    password: NewPassword
+
+
+class SignIn(StrictBody):
+    email: EmailAddress
+    password: str = AnyPassword
+
+
+class PasswordChange(StrictBody):
+    current_password: str = AnyPassword
+    new_password: NewPassword
+
+
+class DeleteConfirmation(StrictBody):
+    password: str = AnyPassword
+
+
+class Me(BaseModel):
+    """The signed-in account. ``csrf_token`` goes in ``X-CSRF-Token`` on changing requests."""
+
+    id: int
+    email: str
+    disclaimer_acknowledged: bool
+    csrf_token: str
+
+    @classmethod
+    def of(cls, caller: SignedIn) -> Me:
+        return cls(
+            id=caller.patient_id,
+            email=caller.email,
+            disclaimer_acknowledged=caller.disclaimer_acknowledged,
+            csrf_token=caller.csrf_token,
+        )
+
+
+def _http(exc: AccountProblem) -> HTTPException:
+    headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
+    return HTTPException(exc.status_code, detail=exc.message, headers=headers)
+
+
+@router.post("/accounts", status_code=status.HTTP_201_CREATED)
+def create_account(body: SignUp, request: Request, response: Response) -> Me:
+    """Create an account and sign this client in (409 when the e-mail is taken)."""
+    try:
+        patient_id = sign_up(database(request), body.email, body.password)
+    except AccountProblem as exc:
+        raise _http(exc) from None
+    return Me.of(start_session(request, response, patient_id))
+
+
+@router.post("/session")
+def create_session(body: SignIn, request: Request, response: Response) -> Me:
+    """Sign in (401 wrong credentials, 429 after too many failures for this e-mail)."""
+    try:
+        patient_id = sign_in(database(request), body.email, body.password)
+    except AccountProblem as exc:
+        raise _http(exc) from None
+    return Me.of(start_session(request, response, patient_id))
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+def delete_session(
+    request: Request, response: Response, caller: SignedIn = Depends(signed_in)
+) -> None:
+    """Sign this client out."""
+    end_session(request, response)
+
+
+@router.get("/me")
+def me(caller: SignedIn = Depends(signed_in)) -> Me:
+    return Me.of(caller)
+
+
+@router.post("/me/disclaimer")
+def acknowledge(request: Request, caller: SignedIn = Depends(signed_in)) -> Me:
+    """Acknowledge the onboarding disclaimer (clinical-spec.md §7.6); needed before anything else."""
+    acknowledge_disclaimer(database(request), caller.patient_id)
+    return Me.of(replace(caller, disclaimer_acknowledged=True))
+
+
+@router.put("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def put_password(
+    body: PasswordChange, request: Request, caller: SignedIn = Depends(signed_in)
+) -> None:
+    """Change the password; other signed-in clients of this account are signed out."""
+    try:
+        change_password(
+            database(request),
+            caller.patient_id,
+            body.current_password,
+            body.new_password,
+            keep_session_id=caller.session_id,
+        )
+    except AccountProblem as exc:
+        raise _http(exc) from None
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+def delete_me(
+    body: DeleteConfirmation,
+    request: Request,
+    response: Response,
+    caller: SignedIn = Depends(signed_in),
+) -> None:
+    """Delete the account and all its data; the password confirms it."""
+    try:
+        delete_account(database(request), caller.patient_id, body.password)
+    except AccountProblem as exc:
+        raise _http(exc) from None
+    end_session(request, response)

@@ -1,0 +1,133 @@
+"""Turning failures into answers: JSON ``{"detail": ...}`` under /api, a page in the layout elsewhere.
+
+422 on the API keeps FastAPI's own body (``detail`` is a list with each field's ``loc`` path). A 500
+is logged with the request path and the exception type only: nothing a person typed.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from sciatica_care.store.errors import StoreError
+from sciatica_care.web.security import (
+    CsrfRejected,
+    DisclaimerRequired,
+    SignInRequired,
+    is_api,
+)
+from sciatica_care.web.templating import render
+
+logger = logging.getLogger(__name__)
+
+PAGE_TEXT = {
+    400: ("Something in that request was not right", "Go back and try again."),
+    401: ("Please sign in", "Sign in to see this page."),
+    403: (
+        "This form has expired",
+        "For your security, forms stop working after you sign in or out, or after a long time. "
+        "Go back, reload the page and try again.",
+    ),
+    404: ("Page not found", "The page you asked for is not here. Check the address, or go home."),
+    405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    422: (
+        "Some information was missing or not right",
+        "Go back, check what you entered and try again.",
+    ),
+    429: ("Too many attempts", "Please wait a few minutes and try again."),
+    500: (
+        "Something went wrong on our side",
+        "Your last action may not have been saved. Please try again in a minute.",
+    ),
+}
+
+CSRF_DETAIL = "Missing or wrong CSRF token. Send the X-CSRF-Token from GET /api/me."
+
+
+def error_page(request: Request, status_code: int, message: str | None = None) -> Response:
+    """A page in the site layout explaining the error in plain words."""
+    title, text = PAGE_TEXT.get(status_code, PAGE_TEXT[400 if status_code < 500 else 500])
+    try:
+        return render(
+            request,
+            "error.html",
+            {"title": title, "text": message or text, "status_code": status_code},
+            status_code=status_code,
+            signed_in_lookup=status_code < 500,
+        )
+    except Exception:  # the layout itself failed (e.g. database down): plain text, still no trace
+        logger.exception("error page could not be rendered")
+        return HTMLResponse(f"<h1>{title}</h1><p>{text}</p>", status_code=status_code)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if is_api(request):
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+    message = exc.detail if exc.status_code not in (404, 405, 500) else None
+    response = error_page(request, exc.status_code, message if isinstance(message, str) else None)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if is_api(request):
+        return await request_validation_exception_handler(request, exc)
+    return error_page(request, 422)
+
+
+async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    if is_api(request):
+        return JSONResponse({"detail": "Sign in first."}, status_code=401)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+async def _disclaimer_required(request: Request, exc: Exception) -> Response:
+    if is_api(request):
+        return JSONResponse(
+            {"detail": "Read and acknowledge the disclaimer first (POST /api/me/disclaimer)."},
+            status_code=403,
+        )
+    return RedirectResponse("/disclaimer", status_code=303)
+
+
+async def _csrf_rejected(request: Request, exc: Exception) -> Response:
+    if is_api(request):
+        return JSONResponse({"detail": CSRF_DETAIL}, status_code=403)
+    return error_page(request, 403)
+
+
+async def _store_error(request: Request, exc: Exception) -> Response:
+    logger.error("store error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    if is_api(request):
+        return JSONResponse({"detail": "The database could not do that. Try again."}, 500)
+    return error_page(request, 500)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    logger.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+    if is_api(request):
+        return JSONResponse({"detail": "Internal error."}, status_code=500)
+    return error_page(request, 500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(SignInRequired, _sign_in_required)
+    app.add_exception_handler(DisclaimerRequired, _disclaimer_required)
+    app.add_exception_handler(CsrfRejected, _csrf_rejected)
+    app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(Exception, _unexpected)

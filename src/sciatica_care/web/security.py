@@ -1,0 +1,288 @@
+"""Passwords, server-side sessions, CSRF and the ``current_patient`` dependency, in one place.
+
+* Passwords: argon2id (argon2-cffi defaults), never logged or stored in clear.
+* Sessions: a random token in the ``sc_session`` cookie (HttpOnly, SameSite=Lax, Secure on https);
+  the database keeps only its SHA-256, so a leaked table signs no one in. Sessions last 30 days.
+* CSRF: each session has its own token. Every unsafe request (POST/PUT/PATCH/DELETE) must carry it:
+  pages in the hidden form field ``csrf_token``, JavaScript and API clients in the ``X-CSRF-Token``
+  header. Before signing in, forms use a random token in the ``sc_csrf`` cookie (double submit),
+  which stops login CSRF. ``require_csrf`` is installed on the whole app, so new routes are covered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Request
+from starlette.responses import Response
+
+from sciatica_care.store import accounts, auth_sessions
+from sciatica_care.store.base import utcnow
+from sciatica_care.store.database import Database
+from sciatica_care.store.errors import StoreError
+
+SESSION_COOKIE = "sc_session"
+ANONYMOUS_CSRF_COOKIE = "sc_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_LIFETIME = timedelta(days=30)
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+API_PREFIX = "/api"
+SIGN_IN_ROUTES = frozenset({("POST", "/api/accounts"), ("POST", "/api/session")})
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
+
+
+# -- passwords and tokens -------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches. A missing hash still costs one argon2 run (no timing hint)."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    """True when the stored hash used weaker parameters than today's (upgrade it at sign-in)."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe: for session cookies and CSRF tokens."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    """SHA-256 hex of a session token (what the database stores)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def email_digest(email: str) -> str:
+    """SHA-256 hex of a normalised e-mail: the rate limit counts per address without storing it."""
+    return hashlib.sha256(email.encode()).hexdigest()
+
+
+def tokens_match(given: str | None, expected: str | None) -> bool:
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+# -- who is signed in -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The caller of a request: their patient id (pass it to every repository) and session."""
+
+    patient_id: int
+    email: str
+    csrf_token: str
+    session_id: int
+    disclaimer_acknowledged: bool
+
+
+class SignInRequired(Exception):
+    """No valid session: pages redirect to /login, the API answers 401."""
+
+
+class DisclaimerRequired(Exception):
+    """Signed in but the onboarding disclaimer (clinical-spec.md §7.6) is not acknowledged yet."""
+
+
+class CsrfRejected(Exception):
+    """An unsafe request without the right CSRF token: 403."""
+
+
+def database(request: Request) -> Database:
+    """The app's database (opened in the lifespan); a FastAPI dependency."""
+    db: Database = request.app.state.db
+    return db
+
+
+def is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def lookup_signed_in(request: Request) -> SignedIn | None:
+    """The signed-in caller or None; looked up once per request and cached on ``request.state``."""
+    if getattr(request.state, "signed_in_known", False):
+        cached: SignedIn | None = request.state.signed_in
+        return cached
+    found: SignedIn | None = None
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with database(request).session() as session:
+            row = auth_sessions.find_active(session, token_digest(token), utcnow())
+            if row is not None:
+                try:
+                    patient = accounts.get(session, row.patient_id)
+                except StoreError:
+                    patient = None
+                if patient is not None:
+                    found = SignedIn(
+                        patient_id=patient.id,
+                        email=patient.email or "",
+                        csrf_token=row.csrf_token,
+                        session_id=row.id,
+                        disclaimer_acknowledged=patient.disclaimer_acknowledged_at is not None,
+                    )
+    _remember(request, found)
+    return found
+
+
+def _remember(request: Request, caller: SignedIn | None) -> None:
+    request.state.signed_in = caller
+    request.state.signed_in_known = True
+
+
+def forget_signed_in(request: Request) -> None:
+    """Drop the cached caller (after signing out within the same request)."""
+    request.state.signed_in_known = False
+
+
+def signed_in(request: Request) -> SignedIn:
+    """Dependency: any signed-in caller, disclaimer acknowledged or not (disclaimer, sign-out...)."""
+    caller = lookup_signed_in(request)
+    if caller is None:
+        raise SignInRequired
+    return caller
+
+
+def current_patient(request: Request) -> SignedIn:
+    """Dependency for everything a patient does: signed in *and* past the §7.6 disclaimer."""
+    caller = signed_in(request)
+    if not caller.disclaimer_acknowledged:
+        raise DisclaimerRequired
+    return caller
+
+
+# -- cookies --------------------------------------------------------------------------------------
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def start_session(request: Request, response: Response, patient_id: int) -> SignedIn:
+    """Sign ``patient_id`` in on this browser: store the session and set the cookie.
+
+    Returns the new caller (also cached for the rest of this request), with its CSRF token.
+    """
+    token, csrf = new_token(), new_token()
+    now = utcnow()
+    with database(request).session() as session:
+        auth_sessions.purge_expired(session, now)
+        session_id = auth_sessions.start(
+            session, patient_id, token_digest(token), csrf, now, now + SESSION_LIFETIME
+        )
+        patient = accounts.get(session, patient_id)
+        caller = SignedIn(
+            patient_id=patient_id,
+            email=patient.email or "",
+            csrf_token=csrf,
+            session_id=session_id,
+            disclaimer_acknowledged=patient.disclaimer_acknowledged_at is not None,
+        )
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+    )
+    _remember(request, caller)
+    return caller
+
+
+def end_session(request: Request, response: Response) -> None:
+    """Sign this browser out: delete its session row and its cookie."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with database(request).session() as session:
+            auth_sessions.end(session, token_digest(token))
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_secure(request)
+    )
+    _remember(request, None)
+
+
+def csrf_token_for(request: Request) -> str:
+    """The token forms on this page must send back: the session's, or an anonymous one.
+
+    A new anonymous token is remembered on ``request.state`` so ``attach_csrf_cookie`` can set it.
+    """
+    caller = lookup_signed_in(request)
+    if caller is not None:
+        return caller.csrf_token
+    existing = request.cookies.get(ANONYMOUS_CSRF_COOKIE)
+    if existing:
+        return existing
+    pending: str | None = getattr(request.state, "new_anonymous_csrf", None)
+    if pending is None:
+        pending = new_token()
+        request.state.new_anonymous_csrf = pending
+    return pending
+
+
+def attach_csrf_cookie(request: Request, response: Response) -> None:
+    """Set the anonymous CSRF cookie if ``csrf_token_for`` had to make one for this response."""
+    pending = getattr(request.state, "new_anonymous_csrf", None)
+    if pending:
+        response.set_cookie(
+            ANONYMOUS_CSRF_COOKIE,
+            pending,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+        )
+
+
+def _expected_csrf(request: Request) -> str | None:
+    caller = lookup_signed_in(request)
+    if caller is not None:
+        return caller.csrf_token
+    return request.cookies.get(ANONYMOUS_CSRF_COOKIE)
+
+
+async def require_csrf(request: Request) -> None:
+    """App-wide dependency: unsafe requests must echo the caller's CSRF token.
+
+    The API checks requests that carry a session, except sign-up and sign-in, which do not use it
+    (FastAPI reads JSON bodies only with a JSON content type, which a cross-site form cannot send).
+    """
+    if request.method not in UNSAFE_METHODS:
+        return
+    given = request.headers.get(CSRF_HEADER)
+    if is_api(request):
+        if (request.method, request.url.path) in SIGN_IN_ROUTES:
+            return
+        caller = lookup_signed_in(request)
+        if caller is not None and not tokens_match(given, caller.csrf_token):
+            raise CsrfRejected
+        return
+    if given is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            given = value if isinstance(value, str) else None
+    if not tokens_match(given, _expected_csrf(request)):
+        raise CsrfRejected

@@ -1,0 +1,87 @@
+"""The settings page: change password, delete the account; reminders and export slot in later."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from sciatica_care.web.account_actions import AccountProblem, change_password, delete_account
+from sciatica_care.web.credentials import new_password_problem
+from sciatica_care.web.flash import flash
+from sciatica_care.web.forms import FormState, read_form, without_secrets
+from sciatica_care.web.security import SignedIn, database, end_session, signed_in
+from sciatica_care.web.templating import render
+
+router = APIRouter()
+
+TEMPLATE = "settings.html"
+
+
+def _page(
+    request: Request,
+    password_form: FormState | None = None,
+    delete_form: FormState | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        TEMPLATE,
+        {
+            "password_form": without_secrets(password_form or FormState()),
+            "delete_form": without_secrets(delete_form or FormState()),
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/settings")
+def settings(request: Request, caller: SignedIn = Depends(signed_in)) -> Response:
+    return _page(request)
+
+
+@router.post("/settings/password")
+async def change_password_submit(
+    request: Request, caller: SignedIn = Depends(signed_in)
+) -> Response:
+    form = await read_form(request)
+    if not form.value("current_password"):
+        form.add_error("current_password", "Enter your current password.")
+    if problem := new_password_problem(form.value("new_password")):
+        form.add_error("new_password", problem)
+    if form.ok:
+        try:
+            change_password(
+                database(request),
+                caller.patient_id,
+                form.value("current_password"),
+                form.value("new_password"),
+                keep_session_id=caller.session_id,
+            )
+        except AccountProblem as exc:
+            form.add_error(exc.field or "current_password", exc.message)
+    if not form.ok:
+        return _page(request, password_form=form, status_code=400)
+    response = RedirectResponse("/settings", status_code=303)
+    flash(request, response, "Your password is changed. Other devices were signed out.")
+    return response
+
+
+@router.post("/settings/delete")
+async def delete_account_submit(
+    request: Request, caller: SignedIn = Depends(signed_in)
+) -> Response:
+    form = await read_form(request)
+    if not form.value("password"):
+        form.add_error("password", "Enter your password to confirm.")
+    if form.ok:
+        try:
+            delete_account(database(request), caller.patient_id, form.value("password"))
+        except AccountProblem as exc:
+            form.add_error(exc.field or "password", exc.message)
+    if not form.ok:
+        return _page(request, delete_form=form, status_code=400)
+    response = RedirectResponse("/", status_code=303)
+    end_session(request, response)
+    flash(request, response, "Your account and all your data are deleted.", "info")
+    return response

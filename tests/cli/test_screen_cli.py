@@ -1,0 +1,323 @@
+"""`sciatica screen`: asked one question at a time or read from a file; shown, saved, acknowledged.
+
+Golden files in tests/data/golden/ hold the exact output; regenerate them with
+``UPDATE_GOLDEN=1 pytest tests/cli/test_screen_cli.py`` and review the diff like any code change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from sciatica_care.cli import learn, output, screen
+from sciatica_care.store import patients, screenings
+from sciatica_care.store.database import open_database
+
+DATA = Path(__file__).parents[1] / "data"
+ANSWERS = DATA / "screening_answers"
+GOLDEN = DATA / "golden"
+
+app = typer.Typer()
+screen.register(app)
+learn.register(app)
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def fixed_width_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Golden text must not depend on the terminal the tests run in."""
+    monkeypatch.setattr(output.console, "_width", 80)
+    monkeypatch.setattr(output.err_console, "_width", 200)
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    return runner.invoke(app, ["screen", *args], input=input)
+
+
+def assert_golden(name: str, text: str) -> None:
+    """Compare with the golden file, ignoring the trailing spaces Rich pads lines with."""
+    text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def saved() -> list[dict[str, Any]]:
+    db = open_database()
+    try:
+        with db.session() as s:
+            pid = patients.local_patient_id(s)
+            return [
+                {
+                    "answers": row.answers,
+                    "result": row.result,
+                    "content_version": row.content_version,
+                    "acknowledged": row.acknowledged_at is not None,
+                    "assessed": row.assessed_at is not None,
+                }
+                for row in screenings.list_for(s, pid)
+            ]
+    finally:
+        db.dispose()
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- from a file ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["self_care", "emergency", "urgent"])
+def test_json_output_is_the_machine_format(case: str) -> None:
+    result = run("--answers", str(ANSWERS / f"{case}.json"), "--json")
+
+    assert result.exit_code == 0, result.output
+    assert_golden(f"screen_{case}.json", result.stdout)
+    assert set(json.loads(result.stdout)) == {"action", "pattern", "reasons", "content_version"}
+
+
+@pytest.mark.parametrize("case", ["self_care", "emergency", "urgent"])
+def test_text_output(case: str) -> None:
+    result = run("--answers", str(ANSWERS / f"{case}.json"))
+
+    assert result.exit_code == 0, result.output
+    assert_golden(f"screen_{case}.txt", result.stdout)
+
+
+def test_emergency_shows_the_action_first_one_reason_and_nothing_about_exercises() -> None:
+    result = run("--answers", str(ANSWERS / "emergency.json"))
+    lines = [line.strip("│ ") for line in result.stdout.splitlines()]
+    words = [line for line in lines if line and not line.startswith(("╭", "╰"))]
+
+    assert words[0] == "Go to an emergency department now, or call your emergency number."
+    assert sum(line.startswith("Why:") for line in words) == 1
+    assert "exercise" not in result.stdout.lower()
+    assert "sciatica" not in result.stdout.lower()  # no pattern talk either
+
+
+def test_self_care_shows_the_pattern_with_its_reason() -> None:
+    result = run("--answers", str(ANSWERS / "self_care.json"))
+
+    assert (
+        "Your answers fit a pattern often seen with sciatica: pain below the knee, leg pain "
+        "worse than back pain. Only a clinician can confirm it."
+    ) in one_line(result.stdout)
+    assert "Not a diagnosis." in result.stdout
+
+
+def test_urgent_says_by_when_and_that_progression_is_paused() -> None:
+    text = one_line(run("--answers", str(ANSWERS / "urgent.json")).stdout)
+
+    assert "Contact a doctor today." in text
+    assert "no later than 48 hours" in text
+    assert "will not move up a level" in text
+
+
+def test_result_is_saved_with_answers_and_content_version() -> None:
+    run("--answers", str(ANSWERS / "urgent.json"), "--json")
+
+    [row] = saved()
+    assert row["answers"]["Q8"] == "yes"
+    assert row["answers"]["S1"] == {
+        "left": {"pain": 4, "numbness": 5},
+        "right": {"pain": 0, "numbness": 0},
+    }
+    assert row["result"]["action"] == "URGENT_24_48H"
+    assert row["content_version"] == row["result"]["content_version"] != ""
+    assert row["acknowledged"] is False
+
+
+# --- bad answers ----------------------------------------------------------------------------------
+
+
+def _bad_file(tmp_path: Path, **changes: Any) -> Path:
+    data = json.loads((ANSWERS / "self_care.json").read_text(encoding="utf-8"))
+    for item, value in changes.items():
+        if value is None:
+            del data[item]
+        else:
+            data[item] = value
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"Q12": None}, "Q12: missing"),
+        ({"Q21": "no"}, "Q21: unknown item"),
+        ({"S2_leg": 11}, "S2_leg: must be a whole number from 0 to 10 (got 11)"),
+        ({"age": 200}, "age: must be a whole number from 0 to 120"),
+        ({"Q4": "maybe"}, "Q4: must be 'yes', 'no' or 'unsure' (got 'maybe')"),
+    ],
+)
+def test_bad_answers_exit_2_naming_the_item_and_save_nothing(
+    tmp_path: Path, changes: dict[str, Any], message: str
+) -> None:
+    result = run("--answers", str(_bad_file(tmp_path, **changes)), "--json")
+
+    assert result.exit_code == 2
+    assert message in one_line(result.stderr)
+    assert result.stdout == ""
+    assert saved() == []
+
+
+def test_a_file_that_is_not_json_exits_2_with_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text('{"Q1": "no",\n oops}', encoding="utf-8")
+
+    result = run("--answers", str(path), "--json")
+
+    assert result.exit_code == 2
+    assert "answers.json: not valid JSON (line 2" in one_line(result.stderr)
+
+
+def test_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = run("--answers", str(tmp_path / "nope.json"))
+
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+def test_json_without_an_answers_file_exits_2() -> None:
+    result = run("--json")
+
+    assert result.exit_code == 2
+    assert "--json needs --answers" in result.stderr
+
+
+# --- interactive ----------------------------------------------------------------------------------
+
+ALL_NO_RED_FLAGS = ["n"] * 7 + ["n", "n", "n"] + ["n"] * 8 + ["n", "n"]
+"""Q1–Q7, Q8–Q10, Q11–Q18, Q19–Q20: every red flag "no" (no follow-up questions)."""
+PATTERN = ["0", "0", "4", "3", "6", "3", "y", "y", "n", "n"]
+"""S1 left pain/numbness, right pain/numbness, S2 leg, S2 back, S3, S4, S5, S6."""
+
+
+def lines(*answers: str) -> str:
+    return "\n".join(answers) + "\n"
+
+
+def test_interactive_self_care_asks_each_question_and_saves_the_answers() -> None:
+    result = run(input=lines("45", *ALL_NO_RED_FLAGS, *PATTERN))
+
+    assert result.exit_code == 0, result.output
+    assert "Is there now pain, numbness or weakness in both of your legs?" in result.stdout
+    assert "Is that weakness getting worse" not in result.stdout  # Q8a only after Q8 yes
+    assert "Has a doctor already checked" not in result.stdout  # CES_ASSESSED only after Q1–Q7
+    assert "5: ankle, foot or toes" in result.stdout  # the zone legend
+    assert "None of your answers is a warning sign." in result.stdout
+    [row] = saved()
+    assert row["answers"]["age"] == 45
+    assert row["answers"]["S1"] == {
+        "left": {"pain": 0, "numbness": 0},
+        "right": {"pain": 4, "numbness": 3},
+    }
+    assert row["result"]["pattern"] == "PATTERN_SCIATICA"
+
+
+def test_interactive_asks_again_after_an_answer_it_cannot_read() -> None:
+    result = run(input=lines("old", "45", "maybe", *ALL_NO_RED_FLAGS, *PATTERN))
+
+    assert result.exit_code == 0, result.output
+    assert "Please type a whole number from 0 to 120." in result.stdout
+    assert "Please type y, n or u." in result.stdout
+
+
+def test_interactive_weakness_asks_whether_it_is_getting_worse() -> None:
+    red_flags = ["n"] * 7 + ["y", "y", "n", "n"] + ["n"] * 8 + ["n", "n"]
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "y", "y"))
+
+    assert "Is that weakness getting worse over hours or days?" in result.stdout
+    [row] = saved()
+    assert row["answers"]["Q8a"] == "yes"
+    assert row["result"]["action"] == "EMERGENCY_NOW"
+
+
+def test_interactive_emergency_acknowledged_and_assessed_unlocks_the_program() -> None:
+    red_flags = ["n", "n", "y", "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "y", "y"))
+
+    assert result.exit_code == 0, result.output
+    assert "Has a doctor already checked the problem" in result.stdout  # CES_ASSESSED asked
+    outcome = result.stdout.split("EMERGENCY", 1)[1]
+    assert "exercise" not in outcome.lower()
+    assert "The program is unlocked." in outcome
+    [row] = saved()
+    assert row["acknowledged"] and row["assessed"]
+
+
+def test_interactive_emergency_not_yet_assessed_stays_locked() -> None:
+    red_flags = ["y", "n", "n", "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "y", "n"))
+
+    assert "The program stays locked" in result.stdout
+    [row] = saved()
+    assert row["acknowledged"] and not row["assessed"]
+
+
+def test_interactive_emergency_not_acknowledged_repeats_the_action() -> None:
+    red_flags = ["n"] * 16 + ["y"] + ["n"] * 3  # Q17 major trauma
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "n"))
+
+    after_prompt = result.stdout.split("will you get help now?", 1)[1]
+    assert "Go to an emergency department now" in after_prompt
+    [row] = saved()
+    assert not row["acknowledged"]
+
+
+def test_interactive_stopped_early_exits_2_and_saves_nothing() -> None:
+    result = run(input=lines("45", "n", "n"))
+
+    assert result.exit_code == 2
+    assert "nothing was saved" in result.stderr
+    assert saved() == []
+
+
+# --- learn ----------------------------------------------------------------------------------------
+
+
+def test_learn_lists_the_topics() -> None:
+    result = runner.invoke(app, ["learn"])
+
+    assert result.exit_code == 0
+    for slug in ("what-is-sciatica", "causes", "red-flags", "exercise-program"):
+        assert slug in result.stdout
+
+
+def test_learn_prints_one_topic_with_its_sources() -> None:
+    result = runner.invoke(app, ["learn", "what-is-sciatica"])
+
+    assert result.exit_code == 0
+    assert "What is sciatica?" in result.stdout
+    assert "Sources: NICE" in result.stdout
+    assert "Not a diagnosis." in result.stdout
+
+
+def test_learn_json_gives_the_front_matter_and_body() -> None:
+    result = runner.invoke(app, ["learn", "outlook", "--json"])
+
+    page = json.loads(result.stdout)
+    assert page["slug"] == "outlook"
+    assert page["reviewed"] and page["sources"] and page["body"].startswith("# How long")
+
+
+def test_learn_unknown_topic_exits_2_listing_the_topics() -> None:
+    result = runner.invoke(app, ["learn", "sciatic"])
+
+    assert result.exit_code == 2
+    assert "unknown topic 'sciatic'" in result.stderr
+    assert "what-is-sciatica" in result.stderr

@@ -1,0 +1,114 @@
+"""A real browser: sign up, acknowledge the disclaimer, land on the way to the safety check.
+
+Every page on the way is checked with axe-core and photographed at 360 and 1280 px (/tmp/shots/).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+from sciatica_care.web.templating import NAV_ITEMS
+from tests.web.conftest import PASSWORD, Axe, Shoot
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_up_then_disclaimer_then_the_safety_check_link(
+    app_server: str, page: Any, axe: Axe, shoot: Shoot
+) -> None:
+    page.goto(app_server + "/")
+    axe(page)
+    shoot(page, "01-home")
+    page.get_by_role("link", name="Create an account").click()
+
+    page.wait_for_url("**/signup")
+    axe(page)
+    page.get_by_label("Email address").fill("ann@example.org")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("Password").input_value() == ""
+    assert page.get_by_label("Email address").input_value() == "ann@example.org"
+    axe(page)
+    shoot(page, "02-signup-errors")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+
+    page.wait_for_url("**/disclaimer")
+    assert page.get_by_role("heading", name="Before you start").is_visible()
+    axe(page)
+    shoot(page, "03-disclaimer")
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Continue").click()
+
+    page.wait_for_url(app_server + "/")
+    link = page.get_by_role("link", name="Start the safety check")
+    assert link.get_attribute("href") == "/screening"
+    assert page.get_by_role("navigation", name="Main").get_by_role("link").count() >= 1
+    axe(page)
+    shoot(page, "04-next-step")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    page.wait_for_url("**/settings")
+    axe(page)
+    shoot(page, "05-settings")
+
+
+def test_the_full_navigation_fits_a_phone(
+    app_server: str, server_app: FastAPI, page: Any, axe: Axe, shoot: Shoot
+) -> None:
+    for item in NAV_ITEMS:
+        if item.path != "/settings":
+            server_app.get(item.path)(lambda: PlainTextResponse("stand-in page"))
+    page.goto(app_server + "/signup")
+    page.get_by_label("Email address").fill("nav@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Continue").click()
+    page.goto(app_server + "/settings")
+
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    assert links.all_inner_texts() == [item.label for item in NAV_ITEMS]
+    for link in links.all():
+        box = link.bounding_box()
+        assert box["height"] >= 44 and box["x"] >= 0
+        assert box["x"] + box["width"] <= page.viewport_size["width"]
+    axe(page)
+    shoot(page, "06-full-nav")
+
+
+def test_pages_fit_the_screen_without_sideways_scrolling(app_server: str, page: Any) -> None:
+    for path in ("/", "/signup", "/login", "/no-such-page"):
+        page.goto(app_server + path)
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
+
+
+def test_touch_targets_are_at_least_44_px(app_server: str, page: Any) -> None:
+    page.goto(app_server + "/signup")
+    small = page.evaluate(
+        """() => [...document.querySelectorAll('button, .button, input, .top-link, .nav a')]
+            .filter(el => el.type !== 'hidden')
+            .map(el => [el.outerHTML.slice(0, 60), el.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)"""
+    )
+    assert small == []
+
+
+def test_keyboard_users_can_skip_to_the_content_and_see_focus(app_server: str, page: Any) -> None:
+    page.goto(app_server + "/login")
+    page.keyboard.press("Tab")
+
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.bounding_box()["y"] >= 0  # on screen when focused
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"

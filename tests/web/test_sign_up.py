@@ -1,0 +1,126 @@
+"""Creating an account, on the page and through the API."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sciatica_care.store.database import Database
+from sciatica_care.store.models import AuthSession, Patient
+from tests.web.conftest import PASSWORD, api_sign_up, form_csrf
+
+
+def _submit(client: TestClient, **fields: str) -> httpx.Response:
+    token = form_csrf(client.get("/signup").text)
+    return client.post("/signup", data={"csrf_token": token, **fields}, follow_redirects=False)
+
+
+def test_signing_up_creates_a_hashed_account_and_goes_to_the_disclaimer(
+    client: TestClient, database: Database
+) -> None:
+    response = _submit(client, email="  Ann@Example.ORG ", password=PASSWORD)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/disclaimer"
+    with database.session() as s:
+        patient = s.scalars(select(Patient)).one()
+        sessions = s.scalars(select(AuthSession)).all()
+    assert patient.email == "ann@example.org"
+    assert patient.password_hash is not None
+    assert patient.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in patient.password_hash
+    assert patient.disclaimer_acknowledged_at is None
+    cookie_token = client.cookies.get("sc_session")
+    assert cookie_token
+    assert [row.patient_id for row in sessions] == [patient.id]
+    assert sessions[0].token_hash != cookie_token and len(sessions[0].token_hash) == 64
+
+
+def test_session_cookie_is_httponly_lax_and_lasts_thirty_days(client: TestClient) -> None:
+    response = _submit(client, email="ann@example.org", password=PASSWORD)
+
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "sc_session=" in c)
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Max-Age=2592000" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_over_https(web_app: FastAPI) -> None:
+    with TestClient(web_app, base_url="https://testserver") as client:
+        response = client.post(
+            "/api/accounts", json={"email": "a@example.org", "password": PASSWORD}
+        )
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "sc_session=" in c)
+    assert "Secure" in cookie
+
+
+def test_bad_input_shows_messages_next_to_the_fields_and_keeps_the_email(
+    client: TestClient, database: Database
+) -> None:
+    response = _submit(client, email="ann.example.org", password="short")
+
+    assert response.status_code == 400
+    html = response.text
+    assert 'id="email-error"' in html
+    assert "Enter an email address like name@example.org." in html
+    assert 'aria-describedby="email-hint email-error"' in html
+    assert 'value="ann.example.org"' in html
+    assert "Use at least 10 characters." in html
+    assert 'aria-describedby="password-hint password-error"' in html
+    assert 'value="short"' not in html
+    with database.session() as s:
+        assert s.scalars(select(Patient)).all() == []
+
+
+def test_an_email_that_is_taken_says_so_and_creates_nothing(
+    client: TestClient, database: Database
+) -> None:
+    api_sign_up(client, "ann@example.org")
+    client.cookies.clear()
+
+    response = _submit(client, email="ANN@example.org", password="another long password")
+
+    assert response.status_code == 400
+    assert "An account with this email already exists." in response.text
+    with database.session() as s:
+        assert len(s.scalars(select(Patient)).all()) == 1
+
+
+def test_api_sign_up_returns_the_account_and_signs_in(client: TestClient) -> None:
+    response = client.post("/api/accounts", json={"email": "Bo@Example.org", "password": PASSWORD})
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["email"] == "bo@example.org"
+    assert body["disclaimer_acknowledged"] is False
+    assert len(body["csrf_token"]) >= 32
+    assert client.get("/api/me").json()["id"] == body["id"]
+
+
+def test_api_sign_up_with_a_taken_email_is_409(client: TestClient) -> None:
+    api_sign_up(client, "ann@example.org")
+    client.cookies.clear()
+
+    response = client.post("/api/accounts", json={"email": "ann@example.org", "password": PASSWORD})
+
+    assert response.status_code == 409
+    assert "already exists" in response.json()["detail"]
+
+
+def test_api_sign_up_with_a_short_password_is_422_naming_the_field(client: TestClient) -> None:
+    response = client.post("/api/accounts", json={"email": "ann@example.org", "password": "short"})
+
+    assert response.status_code == 422
+    errors = response.json()["detail"]
+    assert [e["loc"] for e in errors] == [["body", "password"]]
+    assert "at least 10 characters" in errors[0]["msg"]
+
+
+def test_api_sign_up_with_a_bad_email_is_422_naming_the_field(client: TestClient) -> None:
+    response = client.post("/api/accounts", json={"email": "not-an-email", "password": PASSWORD})
+
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", "email"]]
