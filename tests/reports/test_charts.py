@@ -51,7 +51,7 @@ def test_svg_names_the_panels_and_annotates_flares_and_dose_changes() -> None:
     assert "Pain over time" in texts
     assert "Leg pain" in texts and "Back pain" in texts
     assert "flare-up" in texts
-    assert "Pelvic tilt: progress" in texts
+    assert "Dose changes" in texts and "dose up" in texts
     assert "foot" in texts and "thigh" in texts
     assert "stopped" in texts
 
@@ -63,6 +63,26 @@ def test_every_diary_day_is_plotted_for_leg_and_back() -> None:
     assert len(values) == 20
     assert {v["measure"] for v in values} == {"Leg pain", "Back pain"}
     assert pain_layer["encoding"]["y"]["scale"]["domain"] == [0, 10]
+
+
+def test_several_changes_on_one_day_make_one_mark_naming_every_exercise() -> None:
+    series = _series()
+    series.dose_changes.append(
+        DoseChange(day=START + timedelta(days=4), exercise="Bird dog", action="PROGRESS")
+    )
+    series.dose_changes.append(
+        DoseChange(day=START + timedelta(days=5), exercise="Bird dog", action="HOLD")
+    )
+    spec = progress_chart(series).to_dict()
+    marks = spec["vconcat"][2]["layer"][1]["data"]["values"]
+    assert marks == [
+        {
+            "day": "2026-11-05",
+            "row": "Dose changes",
+            "kind": "dose up",
+            "detail": "Pelvic tilt, Bird dog",
+        }
+    ]
 
 
 def test_png_is_an_image() -> None:

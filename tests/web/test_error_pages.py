@@ -84,13 +84,7 @@ def test_openapi_lists_the_account_endpoints(client: TestClient) -> None:
     assert set(paths["/api/me"]) == {"get", "delete"}
 
 
-def test_settings_shows_links_only_for_pages_that_exist(
-    account: Account, web_app: FastAPI, client: TestClient
-) -> None:
-    assert 'href="/export"' not in client.get("/settings").text
-
-    @web_app.get("/export")
-    def export() -> dict[str, str]:
-        return {}
-
-    assert 'href="/export"' in client.get("/settings").text
+def test_settings_links_to_export_and_reminders(account: Account, client: TestClient) -> None:
+    html = client.get("/settings").text
+    assert 'href="/export"' in html
+    assert 'href="/settings/reminders"' in html

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import Account
@@ -21,18 +20,18 @@ def test_signed_out_people_see_no_navigation(client: TestClient) -> None:
     assert 'aria-label="Main"' not in client.get("/").text
 
 
-def test_navigation_shows_only_pages_that_exist_and_marks_the_current_one(
-    account: Account, web_app: FastAPI, client: TestClient
+def test_navigation_shows_every_section_and_marks_the_current_one(
+    account: Account, client: TestClient
 ) -> None:
     html = client.get("/settings").text
     assert '<a href="/settings" aria-current="page">Settings</a>' in html
-    assert 'href="/today"' not in html
-
-    @web_app.get("/today")
-    def today() -> dict[str, str]:
-        return {}
-
-    assert '<a href="/today">Today</a>' in client.get("/settings").text
+    for path, label in [
+        ("/today", "Today"),
+        ("/check-in", "Check-in"),
+        ("/progress", "Progress"),
+        ("/learn", "Learn"),
+    ]:
+        assert f'<a href="{path}">{label}</a>' in html
 
 
 def test_home_page_signed_in_points_to_the_safety_check(

@@ -1,4 +1,4 @@
-"""A real browser: sign up, acknowledge the disclaimer, land on the way to the safety check.
+"""A real browser: sign up, acknowledge the disclaimer, land on the safety check.
 
 Every page on the way is checked with axe-core and photographed at 360 and 1280 px (/tmp/shots/).
 """
@@ -8,8 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
 
 from sciatica_care.web.templating import NAV_ITEMS
 from tests.web.conftest import PASSWORD, Axe, Shoot
@@ -17,7 +15,7 @@ from tests.web.conftest import PASSWORD, Axe, Shoot
 pytestmark = pytest.mark.browser
 
 
-def test_sign_up_then_disclaimer_then_the_safety_check_link(
+def test_sign_up_then_disclaimer_then_the_safety_check(
     app_server: str, page: Any, axe: Axe, shoot: Shoot
 ) -> None:
     page.goto(app_server + "/")
@@ -46,9 +44,8 @@ def test_sign_up_then_disclaimer_then_the_safety_check_link(
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Continue").click()
 
-    page.wait_for_url(app_server + "/")
-    link = page.get_by_role("link", name="Start the safety check")
-    assert link.get_attribute("href") == "/screening"
+    page.wait_for_url("**/screening")
+    assert page.get_by_role("heading", level=1).is_visible()
     assert page.get_by_role("navigation", name="Main").get_by_role("link").count() >= 1
     axe(page)
     shoot(page, "04-next-step")
@@ -60,11 +57,8 @@ def test_sign_up_then_disclaimer_then_the_safety_check_link(
 
 
 def test_the_full_navigation_fits_a_phone(
-    app_server: str, server_app: FastAPI, page: Any, axe: Axe, shoot: Shoot
+    app_server: str, page: Any, axe: Axe, shoot: Shoot
 ) -> None:
-    for item in NAV_ITEMS:
-        if item.path != "/settings":
-            server_app.get(item.path)(lambda: PlainTextResponse("stand-in page"))
     page.goto(app_server + "/signup")
     page.get_by_label("Email address").fill("nav@example.org")
     page.get_by_label("Password").fill(PASSWORD)

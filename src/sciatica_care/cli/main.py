@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from sciatica_care.cli import data, exercises, learn, progression, screen, serve, session
+from sciatica_care.cli import (
+    chart,
+    checkin,
+    data,
+    exercises,
+    learn,
+    plan,
+    preferences,
+    progression,
+    questionnaire,
+    screen,
+    serve,
+    session,
+    therapy,
+)
 
 app = typer.Typer(
     name="sciatica",
@@ -22,6 +36,12 @@ session.register(app)
 screen.register(app)
 learn.register(app)
 progression.register(app)
+checkin.register(app)
+questionnaire.register(app)
+therapy.register(app)
+chart.register(app)
+plan.register(app)
+preferences.register(app)
 
 
 def run() -> None:

@@ -2,8 +2,10 @@
 
 The player is a thin driver of ``domain.session.Session``: it turns the real clock into ``tick``
 events (multiplied by ``--speed`` so tests and demos run a whole session at once), prints the cues,
-and turns the person's answers into events. All rules (doses, pacing, the pain-check stop of
-clinical-spec.md §4.1) live in the domain; nothing here decides anything clinical.
+and turns the person's answers into events. Today's doses come from ``store.program`` (progression
+as tolerated, clinical-spec.md §4.1–4.3), and after saving, each exercise's next dose is decided
+and its reason printed. All rules (doses, pacing, the pain-check stop of §4.1) live in the domain;
+nothing here decides anything clinical.
 
 Input: when stdin is a terminal, single keys work during timed phases (``s`` stop, ``p`` pause,
 ``n`` skip a rest); otherwise (a pipe, a test) answers are read as lines at each prompt, and
@@ -19,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
 import typer
@@ -31,6 +33,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
+from sciatica_care.cli.plan import show_update
 from sciatica_care.config import Settings, get_settings
 from sciatica_care.content.errors import ContentError
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
@@ -40,9 +43,9 @@ from sciatica_care.domain.session import (
     Session,
     SessionRecord,
     StopReason,
-    build_program,
 )
 from sciatica_care.store.errors import StoreError
+from sciatica_care.store.program import ProgramUpdate, TodaysProgram
 
 FRAME_S = 0.1
 """Longest real-time wait between two ticks: how quickly a key press or a countdown is shown."""
@@ -361,19 +364,35 @@ def _summary(out: Console, record: SessionRecord, library: ExerciseLibrary) -> N
         out.print("All done for today. Well done.")
 
 
-# --- the store (the only two places this module touches the database) -----------------------
+# --- the store (the only places this module touches the database) ---------------------------
 
 
-def save_session(settings: Settings, record: SessionRecord, started_at: datetime) -> int:
-    """Keep the session for the local profile; returns its id."""
-    from sciatica_care.store import exercise_sessions, patients
+def todays_program(settings: Settings, today: date) -> TodaysProgram:
+    """The local profile's program for today: doses and reasons from progression (§4.1–4.3)."""
+    from sciatica_care.store import patients, program
+    from sciatica_care.store.database import open_database
+
+    db = open_database(settings)
+    try:
+        with db.session() as s:
+            return program.todays_program(s, patients.local_patient_id(s), today)
+    finally:
+        db.dispose()
+
+
+def save_session(
+    settings: Settings, record: SessionRecord, started_at: datetime
+) -> tuple[int, ProgramUpdate]:
+    """Keep the session for the local profile and decide each exercise's next dose from it."""
+    from sciatica_care.store import exercise_sessions, patients, program
     from sciatica_care.store.database import open_database
 
     db = open_database(settings)
     try:
         with db.session() as s:
             patient_id = patients.local_patient_id(s)
-            return exercise_sessions.save(s, patient_id, record, started_at)
+            session_id = exercise_sessions.save(s, patient_id, record, started_at)
+            return session_id, program.after_session(s, patient_id, session_id)
     finally:
         db.dispose()
 
@@ -451,24 +470,38 @@ def session_command(
     speed = settings.speed if speed is None else speed
     if speed <= 0:
         fail(f"--speed must be more than 0, not {speed:g}")
+    out = err_console if json_output else console
     try:
         library = exercise_library()
-        program = build_program(library)
-    except ContentError as exc:
+        today = todays_program(settings, date.today())
+        program = today.planned()
+    except (ContentError, StoreError) as exc:
         fail(str(exc))
-    out = err_console if json_output else console
+    for item in today.resting:
+        until = item.current.paused_until
+        when = f"until {until.isoformat()}" if until and item.current.active else "for now"
+        out.print(
+            f"[bold]{escape(item.exercise.name)}[/] rests {when}: {escape(item.current.reason or '')}",
+            soft_wrap=True,
+        )
+    if not program:
+        out.print("No exercises today. Keep gently active, and see `sciatica plan`.")
+        if json_output:
+            print_json({"status": "rest_day", "items": [], "progression": None})
+        return
     player = TerminalPlayer(Session(program), library, out, Keyboard(sys.stdin), speed=speed)
     started_at = datetime.now(UTC)
     record = player.run()
     _summary(out, record, library)
     try:
-        save_session(settings, record, started_at)
+        _, update = save_session(settings, record, started_at)
     except StoreError as exc:
         if json_output:
             print_json(record.model_dump(mode="json"))
         fail(f"the session could not be saved: {exc}")
+    show_update(out, update)
     if json_output:
-        print_json(record.model_dump(mode="json"))
+        print_json({**record.model_dump(mode="json"), "progression": update.to_json()})
 
 
 def history_command(

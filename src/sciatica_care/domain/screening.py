@@ -43,7 +43,10 @@ class ScreeningError(ValueError):
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.items = tuple(item for item, _ in problems)
-        super().__init__("; ".join(f"{item}: {why}" for item, why in problems))
+        grouped: dict[str, list[str]] = {}
+        for item, why in problems:
+            grouped.setdefault(why, []).append(item)
+        super().__init__("; ".join(f"{', '.join(items)}: {why}" for why, items in grouped.items()))
 
 
 class Reply(StrEnum):

@@ -159,13 +159,13 @@ class ExerciseResult(_Frozen):
     """What was done of one exercise, and the pain check after it (input to progression §4.1)."""
 
     exercise_id: str
-    level: int
+    level: Annotated[int, Field(ge=1, le=3)]
     dose: Dose
     sides_done: list[str]
-    reps_done: int
-    holds_done: int
-    hold_seconds: float
-    pain: int | None
+    reps_done: Annotated[int, Field(ge=0)]
+    holds_done: Annotated[int, Field(ge=0)]
+    hold_seconds: Annotated[float, Field(ge=0)]
+    pain: Annotated[int, Field(ge=0, le=10)] | None
     spread_down_leg: bool | None
     completed: bool
 
@@ -176,7 +176,7 @@ class SessionRecord(_Frozen):
     status: SessionStatus
     stop_reason: StopReason | None = None
     stop_note: str | None = None
-    elapsed_s: float
+    elapsed_s: Annotated[float, Field(ge=0)]
     items: list[ExerciseResult]
     notes: list[str] = []
 

@@ -82,25 +82,6 @@ def _pain_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.FacetC
                 x=alt.X("start:T"), text="label:N"
             )
         )
-    for slot, change in enumerate(series.dose_changes):
-        one = alt.Chart(
-            alt.Data(
-                values=[
-                    {
-                        "day": _day(change.day),
-                        "label": f"{change.exercise}: {change.action.lower()}",
-                    }
-                ]
-            )
-        )
-        layers.append(
-            one.mark_rule(color="#4a5568", strokeDash=[2, 3]).encode(x="day:T", tooltip="label:N")
-        )
-        layers.append(
-            one.mark_text(
-                align="left", dx=4, y=24 + 15 * (slot % 3), fontSize=11, color="#2d3748"
-            ).encode(x="day:T", text="label:N")
-        )
     layers.append(lines)
     return alt.layer(*layers).properties(
         width=WIDTH, height=220, title=alt.Title("Pain over time", anchor="start", fontSize=16)
@@ -136,24 +117,71 @@ def _zone_panel(series: ProgressSeries, x: alt.X) -> alt.Chart:
     )
 
 
-def _session_panel(series: ProgressSeries, x: alt.X) -> alt.Chart:
-    rows = [{"day": _day(s.day), "status": s.status} for s in series.sessions]
-    return (
+CHANGE_KINDS = {"PROGRESS": "dose up", "REGRESS": "dose down", "PAUSE": "paused"}
+ACTIVITY_COLOURS = {
+    "completed": "#2f855a",
+    "stopped": "#c05621",
+    "dose up": "#2b6cb0",
+    "dose down": "#975a16",
+    "paused": "#b4231b",
+}
+ACTIVITY_SHAPES = {"dose up": "triangle-up", "dose down": "triangle-down", "paused": "square"}
+
+
+def _activity_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.FacetChart:
+    """Sessions and dose changes on two rows: one mark per day and kind, however many exercises.
+
+    Many dose changes can fall on one day (four exercises); grouping them per day and direction
+    keeps the strip readable, and the tooltip names the exercises.
+    """
+    rows: list[dict[str, Any]] = [
+        {"day": _day(s.day), "row": "Sessions", "kind": s.status, "detail": s.status}
+        for s in series.sessions
+    ]
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for change in series.dose_changes:
+        kind = CHANGE_KINDS.get(change.action.upper())
+        if kind is not None:
+            grouped.setdefault((_day(change.day), kind), []).append(change.exercise)
+    changes = [
+        {"day": day, "row": "Dose changes", "kind": kind, "detail": ", ".join(names)}
+        for (day, kind), names in grouped.items()
+    ]
+    y = alt.Y(
+        "row:N",
+        title=None,
+        scale=alt.Scale(domain=["Sessions", "Dose changes"]),
+        axis=alt.Axis(labelFontSize=13, ticks=False, domain=False),
+    )
+    colour = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=list(ACTIVITY_COLOURS), range=list(ACTIVITY_COLOURS.values())),
+        legend=alt.Legend(title=None, orient="top", labelFontSize=13, columns=5),
+    )
+    ticks = (
         alt.Chart(alt.Data(values=rows))
-        .mark_tick(thickness=6, size=26)
+        .mark_tick(thickness=6, size=22)
+        .encode(x=x, y=y, color=colour, tooltip=["day:T", "detail:N"])
+    )
+    marks = (
+        alt.Chart(alt.Data(values=changes))
+        .mark_point(filled=True, size=150, opacity=1)
         .encode(
             x=x,
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=["completed", "stopped"], range=["#2f855a", "#c05621"]),
-                legend=alt.Legend(title=None, orient="top", labelFontSize=13),
+            y=y,
+            color=colour,
+            shape=alt.Shape(
+                "kind:N",
+                scale=alt.Scale(domain=list(ACTIVITY_SHAPES), range=list(ACTIVITY_SHAPES.values())),
+                legend=None,
             ),
+            tooltip=["day:T", "kind:N", "detail:N"],
         )
-        .properties(
-            width=WIDTH,
-            height=40,
-            title=alt.Title("Exercise sessions", anchor="start", fontSize=16),
-        )
+    )
+    return alt.layer(ticks, marks).properties(
+        width=WIDTH,
+        height=70,
+        title=alt.Title("Exercise sessions and dose changes", anchor="start", fontSize=16),
     )
 
 
@@ -163,7 +191,7 @@ def progress_chart(series: ProgressSeries) -> alt.VConcatChart:
     axis = alt.Axis(format="%d %b", title=None, labelFontSize=12, grid=False)
     x = alt.X("day:T", scale=scale, axis=axis)
     chart = alt.vconcat(
-        _pain_panel(series, x), _zone_panel(series, x), _session_panel(series, x), spacing=28
+        _pain_panel(series, x), _zone_panel(series, x), _activity_panel(series, x), spacing=28
     )
     chart = chart.resolve_scale(color="independent", strokeDash="independent").resolve_legend(
         color="independent"

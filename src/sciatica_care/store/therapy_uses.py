@@ -8,6 +8,7 @@ questions are asked in full before the first use and again whenever something ha
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -45,7 +46,9 @@ def save(
     return row.id
 
 
-def list_for(session: Session, patient_id: int, since: datetime | None = None) -> list[TherapyUseRow]:
+def list_for(
+    session: Session, patient_id: int, since: datetime | None = None
+) -> list[TherapyUseRow]:
     """This patient's uses (started at or after ``since``), oldest first."""
     query = select(TherapyUseRow).where(TherapyUseRow.patient_id == patient_id)
     if since is not None:
@@ -73,6 +76,20 @@ def gap_check(session: Session, patient_id: int, kind: TherapyKind, now: datetim
     return next_allowed_at(recent_uses(session, patient_id, now), kind, now)
 
 
+def skin_problem_today(session: Session, patient_id: int, kind: TherapyKind, now: datetime) -> bool:
+    """Whether a ``kind`` pack today (the day of ``now``) ended with a skin problem.
+
+    clinical-spec.md §5: after numb, white or blistered skin the timer says not to use that kind
+    again today; this is what lets the next use be refused.
+    """
+    return any(
+        row.kind == kind.value
+        and row.started_at.astimezone(now.tzinfo).date() == now.date()
+        and row.detail.get("skin_ok_after") is False
+        for row in list_for(session, patient_id, since=now - LOOK_BACK)
+    )
+
+
 def last_check(session: Session, patient_id: int, kind: TherapyKind) -> dict[str, Any] | None:
     """The remembered contraindication answers for ``kind``: day, outcome and answers."""
     checks = patients.get_settings(session, patient_id).get(CHECKS_KEY) or {}
@@ -84,7 +101,7 @@ def remember_check(
     session: Session,
     patient_id: int,
     advice: TherapyAdvice,
-    answers: dict[str, str],
+    answers: Mapping[str, str],
     day: date,
 ) -> None:
     """Keep the answers and the outcome, so the next use asks only whether anything changed."""

@@ -17,7 +17,30 @@ from fastapi.staticfiles import StaticFiles
 from sciatica_care import __version__
 from sciatica_care.config import Settings, get_settings
 from sciatica_care.store.database import open_database
-from sciatica_care.web import accounts, api, pages, settings_page
+from sciatica_care.web import (
+    accounts,
+    api,
+    checkin_pages,
+    data_pages,
+    learn_pages,
+    pages,
+    player_pages,
+    progress_pages,
+    pwa,
+    questionnaire_pages,
+    screening_pages,
+    settings_page,
+    therapy_pages,
+    today_pages,
+)
+from sciatica_care.web.api import data as data_api
+from sciatica_care.web.api import diary as diary_api
+from sciatica_care.web.api import program as program_api
+from sciatica_care.web.api import progress as progress_api
+from sciatica_care.web.api import questionnaires as questionnaires_api
+from sciatica_care.web.api import screening as screening_api
+from sciatica_care.web.api import sessions as sessions_api
+from sciatica_care.web.api import therapy as therapy_api
 from sciatica_care.web.errors import install_error_handlers
 from sciatica_care.web.security import require_csrf
 
@@ -55,4 +78,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(accounts.router)
     app.include_router(settings_page.router)
+    app.include_router(screening_pages.router)
+    app.include_router(today_pages.router)
+    app.include_router(player_pages.router)
+    app.include_router(learn_pages.router)
+    app.include_router(screening_api.router)
+    app.include_router(program_api.router)
+    app.include_router(sessions_api.router)
+    app.include_router(pwa.router)
+    app.include_router(checkin_pages.router)
+    app.include_router(diary_api.router)
+    app.include_router(questionnaire_pages.router)
+    app.include_router(therapy_pages.router)
+    app.include_router(progress_pages.router)
+    app.include_router(data_pages.router)
+    app.include_router(questionnaires_api.router)
+    app.include_router(therapy_api.router)
+    app.include_router(progress_api.router)
+    app.include_router(data_api.router)
     return app

@@ -2,25 +2,27 @@
 
 One place decides which exercises are on today and at which dose, so the page, the JSON and the
 guided player never disagree. The doses come from the patient's current prescription
-(``store.program``, written by progression after each session, clinical-spec.md §4.1–4.2), with
-the reason for any change; an exercise paused by the RED rule (§4.1) is listed with its resume
-date instead of being played.
+(``store.program``, kept up to date by progression after each session, clinical-spec.md
+§4.1–4.2), each with the reason for its latest change; an exercise paused by the RED rule (§4.1)
+or removed (§6) is listed with its resume date instead of being played.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sciatica_care.content.exercises import Exercise, ExerciseLibrary, exercise_library
-from sciatica_care.domain.session import PlannedExercise, build_program
+from sciatica_care.domain.session import PlannedExercise
+from sciatica_care.store import patients, program
+from sciatica_care.web.patient_zone import patient_zone
 
 
 @dataclass(frozen=True)
 class PausedExercise:
-    """An exercise left out today (clinical-spec.md §4.1 RED: stop 24–48 h, then one level easier)."""
+    """An exercise left out today (§4.1 RED: stop 24–48 h, then one level easier; §6 removed)."""
 
     exercise_id: str
     name: str
@@ -29,28 +31,48 @@ class PausedExercise:
 
 
 @dataclass(frozen=True)
+class PendingChange:
+    """A dose change waiting for the person's yes (automatic progression is off, §7)."""
+
+    exercise_id: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class TodaysPlan:
     """What to do today: the exercises in order, and those paused with the date they come back."""
 
     exercises: list[PlannedExercise]
     paused: list[PausedExercise]
-
-    def exercise_content(self, library: ExerciseLibrary | None = None) -> list[Exercise]:
-        """The library entries (steps, cues, picture) of today's exercises, in program order."""
-        library = library or exercise_library()
-        return [library.get(item.exercise_id) for item in self.exercises]
+    suggestions: list[PendingChange] = field(default_factory=list)
 
 
 def todays_plan(session: Session, patient_id: int, today: date) -> TodaysPlan:
-    """The patient's program for ``today``: standard level-2 doses until progression sets others."""
-    del session, patient_id, today
-    return TodaysPlan(exercises=build_program(exercise_library()), paused=[])
+    """The patient's program for ``today`` (level-2 standard doses until progression changes them)."""
+    current = program.todays_program(session, patient_id, today)
+    paused = [
+        PausedExercise(
+            exercise_id=item.exercise.id,
+            name=item.exercise.name,
+            resume_on=item.current.paused_until if item.current.active else None,
+            reason=item.current.reason,
+        )
+        for item in current.resting
+    ]
+    suggestions = [
+        PendingChange(s.exercise_id, s.exercise_name, s.decision.reason)
+        for s in current.suggestions
+    ]
+    return TodaysPlan(exercises=current.planned(), paused=paused, suggestions=suggestions)
 
 
-def record_session(session: Session, patient_id: int, session_id: int, today: date) -> None:
-    """Let progression look at a finished or stopped session (clinical-spec.md §4.1).
+def record_session(session: Session, patient_id: int, session_id: int) -> dict[str, Any]:
+    """Let progression decide the next doses from a saved, finished session (clinical-spec §4.1).
 
-    Nothing to do until the patient's prescription is stored; kept as the one call site so the
-    sessions API does not change when it is.
+    Returns what changed (decisions with their reasons, notes, whether the red-flag questions
+    should be answered again) for the player to show.
     """
-    del session, patient_id, session_id, today
+    zone = patient_zone(patients.get_settings(session, patient_id))
+    update = program.after_session(session, patient_id, session_id, tz=zone)
+    return update.to_json()

@@ -7,7 +7,9 @@ the page can be shown again (clinical-spec.md §8.1: nothing is guessed).
 
 Follow-up items (Q8a after a yes to Q8, CES_ASSESSED after a yes to any of Q1–Q7) are on the page
 for everyone, so the form works without JavaScript; an answer to a follow-up that does not apply
-is dropped (``domain.screening.should_ask``), and a follow-up that does apply must be answered.
+is dropped (``domain.screening.should_ask``). A follow-up that applies and can raise the action
+(Q8a) must be answered; one that can only lower it (CES_ASSESSED) counts as "no" when left out
+(§8.1), so an emergency answer is never held up by a question.
 """
 
 from __future__ import annotations
@@ -43,6 +45,18 @@ def item_label(item: str) -> str:
     return f"Question {match.group(1)}" if match else f"Question {item}"
 
 
+def follow_up_note(question: Question) -> str:
+    """Why a follow-up question is there: "Answer this only if you said yes to Question 8."."""
+    condition = question.asked_if
+    if condition is None:
+        return ""
+    if condition.all_yes:
+        names = " and ".join(item_label(item) for item in condition.all_yes)
+    else:
+        names = "any of " + ", ".join(item_label(item) for item in condition.any_yes)
+    return f"Answer this only if you said yes to {names}."
+
+
 def body_map_field(side: str, part: str) -> str:
     return f"S1_{side}_{part}"
 
@@ -71,7 +85,7 @@ def read_screening(form: FormState, triage: Triage) -> ParsedForm:
         if not should_ask(question, data, triage):
             data.pop(question.id, None)
             form.errors.pop(question.id, None)
-        elif question.id not in data:
+        elif question.id not in data and question.action is not None:
             form.add_error(question.id, f"{item_label(question.id)}: choose yes, no or not sure.")
     if not form.ok:
         return ParsedForm(form, None)

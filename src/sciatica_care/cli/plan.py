@@ -1,0 +1,126 @@
+"""``sciatica plan``: today's doses and why, and ``sciatica plan accept`` for a waiting suggestion.
+
+The doses come from ``store.program`` (clinical-spec.md §4.1–4.3 decisions applied after each
+session and morning). With automatic progression off, decisions wait here as suggestions until
+the person accepts them. ``show_update`` prints what changed after a session or a check-in; the
+session and check-in commands use it too, so a decision reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
+
+from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.output import JsonOption, console, fail, print_json
+from sciatica_care.content.exercises import exercise_library
+from sciatica_care.domain.progression import ProgressionAction
+from sciatica_care.domain.session import build_program
+from sciatica_care.store import StoreError, program
+
+_STYLES = {
+    ProgressionAction.PROGRESS: "green",
+    ProgressionAction.HOLD: "cyan",
+    ProgressionAction.REGRESS: "yellow",
+    ProgressionAction.PAUSE: "bold red",
+}
+
+plan_app = typer.Typer(
+    help="Today's doses, why they changed, and suggestions to accept.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def show_update(out: Console, update: program.ProgramUpdate) -> None:
+    """Each decision's reason, then what it asks of the person (review, safety questions)."""
+    if not update.decisions and not update.notes:
+        return
+    out.print("[bold]Your program[/]")
+    for outcome in update.decisions:
+        style = _STYLES[outcome.decision.action]
+        line = f"[{style}]{escape(outcome.exercise_name)}:[/] {escape(outcome.decision.reason)}"
+        out.print(line, soft_wrap=True)
+        if outcome.status == program.SUGGESTED:
+            out.print(
+                f"  To accept: sciatica plan accept {outcome.exercise_id}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    for note in update.notes:
+        out.print(escape(note), soft_wrap=True)
+    if update.red_flag_screen:
+        out.print("[bold]Run `sciatica screen` to answer the safety questions again.[/]")
+
+
+@plan_app.callback()
+def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
+    """Show today's doses with the reason for each, and suggestions waiting for you."""
+    if ctx.invoked_subcommand is not None:
+        return
+    today = date.today()
+    with local_unit_of_work() as (session, patient_id):
+        todays = program.todays_program(session, patient_id, today)
+    if json_output:
+        print_json(todays.to_json())
+        return
+    library = exercise_library()
+    planned = {
+        p.exercise_id: p
+        for p in build_program(
+            library,
+            {item.exercise.id: (item.current.level, item.current.dose) for item in todays.items},
+        )
+    }
+    console.print(f"[bold]Your program for {today.isoformat()}[/]")
+    for item in todays.items:
+        level = item.exercise.level(item.current.level)
+        dose = f"{planned[item.exercise.id].dose_text} ({escape(level.name)}, level {level.level})"
+        if not item.current.active:
+            dose = "left out: ask your clinician before doing it again"
+        elif item.resting and item.current.paused_until:
+            dose = f"resting until {item.current.paused_until.isoformat()}, then {dose}"
+        console.print(f"\n[bold]{escape(item.exercise.name)}[/]: {dose}", soft_wrap=True)
+        reason = Text(item.current.reason or "Starting dose.", style="dim")
+        console.print(Padding(reason, (0, 0, 0, 2)))
+    console.print()
+    mode = "on" if todays.automatic else "off (changes wait for you to accept them)"
+    console.print(f"Automatic progression: {mode}. Change it with: sciatica settings")
+    for suggestion in todays.suggestions:
+        console.print(
+            f"[bold]Suggested for {escape(suggestion.exercise_name)}:[/] "
+            f"{escape(suggestion.decision.reason)}",
+            soft_wrap=True,
+        )
+        console.print(
+            f"  To accept: sciatica plan accept {suggestion.exercise_id}", highlight=False
+        )
+
+
+@plan_app.command("accept")
+def accept(
+    exercise: str = typer.Argument(..., help="The exercise id, e.g. pelvic-tilt."),
+    json_output: bool = JsonOption,
+) -> None:
+    """Accept the suggested dose change for one exercise."""
+    with local_unit_of_work() as (session, patient_id):
+        try:
+            outcome = program.accept_suggestion(session, patient_id, exercise, date.today())
+        except StoreError as exc:
+            fail(str(exc))
+    if json_output:
+        print_json(outcome.to_json())
+        return
+    reason = outcome.decision.reason.removeprefix(program.SUGGESTION_PREFIX)
+    console.print(
+        f"[green]Accepted for {escape(outcome.exercise_name)}:[/] {escape(reason)}", soft_wrap=True
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(plan_app, name="plan")

@@ -1,0 +1,214 @@
+"""``sciatica therapy heat|cold``: a pack timer that puts skin safety first (clinical-spec.md §5).
+
+In order: the gap since the last pack (refused with a clear time when too soon), the
+contraindication questions (in full the first time, then "has anything changed?"), the safety
+texts, a skin check, the timer (a Rich progress bar; ``--speed`` runs it faster for demos and
+tests), the alarm, a skin check after, and the use is logged. The rules and the timer are
+``domain.therapy``; this module only drives them with a clock and a keyboard.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
+from sciatica_care.cli.prompts import InputEnded, ask_choice, ask_yes_no
+from sciatica_care.cli.session import FRAME_S, Keyboard
+from sciatica_care.domain.therapy import (
+    StopReason,
+    TherapyError,
+    TherapyKind,
+    TherapyTimer,
+    TimerPhase,
+    check_contraindications,
+    contraindication_questions,
+    safety_texts,
+    start_timer,
+)
+from sciatica_care.store import therapy_uses
+
+_STOP_CHOICES: dict[str, StopReason] = {
+    "1": "skin_numb",
+    "2": "skin_changed",
+    "3": "pain_increased",
+    "4": "other",
+}
+NOT_NOW = 1
+"""Exit code when a pack is not advised or it is too soon (not a usage error, which is 2)."""
+
+
+def therapy(
+    kind: TherapyKind = typer.Argument(..., help="heat or cold."),
+    minutes: float | None = typer.Option(
+        None, "--minutes", help="How long (cold up to 15, heat up to 20). Default: the shortest."
+    ),
+    speed: float = typer.Option(
+        1.0, "--speed", help="Run the timer N times faster than real time (demos, tests)."
+    ),
+    json_output: bool = JsonOption,
+) -> None:
+    """Time a heat or cold pack, with skin checks before and after."""
+    if speed <= 0:
+        fail(f"--speed must be more than 0, not {speed:g}")
+    try:
+        timer = start_timer(kind, minutes)
+    except TherapyError as exc:
+        fail(str(exc))
+    out = err_console if json_output else console
+    now = datetime.now().astimezone()
+    with local_unit_of_work() as (session, patient_id):
+        gap = therapy_uses.gap_check(session, patient_id, kind, now)
+        skin_problem = therapy_uses.skin_problem_today(session, patient_id, kind, now)
+        remembered = therapy_uses.last_check(session, patient_id, kind)
+    if skin_problem:
+        message = (
+            f"You noted a skin problem after {kind.value} earlier today: do not use {kind.value} "
+            "again today. If the skin is still not normal, ask a health professional."
+        )
+        _refuse(json_output, message, {})
+    if not gap.allowed:
+        _refuse(json_output, gap.message, {"next_allowed_at": gap.next_allowed_at.isoformat()})
+    try:
+        _contraindications(out, kind, remembered, json_output)
+        for text in safety_texts(kind):
+            out.print(f"- {escape(text)}", soft_wrap=True)
+        timer = timer.skin_checked(ask_yes_no(out, timer.prompt, unsure=False) == "yes")
+    except InputEnded:
+        fail("stopped before the pack went on; nothing was logged")
+    if timer.phase is TimerPhase.STOPPED:
+        _refuse(json_output, timer.prompt, {})
+    started_at = datetime.now().astimezone()
+    timer = _run(out, timer, speed)
+    out.print(Text(timer.prompt, style="bold"))
+    try:
+        skin_ok = ask_yes_no(out, "Is your skin fine?", unsure=False) == "yes"
+    except InputEnded:
+        skin_ok = False
+    timer = timer.skin_checked(skin_ok)
+    use = timer.use(started_at)
+    detail = {
+        "planned_minutes": timer.planned_s / 60,
+        "skin_ok_before": True,
+        "skin_ok_after": timer.skin_ok_after,
+        "stop_reason": timer.stop_reason,
+        "alarm": timer.alarm,
+    }
+    with local_unit_of_work() as (session, patient_id):
+        therapy_uses.save(session, patient_id, use, detail)
+        after = therapy_uses.gap_check(session, patient_id, kind, use.ended_at)
+    if json_output:
+        print_json(
+            {
+                "kind": kind.value,
+                "started_at": use.started_at.isoformat(),
+                "duration_s": use.duration_s,
+                **detail,
+                "next_allowed_at": after.next_allowed_at.isoformat(),
+                "message": timer.prompt,
+            }
+        )
+        return
+    console.print(Text(timer.prompt))
+    console.print(f"Next {kind.value} pack: not before {after.next_allowed_at.strftime('%H:%M')}.")
+
+
+def _refuse(json_output: bool, message: str, extra: dict[str, Any]) -> NoReturn:
+    """Not now: the message, and exit 1 (this is advice, not a mistake in the command)."""
+    if json_output:
+        print_json({"allowed": False, "message": message, **extra})
+    else:
+        console.print(Text(message, style="bold yellow"))
+    raise typer.Exit(code=NOT_NOW)
+
+
+def _contraindications(
+    out: Console, kind: TherapyKind, remembered: dict[str, Any] | None, json_output: bool
+) -> None:
+    """All questions the first time; afterwards only whether anything changed (§5)."""
+    if remembered is not None and remembered.get("outcome") == "ok":
+        changed = ask_yes_no(
+            out,
+            f"Since you answered the {kind.value} questions on {remembered.get('day')}, has "
+            "anything changed in your health, skin or medicines?",
+        )
+        if changed == "no":
+            return
+    out.print(f"[bold]Before you use {kind.value}[/] (y = yes, n = no, u = not sure):")
+    answers = {q.id: ask_yes_no(out, q.text) for q in contraindication_questions(kind)}
+    advice = check_contraindications(kind, answers)
+    with local_unit_of_work() as (session, patient_id):
+        therapy_uses.remember_check(session, patient_id, advice, answers, date.today())
+    if advice.outcome != "ok":
+        _refuse(json_output, advice.message, {"advice": advice.outcome})
+    out.print(Text(advice.message))
+
+
+def _run(out: Console, timer: TherapyTimer, speed: float) -> TherapyTimer:
+    """Tick the timer with the real clock (times ``speed``) until the alarm or a stop."""
+    keyboard = Keyboard(sys.stdin)
+    wants_stop = False
+    if keyboard.interactive:
+        out.print("[dim]Press s to take the pack off early.[/]")
+    try:
+        with keyboard.keys(), _bar(out, timer) as update:
+            last = time.monotonic()
+            while timer.phase is TimerPhase.RUNNING:
+                key = keyboard.key(min(FRAME_S, timer.remaining_s / speed))
+                now = time.monotonic()
+                timer = timer.tick((now - last) * speed)
+                last = now
+                update(timer)
+                if key == "s":
+                    wants_stop = True
+                    break
+    except KeyboardInterrupt:
+        return timer.stop("other")
+    if wants_stop:
+        out.print("Why? 1 skin numb  2 skin changed colour or blistered  3 more pain  4 other")
+        try:
+            reason: StopReason = ask_choice(
+                out, "Choose 1-4", _STOP_CHOICES, "Please type 1, 2, 3 or 4."
+            )
+        except InputEnded:
+            reason = "other"
+        timer = timer.stop(reason)
+    return timer
+
+
+@contextmanager
+def _bar(out: Console, timer: TherapyTimer) -> Iterator[Any]:
+    """A live progress bar on a terminal; one plain line otherwise."""
+    if not out.is_terminal:
+        out.print(f"Timer: {timer.planned_s / 60:g} minutes. Keep a layer between pack and skin.")
+        yield lambda _timer: None
+        return
+    progress = Progress(
+        TextColumn(f"{timer.kind.value.capitalize()} pack"),
+        BarColumn(),
+        TimeRemainingColumn(),
+        console=out,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("", total=timer.planned_s)
+
+        def update(current: TherapyTimer) -> None:
+            progress.update(task, completed=current.elapsed_s)
+
+        yield update
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(therapy)

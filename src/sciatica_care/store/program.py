@@ -1,0 +1,651 @@
+"""The patient's exercise program: current doses, today's program, and progression as tolerated.
+
+This module is orchestration, not rules. After a session and after the next morning's check-in it
+gathers, per exercise, what ``domain.progression.decide`` needs (clinical-spec.md §4.1–4.3, §8.3):
+the current dose, the stored sessions with their pain response, the baseline morning pain, the
+date of the last step, a current flare-up and, at the weekly review, the weekly leg-pain means.
+It stores every decision with its reason and, when automatic progression is on, applies it to the
+dose the next session uses; when it is off, the decision waits as a suggestion the person accepts
+(§7 "progression offered as a rule the user applies"). CLI and web call the same functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sciatica_care.content.exercises import Dose, Exercise, ExerciseLibrary, exercise_library
+from sciatica_care.content.triage import Action
+from sciatica_care.domain import diary
+from sciatica_care.domain.progression import (
+    ProgressionAction,
+    ProgressionDecision,
+    ProgressionDose,
+    ProgressionError,
+    ProgressionInput,
+    SessionRecord,
+    decide,
+)
+from sciatica_care.domain.screening import pauses_progression
+from sciatica_care.domain.session import STANDARD_LEVEL, PlannedExercise, build_program
+from sciatica_care.store import checkins, exercise_sessions, patients
+from sciatica_care.store.base import utcnow
+from sciatica_care.store.errors import StoreError
+from sciatica_care.store.models import DoseDecision, ExerciseDose, ExerciseSession
+
+AUTO_PROGRESSION = "auto_progression"
+"""Patient setting: apply decisions automatically (default) or keep them as suggestions."""
+WEEKLY_REVIEW = "last_weekly_review"
+"""Patient setting: the day of the last weekly review (clinical-spec.md §4.1 weekly rule)."""
+WEEK = timedelta(days=7)
+HISTORY = timedelta(days=60)
+"""Sessions and check-ins further back than this no longer shape a decision."""
+
+APPLIED = "applied"
+SUGGESTED = "suggested"
+ACCEPTED = "accepted"
+SUPERSEDED = "superseded"
+CHANGED = (APPLIED, ACCEPTED)
+"""Statuses whose decision changed the dose the person does."""
+SUGGESTION_PREFIX = "Suggestion: "
+_EXTRA_KEYS = ("trigger", "accepted_on")
+"""Keys stored beside the §8.3 decision in ``DoseDecision.decision``."""
+
+SCREEN_PAUSE_NOTE = (
+    "Your answers to the safety questions pause any step up: doses stay the same until you "
+    "have spoken to a doctor."
+)
+
+
+def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
+    """The person's calendar day of a stored (UTC) time; ``tz`` None means this computer's zone."""
+    return moment.astimezone(tz).date()
+
+
+# --- doses -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CurrentDose:
+    """What the next session uses for one exercise, and the reason of the latest decision."""
+
+    exercise_id: str
+    level: int
+    dose: Dose
+    active: bool = True
+    paused_until: date | None = None
+    reason: str | None = None
+
+    def resting_on(self, day: date) -> bool:
+        """Left out today: removed from the program, or paused until a later day (§4.1 RED)."""
+        return not self.active or (self.paused_until is not None and day < self.paused_until)
+
+
+def _default_dose(exercise: Exercise) -> CurrentDose:
+    """No decision yet: level 2 at its starting dose (clinical-spec.md §4.4 standard dose)."""
+    return CurrentDose(exercise.id, STANDARD_LEVEL, exercise.level(STANDARD_LEVEL).dose)
+
+
+def current_doses(
+    session: Session, patient_id: int, library: ExerciseLibrary | None = None
+) -> dict[str, CurrentDose]:
+    """Every exercise of the library with its current dose, in program order."""
+    library = library or exercise_library()
+    rows = {
+        row.exercise_id: row
+        for row in session.scalars(
+            select(ExerciseDose).where(ExerciseDose.patient_id == patient_id)
+        )
+    }
+    doses: dict[str, CurrentDose] = {}
+    for exercise in library.exercises:
+        row = rows.get(exercise.id)
+        if row is None:
+            doses[exercise.id] = _default_dose(exercise)
+            continue
+        doses[exercise.id] = CurrentDose(
+            exercise_id=exercise.id,
+            level=row.level,
+            dose=Dose.model_validate(row.dose),
+            active=row.active,
+            paused_until=row.paused_until,
+            reason=row.reason,
+        )
+    return doses
+
+
+def _progression_dose(dose: Dose) -> ProgressionDose:
+    return ProgressionDose(
+        sets=dose.sets, reps=dose.reps, hold_s=dose.hold_s, per_side=dose.per_side
+    )
+
+
+def _content_dose(dose: ProgressionDose, exercise: Exercise, level: int) -> Dose:
+    """A decision's dose in the full shape a session needs (missing keys from the level)."""
+    start = exercise.level(level).dose
+    return Dose(
+        sets=dose.sets,
+        reps=dose.reps if dose.reps is not None else start.reps,
+        hold_s=dose.hold_s if dose.hold_s is not None else start.hold_s,
+        per_side=dose.per_side if dose.per_side is not None else start.per_side,
+    )
+
+
+def _apply(
+    session: Session, patient_id: int, exercise: Exercise, decision: ProgressionDecision
+) -> None:
+    """Make a decision the dose of the next session (PAUSE: rest until ``resume_on``)."""
+    row = session.scalars(
+        select(ExerciseDose).where(
+            ExerciseDose.patient_id == patient_id, ExerciseDose.exercise_id == exercise.id
+        )
+    ).first()
+    if row is None:
+        row = ExerciseDose(patient_id=patient_id, exercise_id=exercise.id)
+        session.add(row)
+    row.level = decision.next_level
+    row.dose = _content_dose(decision.next_dose, exercise, decision.next_level).model_dump()
+    row.active = not decision.remove_exercise
+    row.paused_until = decision.resume_on
+    row.reason = decision.reason.removeprefix(SUGGESTION_PREFIX)
+    row.updated_at = utcnow()
+    session.flush()
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def auto_progression(session: Session, patient_id: int) -> bool:
+    """Whether decisions change the dose by themselves (on unless the person turned it off)."""
+    return bool(patients.get_settings(session, patient_id).get(AUTO_PROGRESSION, True))
+
+
+def set_auto_progression(session: Session, patient_id: int, on: bool) -> None:
+    """Turn automatic progression on or off (clinical-spec.md §7: it must be switchable)."""
+    patients.update_settings(session, patient_id, **{AUTO_PROGRESSION: on})
+
+
+# --- decisions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """One stored decision: what the rule said, for which exercise, and whether it was applied."""
+
+    decision_id: int
+    exercise_id: str
+    exercise_name: str
+    decision: ProgressionDecision
+    status: str
+    trigger: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.decision_id,
+            "status": self.status,
+            "trigger": self.trigger,
+            **self.decision.model_dump(mode="json"),
+        }
+
+
+@dataclass(frozen=True)
+class ProgramUpdate:
+    """What changed after a session or a morning check-in, and what the person must be told."""
+
+    decisions: list[DecisionOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def escalation(self) -> str | None:
+        """The highest action any decision asked for (ROUTINE, ...), or None."""
+        raised = [Action(d.decision.escalation) for d in self.decisions if d.decision.escalation]
+        return max(raised, key=lambda action: action.rank).value if raised else None
+
+    @property
+    def red_flag_screen(self) -> bool:
+        """A RED session asks for the red-flag questions again (clinical-spec.md §4.1)."""
+        return any(d.decision.red_flag_screen for d in self.decisions)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decisions": [d.to_json() for d in self.decisions],
+            "notes": list(self.notes),
+            "escalation": self.escalation,
+            "red_flag_screen": self.red_flag_screen,
+        }
+
+
+def _decision_rows(
+    session: Session, patient_id: int, exercise_id: str | None = None
+) -> list[DoseDecision]:
+    query = select(DoseDecision).where(DoseDecision.patient_id == patient_id)
+    if exercise_id is not None:
+        query = query.where(DoseDecision.exercise_id == exercise_id)
+    return list(session.scalars(query.order_by(DoseDecision.decided_at, DoseDecision.id)))
+
+
+def decision_of(row: DoseDecision) -> ProgressionDecision:
+    """The domain decision stored in a row (without the bookkeeping keys)."""
+    data = {k: v for k, v in row.decision.items() if k not in _EXTRA_KEYS}
+    return ProgressionDecision.model_validate(data)
+
+
+def _decided_on(row: DoseDecision) -> date:
+    return date.fromisoformat(str(row.decision["decided_on"]))
+
+
+def _last_step_on(rows: Sequence[DoseDecision]) -> date | None:
+    """The last day a decision changed the dose (an accepted suggestion counts from acceptance)."""
+    days = [
+        max(
+            _decided_on(row),
+            date.fromisoformat(str(row.decision.get("accepted_on") or "0001-01-01")),
+        )
+        for row in rows
+        if row.status in CHANGED and row.action != ProgressionAction.HOLD
+    ]
+    return max(days, default=None)
+
+
+def _session_records(
+    session: Session,
+    patient_id: int,
+    exercise_id: str,
+    entries: Sequence[diary.CheckIn],
+    since: date,
+    tz: tzinfo | None,
+) -> list[SessionRecord]:
+    """Stored results of one exercise with a pain check, as §8.3 sessions, oldest first.
+
+    The next-morning pain is the morning check-in of the day after the session: a morning two days
+    later reflects more than the session.
+    """
+    mornings = dict(diary.morning_pain(entries, "leg"))
+    records = []
+    for result in exercise_sessions.results_for(session, patient_id, exercise_id):
+        if result.pain is None:
+            continue
+        day = local_day(result.session.started_at, tz)
+        if day < since:
+            continue
+        records.append(
+            SessionRecord(
+                date=day,
+                peak_pain=result.pain,
+                spread_down_leg=bool(result.spread_down_leg),
+                new_numbness_or_weakness=False,
+                next_morning_pain=mornings.get(day + timedelta(days=1)),
+            )
+        )
+    return sorted(records, key=lambda r: r.date)
+
+
+def _baseline(entries: Sequence[diary.CheckIn], last_session: date) -> float:
+    """Median of the 7 mornings up to the session day (§4.1); the judged morning is excluded.
+
+    With no morning before, every recorded morning is used; with none at all the value is never
+    read, because no session has a next-morning score to compare.
+    """
+    before = diary.baseline_morning_pain(entries, before=last_session + timedelta(days=1))
+    if before is not None:
+        return before
+    later = diary.baseline_morning_pain(entries, before=date.max)
+    return later if later is not None else 0.0
+
+
+def _screen_pauses(session: Session, patient_id: int, day: date) -> bool:
+    """The daily red-flag answers of today or yesterday pause progression (URGENT or higher)."""
+    rows = checkins.list_for(session, patient_id, since=day - timedelta(days=1), until=day)
+    return any(
+        row.daily_action is not None and pauses_progression(Action(row.daily_action))
+        for row in rows
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every decision of one update shares."""
+
+    entries: list[diary.CheckIn]
+    today: date
+    automatic: bool
+    screen_paused: bool
+    weekly: diary.WeeklyPain | None
+    tz: tzinfo | None
+
+
+def _decide_one(
+    session: Session,
+    patient_id: int,
+    exercise: Exercise,
+    current: CurrentDose,
+    records: list[SessionRecord],
+    trigger: str,
+    context: _Context,
+) -> DecisionOutcome | None:
+    """Decide for one exercise, store the decision and apply it when automatic; None if skipped."""
+    rows = _decision_rows(session, patient_id, exercise.id)
+    last_day = records[-1].date
+    same_session = [row for row in rows if _decided_on(row) == last_day]
+    if any(row.action == ProgressionAction.PAUSE for row in same_session):
+        return None  # a RED session is acted on once, not again the next morning
+    if trigger == "morning" and any(
+        row.decision.get("trigger") == "morning" for row in same_session
+    ):
+        return None  # only the first morning check-in after a session counts
+    flare = diary.detect_flare(context.entries, context.today)
+    weekly = context.weekly
+    try:
+        data = ProgressionInput(
+            exercise=exercise.id,
+            level=current.level,
+            dose=_progression_dose(current.dose),
+            baseline_morning_pain=_baseline(context.entries, last_day),
+            sessions=records,
+            last_step_on=_last_step_on(rows),
+            flare_started_on=flare.started_on if flare else None,
+            leg_pain_mean_this_week=weekly.this_week if weekly else None,
+            leg_pain_mean_last_week=weekly.last_week if weekly else None,
+            automatic=context.automatic,
+        )
+        decision = decide(data, exercise)
+    except (ProgressionError, ValueError) as exc:
+        raise StoreError(
+            f"{exercise.id}: the stored dose does not fit the exercise ({exc})"
+        ) from exc
+    if context.screen_paused and decision.action is ProgressionAction.PROGRESS:
+        return None
+    changes = decision.action is not ProgressionAction.HOLD
+    status = SUGGESTED if changes and not context.automatic else APPLIED
+    for row in rows:
+        if row.status == SUGGESTED:
+            row.status = SUPERSEDED
+    row = DoseDecision(
+        patient_id=patient_id,
+        exercise_id=exercise.id,
+        decided_at=utcnow(),
+        decision={**decision.model_dump(mode="json"), "trigger": trigger},
+        action=decision.action.value,
+        status=status,
+    )
+    session.add(row)
+    session.flush()
+    if status == APPLIED:
+        _apply(session, patient_id, exercise, decision)
+    return DecisionOutcome(row.id, exercise.id, exercise.name, decision, status, trigger)
+
+
+def _context(
+    session: Session,
+    patient_id: int,
+    today: date,
+    tz: tzinfo | None,
+    weekly: diary.WeeklyPain | None,
+) -> _Context:
+    return _Context(
+        entries=checkins.entries(session, patient_id, since=today - HISTORY, until=today),
+        today=today,
+        automatic=auto_progression(session, patient_id),
+        screen_paused=_screen_pauses(session, patient_id, today),
+        weekly=weekly,
+        tz=tz,
+    )
+
+
+def after_session(
+    session: Session,
+    patient_id: int,
+    session_id: int,
+    library: ExerciseLibrary | None = None,
+    tz: tzinfo | None = None,
+) -> ProgramUpdate:
+    """Decide the next dose of each exercise that got a pain check in the saved session.
+
+    The session's own next morning is not known yet, so a step up waits for it (the domain holds
+    the dose and says so); a RED result pauses the exercise at once.
+    """
+    library = library or exercise_library()
+    saved = session.get(ExerciseSession, session_id)
+    if saved is None or saved.patient_id != patient_id:
+        raise StoreError(f"no session {session_id}")
+    today = local_day(saved.started_at, tz)
+    context = _context(session, patient_id, today, tz, weekly=None)
+    doses = current_doses(session, patient_id, library)
+    known = {exercise.id: exercise for exercise in library.exercises}
+    update = ProgramUpdate()
+    seen: set[str] = set()
+    for item in saved.items:
+        exercise = known.get(item.exercise_id)
+        if item.pain is None or exercise is None or exercise.id in seen:
+            continue
+        seen.add(exercise.id)
+        records = _session_records(
+            session, patient_id, exercise.id, context.entries, today - HISTORY, tz
+        )
+        if not records or not doses[exercise.id].active:
+            continue
+        outcome = _decide_one(
+            session, patient_id, exercise, doses[exercise.id], records, "session", context
+        )
+        if outcome is not None:
+            update.decisions.append(outcome)
+    if context.screen_paused:
+        update.notes.append(SCREEN_PAUSE_NOTE)
+    return update
+
+
+def weekly_review_due(session: Session, patient_id: int, day: date) -> bool:
+    """A week has passed since the program started or since the last weekly review."""
+    settings = patients.get_settings(session, patient_id)
+    last = settings.get(WEEKLY_REVIEW)
+    start = date.fromisoformat(last) if last else patients.program_start(session, patient_id, day)
+    return day >= start + WEEK
+
+
+def after_morning_checkin(
+    session: Session,
+    patient_id: int,
+    day: date,
+    library: ExerciseLibrary | None = None,
+    tz: tzinfo | None = None,
+) -> ProgramUpdate:
+    """Re-decide with the next-morning pain; at the weekly review, add the weekly means.
+
+    Exercises done yesterday are decided again now that their next morning is known (this is when
+    a dose steps up). At the weekly review (every 7 days) a 7-day mean leg pain up 2 or more also
+    re-decides every other exercise that has sessions (§4.1 weekly rule: regress and ROUTINE).
+    """
+    library = library or exercise_library()
+    weekly = None
+    if weekly_review_due(session, patient_id, day):
+        weekly = diary.weekly_leg_pain(
+            checkins.entries(session, patient_id, since=day - 2 * WEEK, until=day), day
+        )
+        patients.update_settings(session, patient_id, **{WEEKLY_REVIEW: day.isoformat()})
+    context = _context(session, patient_id, day, tz, weekly)
+    rising = weekly is not None and (weekly.rise or 0) >= 2
+    doses = current_doses(session, patient_id, library)
+    update = ProgramUpdate()
+    for exercise in library.exercises:
+        current = doses[exercise.id]
+        if not current.active:
+            continue
+        records = _session_records(
+            session, patient_id, exercise.id, context.entries, day - HISTORY, tz
+        )
+        if not records or records[-1].date >= day:
+            continue
+        if records[-1].date == day - timedelta(days=1):
+            trigger = "morning"
+        elif rising:
+            trigger = "weekly"
+        else:
+            continue
+        outcome = _decide_one(session, patient_id, exercise, current, records, trigger, context)
+        if outcome is not None:
+            update.decisions.append(outcome)
+    if context.screen_paused:
+        update.notes.append(SCREEN_PAUSE_NOTE)
+    return update
+
+
+# --- today's program and suggestions ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A decision waiting for the person's acceptance (automatic progression is off)."""
+
+    decision_id: int
+    exercise_id: str
+    exercise_name: str
+    decision: ProgressionDecision
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.decision_id, **self.decision.model_dump(mode="json")}
+
+
+@dataclass(frozen=True)
+class ProgramItem:
+    """One exercise of the program today: its dose, and whether it rests today and why."""
+
+    exercise: Exercise
+    current: CurrentDose
+    resting: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exercise": self.exercise.id,
+            "name": self.exercise.name,
+            "level": self.current.level,
+            "dose": self.current.dose.model_dump(),
+            "resting": self.resting,
+            "active": self.current.active,
+            "paused_until": self.current.paused_until.isoformat()
+            if self.current.paused_until
+            else None,
+            "reason": self.current.reason,
+        }
+
+
+@dataclass(frozen=True)
+class TodaysProgram:
+    """Today's doses with their reasons, exercises resting today, and pending suggestions."""
+
+    day: date
+    library: ExerciseLibrary
+    items: list[ProgramItem]
+    suggestions: list[Suggestion]
+    automatic: bool
+
+    @property
+    def today(self) -> list[ProgramItem]:
+        return [item for item in self.items if not item.resting]
+
+    @property
+    def resting(self) -> list[ProgramItem]:
+        return [item for item in self.items if item.resting]
+
+    @property
+    def doses(self) -> dict[str, tuple[int, Dose]]:
+        """What ``domain.session.build_program`` takes: level and dose per exercise done today."""
+        return {item.exercise.id: (item.current.level, item.current.dose) for item in self.today}
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        """The reason shown beside each dose (the latest decision's sentence)."""
+        return {item.exercise.id: item.current.reason for item in self.today if item.current.reason}
+
+    def planned(self) -> list[PlannedExercise]:
+        """The program a guided session runs (resting exercises left out)."""
+        library = self.library.model_copy(
+            update={"exercises": [item.exercise for item in self.today]}
+        )
+        return build_program(library, self.doses, self.reasons)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "automatic_progression": self.automatic,
+            "exercises": [item.to_json() for item in self.items],
+            "suggestions": [s.to_json() for s in self.suggestions],
+        }
+
+
+def pending_suggestions(
+    session: Session, patient_id: int, library: ExerciseLibrary | None = None
+) -> list[Suggestion]:
+    """Decisions waiting for acceptance, one (the latest) per exercise, in program order."""
+    library = library or exercise_library()
+    latest: dict[str, DoseDecision] = {}
+    for row in _decision_rows(session, patient_id):
+        if row.status == SUGGESTED:
+            latest[row.exercise_id] = row
+    return [
+        Suggestion(latest[e.id].id, e.id, e.name, decision_of(latest[e.id]))
+        for e in library.exercises
+        if e.id in latest
+    ]
+
+
+def todays_program(
+    session: Session, patient_id: int, today: date, library: ExerciseLibrary | None = None
+) -> TodaysProgram:
+    """Today's program for this patient (what the guided session and ``sciatica plan`` show)."""
+    library = library or exercise_library()
+    doses = current_doses(session, patient_id, library)
+    items = [
+        ProgramItem(exercise, doses[exercise.id], doses[exercise.id].resting_on(today))
+        for exercise in library.exercises
+    ]
+    return TodaysProgram(
+        day=today,
+        library=library,
+        items=items,
+        suggestions=pending_suggestions(session, patient_id, library),
+        automatic=auto_progression(session, patient_id),
+    )
+
+
+def accept_suggestion(
+    session: Session,
+    patient_id: int,
+    exercise_id: str,
+    today: date,
+    library: ExerciseLibrary | None = None,
+) -> DecisionOutcome:
+    """Apply the waiting suggestion for one exercise; ``StoreError`` when there is none."""
+    library = library or exercise_library()
+    waiting = {s.exercise_id: s for s in pending_suggestions(session, patient_id, library)}
+    suggestion = waiting.get(exercise_id)
+    if suggestion is None:
+        names = ", ".join(waiting) or "none"
+        raise StoreError(f"no suggestion is waiting for '{exercise_id}' (waiting: {names})")
+    row = session.get(DoseDecision, suggestion.decision_id)
+    assert row is not None
+    row.status = ACCEPTED
+    row.decision = {**row.decision, "accepted_on": today.isoformat()}
+    exercise = library.get(exercise_id)
+    _apply(session, patient_id, exercise, suggestion.decision)
+    trigger = str(row.decision.get("trigger", ""))
+    return DecisionOutcome(
+        row.id, exercise.id, exercise.name, suggestion.decision, ACCEPTED, trigger
+    )
+
+
+def applied_changes(
+    session: Session, patient_id: int, since: date | None = None
+) -> list[DoseDecision]:
+    """Decisions that changed a dose (applied or accepted, not HOLD), oldest first."""
+    return [
+        row
+        for row in _decision_rows(session, patient_id)
+        if row.status in CHANGED
+        and row.action != ProgressionAction.HOLD
+        and (since is None or _decided_on(row) >= since)
+    ]

@@ -1,0 +1,94 @@
+"""The patient's data and reminders over JSON: ``/api/export`` and ``/api/reminders``.
+
+``GET /api/export?format=json`` is the complete export document; ``format=csv`` a zip with one
+CSV per table. ``GET/PUT /api/reminders`` reads and sets the daily reminder times and time zone;
+``POST /api/reminders/feed`` makes a private iCalendar feed URL (shown once), ``DELETE`` ends it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from sciatica_care.web.data_actions import (
+    ReminderProblem,
+    new_feed_token,
+    reminder_settings,
+    save_reminders,
+    stop_feed,
+)
+from sciatica_care.web.data_pages import download
+from sciatica_care.web.security import SignedIn, current_patient, database
+
+router = APIRouter(prefix="/api", tags=["data"])
+
+ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class ReminderTimes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    checkin: ClockTime | None = None
+    exercise: ClockTime | None = None
+
+
+class RemindersBody(BaseModel):
+    """Daily reminder times ("HH:MM", null = off) in ``timezone`` (IANA, e.g. Europe/London)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    times: ReminderTimes
+    timezone: Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@router.get("/export")
+def export(
+    request: Request,
+    format: Literal["json", "csv"] = Query("json"),
+    caller: SignedIn = Depends(current_patient),
+) -> Response:
+    """Everything stored for you: JSON document, or CSV files in a zip."""
+    return download(request, caller, format)
+
+
+def _with_links(request: Request, settings: dict[str, Any]) -> dict[str, Any]:
+    return {**settings, "download_url": str(request.url_for("reminders_download"))}
+
+
+@router.get("/reminders")
+def get_reminders(request: Request, caller: SignedIn = Depends(current_patient)) -> dict[str, Any]:
+    current = reminder_settings(database(request), caller.patient_id)
+    return _with_links(request, current.as_json())
+
+
+@router.put("/reminders")
+def put_reminders(
+    body: RemindersBody, request: Request, caller: SignedIn = Depends(current_patient)
+) -> dict[str, Any]:
+    try:
+        saved = save_reminders(
+            database(request), caller.patient_id, body.times.model_dump(), body.timezone
+        )
+    except ReminderProblem as exc:
+        loc = ("body", "timezone") if exc.field == "timezone" else ("body", "times", exc.field)
+        raise RequestValidationError(
+            [{"loc": loc, "msg": exc.message, "type": "value_error", "input": None}]
+        ) from exc
+    return _with_links(request, saved.as_json())
+
+
+@router.post("/reminders/feed", status_code=201)
+def create_feed(request: Request, caller: SignedIn = Depends(current_patient)) -> dict[str, str]:
+    """A new private feed URL for calendar apps; the previous one stops working."""
+    token = new_feed_token(database(request), caller.patient_id)
+    return {"url": str(request.url_for("reminder_feed", token=token))}
+
+
+@router.delete("/reminders/feed", status_code=204)
+def delete_feed(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
+    stop_feed(database(request), caller.patient_id)
+    return Response(status_code=204)

@@ -1,0 +1,154 @@
+"""The pain diary over JSON: ``POST/GET /api/checkins`` (what ``sciatica checkin`` records).
+
+A check-in carries the daily red-flag answers Q1–Q7 (clinical-spec.md §1); the answer says which
+action they raise, with its message, before anything else. Send a ``client_id`` (a UUID made by
+the client) so a re-sent entry is stored once: the first copy answers 201, a repeat 200 with the
+same id. Everything is scoped to the signed-in patient; another patient's id is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import JSONResponse, Response
+
+from sciatica_care.content.triage import triage_content
+from sciatica_care.domain import diary
+from sciatica_care.domain.screening import action_message
+from sciatica_care.store import checkins, patients
+from sciatica_care.store.models import CheckIn as CheckInRow
+from sciatica_care.web.checkin_form import BOTH_LEGS_Q7
+from sciatica_care.web.diary_actions import CheckInOutcome, diary_view, record_checkin
+from sciatica_care.web.patient_zone import local_today
+from sciatica_care.web.security import SignedIn, current_patient, database
+
+router = APIRouter(prefix="/api", tags=["diary"])
+
+Answer = Literal["yes", "no", "unsure"]
+ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,64}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DailyRedFlags(_Strict):
+    """Q1–Q7 of clinical-spec.md §1, every day; "unsure" counts as yes."""
+
+    Q1: Answer
+    Q2: Answer
+    Q3: Answer
+    Q4: Answer
+    Q5: Answer
+    Q6: Answer
+    Q7: Answer
+
+
+class CheckInBody(_Strict):
+    """One diary entry. ``day`` defaults to the patient's today; ``ces_assessed`` answers
+    "has a doctor already checked it, and is it no worse?" when any of Q1–Q7 is yes."""
+
+    client_id: ClientId | None = None
+    day: dt.date | None = None
+    moment: Literal["morning", "before_session", "after_session", "other"] = "morning"
+    leg_pain: Annotated[int, Field(ge=0, le=10)]
+    back_pain: Annotated[int, Field(ge=0, le=10)]
+    zones: diary.BodyMap = diary.BodyMap()
+    red_flags: DailyRedFlags
+    ces_assessed: Answer | None = None
+    activities_impossible: bool = False
+    sleep_quality: Literal["good", "fair", "poor"] | None = None
+    medication: Annotated[str | None, Field(max_length=500)] = None
+    heat_or_cold: Literal["none", "heat", "cold", "both"] = "none"
+    note: Annotated[str | None, Field(max_length=2000)] = None
+
+
+def _invalid(loc: tuple[str, ...], message: str) -> RequestValidationError:
+    return RequestValidationError(
+        [{"loc": ("body", *loc), "msg": message, "type": "value_error", "input": None}]
+    )
+
+
+def _entry(body: CheckInBody, today: dt.date) -> diary.CheckIn:
+    day = body.day or today
+    if day > today + dt.timedelta(days=1):
+        raise _invalid(("day",), "the day is in the future")
+    flags = body.red_flags.model_dump()
+    probe = diary.CheckIn(day=day, leg_pain=0, back_pain=0, zones=body.zones)
+    if diary.symptoms_in_both_legs(probe) and flags["Q7"] == "no":
+        raise _invalid(("red_flags", "Q7"), BOTH_LEGS_Q7)
+    data = body.model_dump(exclude={"client_id", "ces_assessed", "day", "red_flags"})
+    return diary.CheckIn(day=day, red_flags=flags, **data)
+
+
+def _stored(row: CheckInRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "client_id": row.client_id,
+        "recorded_at": row.recorded_at.isoformat(),
+        "daily_action": row.daily_action,
+        **checkins.to_entry(row).model_dump(mode="json"),
+    }
+
+
+def _outcome_json(request: Request, caller: SignedIn, outcome: CheckInOutcome) -> dict[str, Any]:
+    view = diary_view(database(request), caller.patient_id, outcome.entry)
+    message = action_message(outcome.action, triage_content())
+    return {
+        "id": outcome.id,
+        "created": outcome.created,
+        "page": f"/check-in/{outcome.id}",
+        "entry": outcome.entry.model_dump(mode="json"),
+        "daily": outcome.daily.model_dump(mode="json"),
+        "message": message.model_dump(mode="json"),
+        "notes": outcome.notes,
+        "zone_signals": [s.model_dump(mode="json") for s in view.signals],
+        "flare": view.flare.model_dump(mode="json") if view.flare else None,
+        "symptoms_in_both_legs": view.both_legs,
+    }
+
+
+@router.post("/checkins", status_code=201)
+def create_checkin(
+    body: CheckInBody, request: Request, caller: SignedIn = Depends(current_patient)
+) -> Response:
+    """Record a check-in and run the daily safety questions; idempotent by ``client_id``."""
+    with database(request).session() as session:
+        today = local_today(patients.get_settings(session, caller.patient_id))
+    outcome = record_checkin(
+        database(request),
+        caller.patient_id,
+        _entry(body, today),
+        ces_assessed=body.ces_assessed,
+        client_id=body.client_id,
+    )
+    return JSONResponse(
+        _outcome_json(request, caller, outcome), status_code=201 if outcome.created else 200
+    )
+
+
+@router.get("/checkins")
+def list_checkins(
+    request: Request,
+    since: dt.date | None = Query(None),
+    until: dt.date | None = Query(None),
+    caller: SignedIn = Depends(current_patient),
+) -> list[dict[str, Any]]:
+    """This patient's check-ins, oldest first (``since``/``until`` inclusive)."""
+    with database(request).session() as session:
+        return [_stored(row) for row in checkins.list_for(session, caller.patient_id, since, until)]
+
+
+@router.get("/checkins/{checkin_id}")
+def get_checkin(
+    checkin_id: int, request: Request, caller: SignedIn = Depends(current_patient)
+) -> dict[str, Any]:
+    with database(request).session() as session:
+        row = session.get(CheckInRow, checkin_id)
+        if row is None or row.patient_id != caller.patient_id:
+            raise HTTPException(404, "No such check-in.")
+        return _stored(row)

@@ -1,0 +1,194 @@
+"""A patient's own data and reminders, written once for the pages and the JSON API.
+
+Export: everything stored for the patient (``store.portability``) as one JSON document, or as one
+CSV per table in a zip for spreadsheets. Reminders: daily times kept in the patient's settings,
+served as iCalendar (``reports.reminders``) by download or through a private feed URL. The feed
+URL carries ``<patient id>.<random secret>``; only the secret's SHA-256 is stored, so a copy of
+the database cannot be used to read anyone's feed, and making a new link cancels the old one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import re
+import secrets
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sciatica_care.reports.reminders import Reminder, reminders_calendar
+from sciatica_care.store import patients
+from sciatica_care.store.database import Database
+from sciatica_care.store.errors import StoreError
+from sciatica_care.store.portability import export_csv, export_patient
+from sciatica_care.web.patient_zone import SETTING as ZONE_SETTING
+from sciatica_care.web.patient_zone import local_today, patient_zone, valid_zone
+
+REMINDERS = "reminders"
+FEED_HASH = "reminder_feed_hash"
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+SLOTS: dict[str, tuple[str, str, str]] = {
+    "checkin": (
+        "Sciatica Care: morning check-in",
+        "How is your pain this morning? Record it and answer the daily safety questions.",
+        "/check-in",
+    ),
+    "exercise": (
+        "Sciatica Care: today's exercises",
+        "Time for today's short exercise session. Stop if pain spreads down your leg.",
+        "/today",
+    ),
+}
+"""Reminder slots: what each one says and where its link goes."""
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def export_document(db: Database, patient_id: int) -> dict[str, Any]:
+    """Everything stored for the patient; the feed secret's hash is left out (not theirs to keep)."""
+    with db.session() as session:
+        document = export_patient(session, patient_id)
+    settings = dict(document.get("profile", {}).get("settings") or {})
+    settings.pop(FEED_HASH, None)
+    document["profile"]["settings"] = settings
+    document["exported_at"] = dt.datetime.now(dt.UTC).isoformat()
+    return document
+
+
+def export_json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode()
+
+
+def export_zip(document: dict[str, Any]) -> bytes:
+    """One CSV per table in a zip, plus the JSON for a complete copy."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in export_csv(document).items():
+            archive.writestr(name, text)
+        archive.writestr("export.json", export_json(document))
+    return buffer.getvalue()
+
+
+def export_filename(day: dt.date, extension: str) -> str:
+    return f"sciatica-care-{day.isoformat()}.{extension}"
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """``times``: slot -> "HH:MM" (a missing slot is off); ``timezone``: an IANA name."""
+
+    times: dict[str, str]
+    timezone: str
+    feed_active: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"times": self.times, "timezone": self.timezone, "feed_active": self.feed_active}
+
+
+class ReminderProblem(ValueError):
+    """Bad reminder settings; ``field`` names the input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _read(settings: Mapping[str, Any]) -> ReminderSettings:
+    stored = settings.get(REMINDERS) or {}
+    times = {k: v for k, v in dict(stored.get("times") or {}).items() if k in SLOTS and v}
+    return ReminderSettings(
+        times=times,
+        timezone=patient_zone(settings).key,
+        feed_active=bool(settings.get(FEED_HASH)),
+    )
+
+
+def reminder_settings(db: Database, patient_id: int) -> ReminderSettings:
+    with db.session() as session:
+        return _read(patients.get_settings(session, patient_id))
+
+
+def save_reminders(
+    db: Database, patient_id: int, times: Mapping[str, str | None], timezone: str
+) -> ReminderSettings:
+    """Validate and store reminder times ("HH:MM" or empty for off) and the time zone."""
+    zone = valid_zone(timezone)
+    if zone is None:
+        raise ReminderProblem("timezone", "Choose your time zone from the list.")
+    clean: dict[str, str] = {}
+    for slot, value in times.items():
+        if slot not in SLOTS:
+            raise ReminderProblem(slot, f"Unknown reminder '{slot}'.")
+        if not value:
+            continue
+        if not _TIME.fullmatch(value):
+            raise ReminderProblem(slot, "Give the time as hours and minutes, like 08:30.")
+        clean[slot] = value
+    with db.session() as session:
+        settings = patients.update_settings(
+            session, patient_id, **{REMINDERS: {"times": clean}, ZONE_SETTING: zone.key}
+        )
+        return _read(settings)
+
+
+def calendar_for(db: Database, patient_id: int, base_url: str) -> bytes:
+    """The patient's reminders as an iCalendar document (empty of events when none are set)."""
+    with db.session() as session:
+        settings = patients.get_settings(session, patient_id)
+    current = _read(settings)
+    reminders = []
+    for slot, value in current.times.items():
+        summary, description, path = SLOTS[slot]
+        hour, minute = (int(part) for part in value.split(":"))
+        reminders.append(Reminder(slot, dt.time(hour, minute), summary, description, path))
+    return reminders_calendar(
+        reminders,
+        patient_zone(settings),
+        start=local_today(settings),
+        owner=f"patient-{patient_id}",
+        base_url=base_url,
+    )
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_feed_token(db: Database, patient_id: int) -> str:
+    """A new private feed token (shown once); any earlier feed URL stops working."""
+    secret = secrets.token_urlsafe(24)
+    with db.session() as session:
+        patients.update_settings(session, patient_id, **{FEED_HASH: _digest(secret)})
+    return f"{patient_id}.{secret}"
+
+
+def stop_feed(db: Database, patient_id: int) -> None:
+    with db.session() as session:
+        patients.update_settings(session, patient_id, **{FEED_HASH: None})
+
+
+def feed_owner(db: Database, token: str) -> int | None:
+    """The patient a feed token belongs to, or None (wrong, cancelled or malformed)."""
+    patient_part, _, secret = token.partition(".")
+    if not patient_part.isdigit() or not secret or len(token) > 200:
+        return None
+    patient_id = int(patient_part)
+    try:
+        with db.session() as session:
+            expected = patients.get_settings(session, patient_id).get(FEED_HASH)
+    except StoreError:
+        return None
+    if not isinstance(expected, str) or not hmac.compare_digest(expected, _digest(secret)):
+        return None
+    return patient_id

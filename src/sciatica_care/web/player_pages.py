@@ -1,0 +1,43 @@
+"""The guided player page (``/session``): a shell that ``static/player.js`` brings to life.
+
+The page itself holds no program: the script fetches ``/api/program/today`` and saves to
+``/api/sessions``, so the server page stays tiny and the same API serves other clients. It is
+behind the same gate as Today (clinical-spec.md §1, §7.2). ``?speed=N`` (or the ``SCIATICA_SPEED``
+setting) makes the player's clock run N times faster, for tests and demonstrations only.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.responses import Response
+
+from sciatica_care.domain.session import SAFETY_LINE, STOP_MESSAGE
+from sciatica_care.web.program_lock import Access, program_access
+from sciatica_care.web.screening_pages import emergency_screen
+from sciatica_care.web.security import SignedIn, current_patient, database
+from sciatica_care.web.templating import render
+
+router = APIRouter()
+
+MAX_SPEED = 200.0
+
+
+@router.get("/session")
+def player(
+    request: Request, caller: SignedIn = Depends(current_patient), speed: float | None = None
+) -> Response:
+    with database(request).session() as session:
+        access = program_access(session, caller.patient_id)
+    if access.access is Access.LOCKED:
+        assert access.locking is not None
+        return emergency_screen(request, access.locking)
+    if access.access is Access.NEEDS_SCREENING:
+        return RedirectResponse("/screening", status_code=303)
+    configured = float(getattr(request.app.state.settings, "speed", 1.0) or 1.0)
+    clock_speed = min(MAX_SPEED, max(0.1, speed if speed else configured))
+    return render(
+        request,
+        "program/player.html",
+        {"speed": clock_speed, "safety_line": SAFETY_LINE, "stop_message": STOP_MESSAGE},
+    )

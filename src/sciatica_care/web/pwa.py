@@ -1,0 +1,67 @@
+"""Installing the app on a phone (a Progressive Web App): the manifest and the service worker.
+
+The service worker must be served from the site root, not from /static/, because a worker only
+controls pages under its own path; ``Service-Worker-Allowed: /`` says so explicitly. It is sent
+with ``no-cache`` so a new version reaches browsers on their next visit. What it caches and why
+is written at the top of ``static/sw.js``; the offline outbox is ``static/offline.js``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
+
+router = APIRouter(include_in_schema=False)
+
+STATIC_DIR = Path(__file__).with_name("static")
+THEME = "#0b5cad"
+
+MANIFEST = {
+    "name": "Sciatica Care",
+    "short_name": "Sciatica",
+    "description": "Daily exercises, a pain diary and clear advice on when to get help.",
+    "start_url": "/",
+    "scope": "/",
+    "display": "standalone",
+    "orientation": "any",
+    "background_color": "#fbfaf7",
+    "theme_color": THEME,
+    "lang": "en",
+    "categories": ["health", "medical", "fitness"],
+    "icons": [
+        {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {
+            "src": "/static/icons/icon-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": "/static/icons/icon.svg", "sizes": "any", "type": "image/svg+xml"},
+    ],
+    "shortcuts": [
+        {"name": "Check-in", "url": "/check-in"},
+        {"name": "Today's program", "url": "/today"},
+    ],
+}
+
+
+@router.get("/manifest.webmanifest")
+def manifest() -> Response:
+    return JSONResponse(
+        MANIFEST,
+        media_type="application/manifest+json",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/sw.js")
+def service_worker() -> Response:
+    return Response(
+        (STATIC_DIR / "sw.js").read_bytes(),
+        media_type="text/javascript; charset=utf-8",
+        headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+    )

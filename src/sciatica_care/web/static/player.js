@@ -1,0 +1,595 @@
+/* Sciatica Care guided player: walks today's session step by step (design.md "Guided session").
+ *
+ * The steps come from the server (GET /api/program/today): the domain state machine
+ * (domain/session.py) has already laid out every phase, pacer stage, duration and spoken cue, so
+ * this file only keeps time, counts what was done, asks the pain check and saves.
+ *
+ *  - Time: each timed step has an end time on a clock made of performance.now() differences
+ *    (times the test-only speed, ?speed=N or window.__SCIATICA_SPEED). Nothing counts ticks, so
+ *    a locked phone or a background tab that sleeps for a minute catches up exactly when it
+ *    wakes: every step whose end has passed is completed, and the time left over carries into
+ *    the next step (like Session.tick).
+ *  - Pain check (clinical-spec.md §4.1): pain >= rules.pain_stop_at or spread down the leg stops
+ *    the session with the stop message; pain >= rules.pain_note_at goes on with a note.
+ *  - Saving: after each exercise and at the end, POST /api/sessions with one client_id; the server
+ *    replaces the earlier copy, so nothing is lost if the page closes.
+ *  - Speech: cues are spoken with speechSynthesis unless muted (remembered on this device). The
+ *    screen-reader live region gets one line per phase or repetition, never every second.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("player");
+  if (!root) return;
+
+  var MUTE_KEY = "sciatica.player.muted";
+  var TICK_MS = 200;
+  var START_SPEED = Number(new URLSearchParams(location.search).get("speed") || root.dataset.speed || 1);
+
+  var program = null; // {exercises, paused, steps, rules}
+  var s = {
+    index: -1,            // current step
+    stepStart: 0,         // clock seconds when the current timed step began
+    stepEnd: 0,           // clock seconds when it ends
+    paused: false,
+    pausedAt: 0,
+    started: false,
+    finished: false,
+    stopped: false,
+    stopReason: null,
+    stopNote: null,
+    elapsed: 0,
+    notes: [],
+    tallies: [],
+    clientId: null,
+    startedAt: null,
+    stopPanelOpen: false
+  };
+
+  // --- clock ---------------------------------------------------------------------------------
+
+  /* Test and demo speed only: ?speed=N, or window.__SCIATICA_SPEED set at any time. */
+  function speed() {
+    var n = Number(window.__SCIATICA_SPEED || START_SPEED);
+    return n > 0 ? n : 1;
+  }
+
+  var clock = { real: performance.now(), seconds: 0 };
+
+  /* Seconds since the page loaded, on a clock built from performance.now() differences (each
+     difference times the speed, normally 1), never from counting timer ticks. */
+  function now() {
+    var real = performance.now();
+    clock.seconds += ((real - clock.real) / 1000) * speed();
+    clock.real = real;
+    return clock.seconds;
+  }
+
+  // --- small DOM helpers ---------------------------------------------------------------------
+
+  function $(id) { return document.getElementById(id); }
+
+  function setText(id, text) { $(id).textContent = text; }
+
+  function fillList(id, items) {
+    var list = $(id);
+    list.textContent = "";
+    items.forEach(function (text) {
+      var li = document.createElement("li");
+      li.textContent = text;
+      list.appendChild(li);
+    });
+  }
+
+  function showView(name) {
+    ["intro", "instructions", "timed", "pain", "stopped", "done"].forEach(function (view) {
+      $("view-" + view).hidden = view !== name;
+    });
+    $("picture").hidden = !(name === "instructions" || name === "timed");
+  }
+
+  // --- speech and announcements --------------------------------------------------------------
+
+  var muted = false;
+  try { muted = localStorage.getItem(MUTE_KEY) === "1"; } catch (e) { /* private mode */ }
+
+  function showMute() {
+    var button = $("mute");
+    button.setAttribute("aria-pressed", muted ? "true" : "false");
+    button.textContent = muted ? "Voice is off" : "Mute voice";
+  }
+
+  function speak(texts, interrupt) {
+    if (muted || !("speechSynthesis" in window) || !texts.length) return;
+    if (interrupt && window.speechSynthesis.pending) window.speechSynthesis.cancel();
+    texts.forEach(function (text) {
+      window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+    });
+  }
+
+  function announce(text) {
+    var region = $("announce");
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  // --- the session ---------------------------------------------------------------------------
+
+  function step() { return program.steps[s.index]; }
+
+  function isTimed(st) { return st.duration_s !== null; }
+
+  function exerciseOf(st) {
+    return st.exercise_index === null ? null : program.exercises[st.exercise_index];
+  }
+
+  function newTally() {
+    return { started: false, reps: 0, holds: 0, holdSeconds: 0, bySide: {}, pain: null, spread: null };
+  }
+
+  /* Enter step ``i`` at clock time ``at``; ``quiet`` while catching up over passed steps. */
+  function enter(i, at, quiet) {
+    s.index = i;
+    var st = step();
+    if (isTimed(st)) {
+      s.stepStart = at;
+      s.stepEnd = at + st.duration_s;
+    }
+    if (st.phase === "work") s.tallies[st.exercise_index].started = true;
+    if (st.phase === "done") finish();
+    if (!quiet) present(st);
+  }
+
+  /* The current step is over: count what it finished, as Session._complete does. */
+  function complete(st, spent) {
+    if (isTimed(st)) s.elapsed += spent;
+    if (st.phase !== "work") return;
+    var tally = s.tallies[st.exercise_index];
+    if (st.stage === null) {
+      tally.holds += 1;
+      tally.holdSeconds += spent;
+    }
+    if (st.stage === null || st.stage === "relax") {
+      if (st.stage === "relax") tally.reps += 1;
+      var key = st.side || "";
+      tally.bySide[key] = (tally.bySide[key] || 0) + 1;
+    }
+  }
+
+  /* Move through every timed step whose end has passed; speak only where we land. */
+  function advance() {
+    if (!program || !s.started || s.finished || s.paused) return;
+    var t = now();
+    var moved = false;
+    while (!s.finished && isTimed(step()) && t >= s.stepEnd) {
+      var st = step();
+      var end = s.stepEnd;
+      complete(st, st.duration_s);
+      enter(s.index + 1, end, true);
+      moved = true;
+    }
+    if (moved && !s.finished) present(step());
+    render();
+  }
+
+  function ready() {
+    if (!program || s.finished || s.paused) return;
+    var st = step();
+    if (!s.started) {
+      s.started = true;
+      s.startedAt = new Date().toISOString();
+      s.clientId = newClientId();
+      $("stop-bar").hidden = false;
+      speak(st.cues.map(function (c) { return c.text; }), false);
+    }
+    if (["intro", "instructions", "break", "side_switch", "rest"].indexOf(st.phase) < 0) return;
+    var t = now();
+    complete(st, isTimed(st) ? Math.max(0, t - s.stepStart) : 0);
+    enter(s.index + 1, t, false);
+    render();
+  }
+
+  function pause() {
+    if (!s.started || s.finished || s.paused) return;
+    s.paused = true;
+    s.pausedAt = now();
+    render();
+  }
+
+  function resume() {
+    if (!s.paused || s.finished) return;
+    var shift = now() - s.pausedAt;
+    s.stepStart += shift;
+    s.stepEnd += shift;
+    s.paused = false;
+    render();
+  }
+
+  function answerPain(score, spread) {
+    var st = step();
+    if (st.phase !== "pain_check") return;
+    var ex = exerciseOf(st);
+    var tally = s.tallies[st.exercise_index];
+    tally.pain = score;
+    tally.spread = spread;
+    var rules = program.rules;
+    if (spread || score >= rules.pain_stop_at) {
+      var note = "pain " + score + "/10 after " + ex.name;
+      if (spread) note += ", spread further down the leg";
+      stop(spread ? "spread_down_leg" : "pain", note);
+      return;
+    }
+    if (score >= rules.pain_note_at) {
+      s.notes.push(ex.name + ": pain " + score + "/10, above the aim of 5 or less");
+      speak(["Pain " + score + " out of 10 is more than we aim for. Go gently with the rest, " +
+        "and stop if it gets sharp or spreads down your leg."], true);
+    }
+    enter(s.index + 1, now(), false);
+    if (!s.finished) save(false);
+    render();
+  }
+
+  function stop(reason, note) {
+    if (s.finished) return;
+    var st = step();
+    if (s.started && isTimed(st)) {
+      var spent = Math.max(0, Math.min((s.paused ? s.pausedAt : now()) - s.stepStart, st.duration_s));
+      s.elapsed += spent;
+      if (st.phase === "work" && st.stage === null) s.tallies[st.exercise_index].holdSeconds += spent;
+    }
+    s.stopped = true;
+    s.paused = false;
+    s.stopReason = reason;
+    s.stopNote = note || null;
+    closeStopPanel(false);
+    var safety = reason === "pain" || reason === "spread_down_leg";
+    speak([safety ? program.rules.stop_message : "Session stopped. What you did so far is saved."], true);
+    finish();
+    render();
+  }
+
+  function finish() {
+    if (s.finished) return;
+    s.finished = true;
+    if (s.started) save(true);
+  }
+
+  // --- the record (domain.session.SessionRecord) ----------------------------------------------
+
+  function record() {
+    var items = [];
+    program.exercises.forEach(function (ex, i) {
+      var tally = s.tallies[i];
+      if (!tally.started) return;
+      var perSide = ex.dose.sets * ex.dose.reps;
+      var done = Object.keys(tally.bySide).reduce(function (sum, k) { return sum + tally.bySide[k]; }, 0);
+      items.push({
+        exercise_id: ex.exercise_id,
+        level: ex.level,
+        dose: ex.dose,
+        sides_done: ex.sides.filter(function (side) { return (tally.bySide[side] || 0) >= perSide; }),
+        reps_done: tally.reps,
+        holds_done: tally.holds,
+        hold_seconds: Math.round(tally.holdSeconds * 1000) / 1000,
+        pain: tally.pain,
+        spread_down_leg: tally.spread,
+        completed: done >= perSide * Math.max(1, ex.sides.length)
+      });
+    });
+    return {
+      status: s.stopped || !s.finished ? "stopped" : "completed",
+      stop_reason: s.stopReason,
+      stop_note: s.stopNote,
+      elapsed_s: Math.round(s.elapsed * 1000) / 1000,
+      items: items,
+      notes: s.notes.slice()
+    };
+  }
+
+  // --- saving --------------------------------------------------------------------------------
+
+  function newClientId() {
+    if (window.sciaticaOffline) return window.sciaticaOffline.newClientId();
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+
+  function payload(final) {
+    return { client_id: s.clientId, started_at: s.startedAt, final: final, record: record() };
+  }
+
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function post(body, keepalive) {
+    return fetch(root.dataset.saveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: !!keepalive,
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify(body)
+    });
+  }
+
+  function save(final) {
+    var body = payload(final);
+    setText("save-status", "Saving…");
+    var sending = window.sciaticaOffline
+      ? window.sciaticaOffline.post(root.dataset.saveUrl, body).then(function (result) {
+        if (result.status === "queued") return "queued";
+        return result.response.ok ? "saved" : "failed";
+      })
+      : post(body).then(function (r) { return r.ok ? "saved" : "failed"; });
+    return sending.then(function (outcome) {
+      root.dataset.saved = outcome + (final ? "-final" : "");
+      setText("save-status", outcome === "saved" ? "Saved." :
+        outcome === "queued" ? "Saved on this device; it will be sent when you are online." :
+          "Could not save. Please keep this page open and try again later.");
+    }, function () {
+      setText("save-status", "Could not save. Please keep this page open and try again later.");
+    });
+  }
+
+  window.addEventListener("pagehide", function () {
+    if (program && s.started && !s.finished) post(payload(false), true);
+  });
+
+  // --- what is on screen ---------------------------------------------------------------------
+
+  var shownExercise = -1;
+
+  /* A new step: update the words, speak its cues, announce it once. */
+  function present(st) {
+    var ex = exerciseOf(st);
+    if (ex && st.exercise_index !== shownExercise) {
+      shownExercise = st.exercise_index;
+      $("picture").innerHTML = ex.picture_svg; // our own SVG, rendered by the server
+    }
+    var texts = st.cues.map(function (c) { return c.text; });
+    if (s.started) speak(texts, isTimed(st));
+    if (st.phase === "instructions") showInstructions(ex);
+    if (st.phase === "pain_check") showPainCheck();
+    var spoken = texts.join(" ");
+    if (st.phase === "work" && st.stage !== null && st.stage !== "move") spoken = "";
+    if (spoken) announce(spoken);
+    if (st.phase === "instructions" || st.phase === "pain_check") $("player-title").focus();
+  }
+
+  function showInstructions(ex) {
+    setText("player-title", ex.name);
+    setText("ins-dose", ex.dose_text.charAt(0).toUpperCase() + ex.dose_text.slice(1) +
+      " (level " + ex.level + ": " + ex.level_name + ")");
+    $("ins-reason").hidden = !ex.reason;
+    setText("ins-reason", ex.reason ? "Why this dose: " + ex.reason : "");
+    setText("ins-position", ex.position);
+    fillList("ins-steps", ex.steps);
+    fillList("ins-cues", ex.cues);
+    fillList("ins-stop-if", ex.stop_if);
+    $("ins-caution").hidden = !ex.caution;
+    setText("ins-caution", ex.caution || "");
+  }
+
+  function showPainCheck() {
+    var form = $("pain-form");
+    form.reset();
+    $("pain-errors").hidden = true;
+    setText("player-title", "Pain check");
+  }
+
+  function timedWords(st, left) {
+    var ex = exerciseOf(st);
+    var secs = Math.max(1, Math.ceil(left - 1e-9));
+    switch (st.phase) {
+      case "work":
+        if (st.stage === "move") return { prompt: ex.move_word, count: "" };
+        if (st.stage === "relax") return { prompt: "Relax", count: "" };
+        return { prompt: "Hold", count: String(secs) };
+      case "side_switch":
+        return { prompt: "Switch sides: " + st.side, count: String(secs) };
+      default:
+        return { prompt: "Rest", count: String(secs) };
+    }
+  }
+
+  function render() {
+    if (!program) return;
+    var st = step();
+    var ex = exerciseOf(st);
+    var where = [];
+    if (ex) where.push("Exercise " + (st.exercise_index + 1) + " of " + program.exercises.length);
+    setText("player-where", where.join(" · ") || "Guided session");
+    $("stop-bar").hidden = !s.started || s.finished;
+
+    if (s.finished) {
+      showView(s.stopped ? "stopped" : "done");
+      setText("player-title", s.stopped ? "Session stopped" : "Session complete");
+      var safety = s.stopReason === "pain" || s.stopReason === "spread_down_leg";
+      $("stopped-safety").hidden = !safety;
+      $("stopped-plain").hidden = safety;
+      if (!s.stopped) showSummary();
+      return;
+    }
+    if (st.phase === "intro") { showView("intro"); return; }
+    if (st.phase === "instructions") { showView("instructions"); return; }
+    if (st.phase === "pain_check") { showView("pain"); return; }
+
+    showView("timed");
+    setText("player-title", ex ? ex.name : "Guided session");
+    var t = s.paused ? s.pausedAt : now();
+    var left = Math.max(0, s.stepEnd - t);
+    var words = timedWords(st, left);
+    setText("timed-prompt", s.paused ? "Paused" : words.prompt);
+    setText("timed-countdown", words.count);
+    $("timed-side").hidden = !st.side;
+    setText("timed-side", st.side ? "Side: " + st.side : "");
+    var count = "";
+    if (st.phase === "work" && ex) {
+      count = (ex.kind === "hold" && st.stage === null ? "Hold " : "Rep ") + st.number + " of " + ex.dose.reps;
+      if (ex.dose.sets > 1) count += " · set " + st.set_number + " of " + ex.dose.sets;
+    }
+    setText("timed-count", count);
+    var fraction = st.duration_s ? 1 - left / st.duration_s : 1;
+    if (st.stage === "hold") fraction = 1;
+    if (st.stage === "relax") fraction = left / st.duration_s;
+    $("pacer-fill").style.width = Math.round(Math.min(1, Math.max(0, fraction)) * 100) + "%";
+    $("skip").hidden = ["break", "side_switch", "rest"].indexOf(st.phase) < 0;
+    $("pause").textContent = s.paused ? "Go on" : "Pause";
+  }
+
+  function showSummary() {
+    var lines = record().items.map(function (item, i) {
+      var ex = program.exercises.filter(function (e) { return e.exercise_id === item.exercise_id; })[0];
+      var done = item.reps_done ? item.reps_done + " reps" : item.holds_done + " holds";
+      return ex.name + ": " + done + (item.pain === null ? "" : ", pain after " + item.pain + "/10");
+    });
+    fillList("done-summary", lines);
+  }
+
+  function showIntro() {
+    var intro = program.steps[0];
+    setText("intro-summary", intro.cues.length ? intro.cues[0].text : "");
+    fillList("intro-list", program.exercises.map(function (ex) {
+      return ex.name + ": " + ex.dose_text + (ex.reason ? ". " + ex.reason : "");
+    }));
+    var paused = $("intro-paused");
+    paused.textContent = "";
+    program.paused.forEach(function (p) {
+      var para = document.createElement("p");
+      para.className = "muted";
+      para.textContent = p.name + " is paused" + (p.resume_on ? " until " + p.resume_on : "") + ".";
+      paused.appendChild(para);
+    });
+  }
+
+  // --- the stop panel ------------------------------------------------------------------------
+
+  var pausedByPanel = false;
+
+  function openStopPanel() {
+    if (s.finished) return;
+    pausedByPanel = s.started && !s.paused;
+    if (pausedByPanel) pause();
+    s.stopPanelOpen = true;
+    $("stop-panel").hidden = false;
+    $("stop-panel-title").focus();
+  }
+
+  function closeStopPanel(carryOn) {
+    if (!s.stopPanelOpen) return;
+    s.stopPanelOpen = false;
+    $("stop-panel").hidden = true;
+    if (carryOn) {
+      if (pausedByPanel) resume();
+      $("stop").focus();
+    }
+  }
+
+  // --- events --------------------------------------------------------------------------------
+
+  root.addEventListener("click", function (event) {
+    var target = event.target.closest("button");
+    if (!target || !program) return;
+    var action = target.dataset.action;
+    if (target.dataset.stop) {
+      stop(target.dataset.stop, target.dataset.stop === "pain" ? "it hurts (Stop button)" : null);
+      return;
+    }
+    if (action === "ready" || action === "skip") ready();
+    else if (action === "pause") (s.paused ? resume : pause)();
+    else if (action === "stop") openStopPanel();
+    else if (action === "carry-on") closeStopPanel(true);
+  });
+
+  $("mute").addEventListener("click", function () {
+    muted = !muted;
+    try { localStorage.setItem(MUTE_KEY, muted ? "1" : "0"); } catch (e) { /* ignore */ }
+    if (muted && "speechSynthesis" in window) window.speechSynthesis.cancel();
+    showMute();
+  });
+
+  $("pain-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var pain = form.querySelector('input[name="pain"]:checked');
+    var spread = form.querySelector('input[name="spread"]:checked');
+    var problems = [];
+    if (!pain) problems.push(["pain-0", "Choose your pain now, from 0 to 10."]);
+    if (!spread) problems.push(["spread-yes", "Choose yes, no or not sure: did the pain spread?"]);
+    var box = $("pain-errors");
+    if (problems.length) {
+      box.innerHTML = "<h2>There is a problem</h2><ul></ul>";
+      problems.forEach(function (p) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = "#" + p[0];
+        a.textContent = p[1];
+        li.appendChild(a);
+        box.querySelector("ul").appendChild(li);
+      });
+      box.hidden = false;
+      box.focus();
+      return;
+    }
+    // "Not sure" counts as yes, as everywhere in the safety questions (clinical-spec.md §1).
+    answerPain(Number(pain.value), spread.value !== "no");
+  });
+
+  document.addEventListener("visibilitychange", advance);
+  window.setInterval(advance, TICK_MS);
+
+  // --- start ---------------------------------------------------------------------------------
+
+  function buildPainScale() {
+    var scale = $("pain-scale");
+    for (var n = 0; n <= 10; n++) {
+      var label = document.createElement("label");
+      label.className = "scale-point";
+      label.htmlFor = "pain-" + n;
+      var input = document.createElement("input");
+      input.type = "radio";
+      input.name = "pain";
+      input.id = "pain-" + n;
+      input.value = String(n);
+      var span = document.createElement("span");
+      span.textContent = String(n);
+      label.appendChild(input);
+      label.appendChild(span);
+      scale.appendChild(label);
+    }
+  }
+
+  function load() {
+    showMute();
+    buildPainScale();
+    fetch(root.dataset.programUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (r.status === 423 || r.status === 409) { location.reload(); throw new Error("gated"); }
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (data) {
+        program = data;
+        $("player-loading").hidden = true;
+        if (!program.steps.length) {
+          setText("player-loading", "There are no exercises for today.");
+          $("player-loading").hidden = false;
+          return;
+        }
+        s.tallies = program.exercises.map(newTally);
+        showIntro();
+        enter(0, now(), true);
+        render();
+        root.dataset.ready = "true";
+      })
+      .catch(function (error) {
+        if (String(error.message) === "gated") return;
+        setText("player-loading", "Today’s program could not be loaded. Check your connection and reload the page.");
+      });
+  }
+
+  load();
+})();

@@ -1,0 +1,152 @@
+"""Heat and cold packs, written once for the pages and the JSON API (clinical-spec.md §5).
+
+The order is the safety order: the contraindication questions (remembered per kind, asked again
+when something changed), then the spacing rule between packs, a skin check before, the timer, a
+skin check after, and the use logged. The rules and the words are ``domain.therapy``'s; this
+module adds the clock (the patient's own zone, so "wait until 15:10" is their time) and the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sciatica_care.domain.therapy import (
+    Answer,
+    GapCheck,
+    StopReason,
+    TherapyAdvice,
+    TherapyKind,
+    TherapyUse,
+    check_contraindications,
+    start_timer,
+)
+from sciatica_care.store import patients, therapy_uses
+from sciatica_care.store.database import Database
+from sciatica_care.web.patient_zone import local_now
+
+MAX_START_AGE = dt.timedelta(hours=2)
+"""A use is logged soon after it ends; an older or future start is a mistake, not a record."""
+
+
+@dataclass
+class TherapyProblem(Exception):
+    """Why a use cannot be started or logged: the message, HTTP status and field."""
+
+    message: str
+    status_code: int
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def now_for(db: Database, patient_id: int) -> dt.datetime:
+    with db.session() as session:
+        return local_now(patients.get_settings(session, patient_id))
+
+
+def gap_status(db: Database, patient_id: int, kind: TherapyKind) -> GapCheck:
+    """May a ``kind`` pack go on now (≥1 h between packs, cold ≤ every 2 h, heat ≤ 3 a day)?"""
+    now = now_for(db, patient_id)
+    with db.session() as session:
+        return therapy_uses.gap_check(session, patient_id, kind, now)
+
+
+def answer_questions(
+    db: Database, patient_id: int, kind: TherapyKind, answers: Mapping[str, str]
+) -> TherapyAdvice:
+    """Decide from the answers (raises ``TherapyError`` naming the question) and remember them."""
+    advice = check_contraindications(kind, cast(Mapping[str, Answer], answers))
+    today = now_for(db, patient_id).date()
+    with db.session() as session:
+        therapy_uses.remember_check(session, patient_id, advice, dict(answers), today)
+    return advice
+
+
+def remembered(db: Database, patient_id: int, kind: TherapyKind) -> dict[str, Any] | None:
+    """The last answers for ``kind`` (``day``, ``outcome``, ``answers``), or None."""
+    with db.session() as session:
+        return therapy_uses.last_check(session, patient_id, kind)
+
+
+def cleared(db: Database, patient_id: int, kind: TherapyKind) -> bool:
+    """Whether the remembered answers allow ``kind`` (only "ok" does)."""
+    found = remembered(db, patient_id, kind)
+    return bool(found and found.get("outcome") == "ok")
+
+
+@dataclass(frozen=True)
+class LoggedUse:
+    """A stored use, what to tell the person now, and when the next pack may go on."""
+
+    id: int
+    use: TherapyUse
+    prompt: str
+    skin_ok_after: bool
+    next: GapCheck
+
+
+def log_use(
+    db: Database,
+    patient_id: int,
+    kind: TherapyKind,
+    *,
+    started_at: dt.datetime,
+    minutes: float,
+    duration_s: float,
+    skin_ok_after: bool,
+    stop_reason: StopReason | None = None,
+) -> LoggedUse:
+    """Check and store one use; the closing words come from the domain timer.
+
+    Refused (``TherapyProblem``): without cleared contraindication answers (409), inside the gap
+    after the previous pack (409), or with a start that is in the future or over 2 h ago, or a
+    duration beyond the plan (422).
+    """
+    if not cleared(db, patient_id, kind):
+        raise TherapyProblem(
+            f"Answer the questions about {kind.value} first: they check it is advised for you.",
+            409,
+            "kind",
+        )
+    try:
+        timer = start_timer(kind, minutes)
+    except ValueError as exc:
+        raise TherapyProblem(str(exc).partition(": ")[2] or str(exc), 422, "minutes") from exc
+    now = now_for(db, patient_id)
+    if started_at.tzinfo is None:
+        raise TherapyProblem("Give the start time with its time zone.", 422, "started_at")
+    started_at = started_at.astimezone(now.tzinfo)
+    if started_at > now + dt.timedelta(minutes=1) or started_at < now - MAX_START_AGE:
+        raise TherapyProblem("The start time must be within the last 2 hours.", 422, "started_at")
+    if not 0 <= duration_s <= timer.planned_s + 5:
+        raise TherapyProblem(
+            f"The pack was planned for {minutes:g} minutes; the time on is longer.",
+            422,
+            "duration_s",
+        )
+    duration_s = min(duration_s, timer.planned_s)
+    with db.session() as session:
+        gap = therapy_uses.gap_check(session, patient_id, kind, started_at)
+        if not gap.allowed:
+            raise TherapyProblem(gap.message, 409, "started_at")
+    timer = timer.skin_checked(True).tick(duration_s)
+    if stop_reason is not None and duration_s < timer.planned_s:
+        timer = timer.stop(stop_reason)
+    elif timer.phase.value == "running":
+        timer = timer.stop("other")
+    timer = timer.skin_checked(skin_ok_after)
+    use = timer.use(started_at)
+    detail = {
+        "planned_minutes": minutes,
+        "skin_ok_before": True,
+        "skin_ok_after": skin_ok_after,
+        "stop_reason": stop_reason,
+    }
+    with db.session() as session:
+        use_id = therapy_uses.save(session, patient_id, use, detail)
+        after = therapy_uses.gap_check(session, patient_id, kind, max(now, use.ended_at))
+    return LoggedUse(use_id, use, timer.prompt, skin_ok_after, after)

@@ -1,0 +1,232 @@
+"""Progression as tolerated, stored: decisions after sessions and mornings change the next dose."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import pytest
+from sqlalchemy.orm import Session
+
+from sciatica_care.content.exercises import Dose
+from sciatica_care.store import StoreError, checkins, exercise_sessions, patients, program
+from sciatica_care.store.database import Database
+from sciatica_care.store.models import DoseDecision, Patient
+from tests.store.diary_story import day, exercise_session, morning
+
+TILT_12 = Dose(sets=1, reps=12, hold_s=3, per_side=False)
+TILT_10 = Dose(sets=1, reps=10, hold_s=3, per_side=False)
+REASON_12 = "You managed 10 pelvic tilt reps with little pain twice: today 12."
+
+
+def _usual_week(s: Session, pid: int) -> None:
+    for n in range(1, 8):
+        morning(s, pid, n, leg=3)
+
+
+def _two_good_sessions(database: Database, pid: int) -> list[program.ProgramUpdate]:
+    """Days 8 and 9: pelvic tilt with pain 2; mornings of days 9 and 10 at the usual 3."""
+    updates = []
+    with database.session() as s:
+        _usual_week(s, pid)
+        sid = exercise_session(s, pid, 8, {"pelvic-tilt": 2})
+        updates.append(program.after_session(s, pid, sid, tz=UTC))
+        morning(s, pid, 9, leg=3)
+        updates.append(program.after_morning_checkin(s, pid, day(9), tz=UTC))
+        sid = exercise_session(s, pid, 9, {"pelvic-tilt": 2})
+        updates.append(program.after_session(s, pid, sid, tz=UTC))
+        morning(s, pid, 10, leg=3)
+        updates.append(program.after_morning_checkin(s, pid, day(10), tz=UTC))
+    return updates
+
+
+def _patient(database: Database) -> int:
+    with database.session() as s:
+        pid = patients.local_patient_id(s)
+        patients.program_start(s, pid, day(1))
+    return pid
+
+
+def test_new_patient_starts_every_exercise_at_the_standard_dose(database: Database) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        today = program.todays_program(s, pid, day(1))
+    assert today.doses["pelvic-tilt"] == (2, TILT_10)
+    assert [p.exercise_id for p in today.planned()] == [
+        "pelvic-tilt",
+        "knee-to-chest",
+        "lower-trunk-rotation",
+        "bird-dog",
+    ]
+    assert today.reasons == {} and today.suggestions == []
+
+
+def test_two_green_sessions_with_good_next_mornings_give_12_pelvic_tilts(
+    database: Database,
+) -> None:
+    pid = _patient(database)
+    updates = _two_good_sessions(database, pid)
+
+    actions = [[d.decision.action.value for d in u.decisions] for u in updates]
+    assert actions == [["HOLD"], ["HOLD"], ["HOLD"], ["PROGRESS"]]
+    assert "Record your leg pain tomorrow morning" in updates[2].decisions[0].decision.reason
+    assert updates[3].decisions[0].status == "applied"
+    with database.session() as s:
+        today = program.todays_program(s, pid, day(10))
+    assert today.doses["pelvic-tilt"] == (2, TILT_12)
+    assert today.reasons["pelvic-tilt"] == REASON_12
+    planned = {p.exercise_id: p for p in today.planned()}
+    assert planned["pelvic-tilt"].dose.reps == 12
+    assert planned["pelvic-tilt"].reason == REASON_12
+
+
+def test_a_second_morning_entry_does_not_decide_again(database: Database) -> None:
+    pid = _patient(database)
+    _two_good_sessions(database, pid)
+    with database.session() as s:
+        morning(s, pid, 10, leg=3)
+        again = program.after_morning_checkin(s, pid, day(10), tz=UTC)
+        count = s.query(DoseDecision).filter_by(patient_id=pid).count()
+    assert again.decisions == []
+    assert count == 4
+
+
+def test_red_session_pauses_the_exercise_with_a_resume_date_and_skips_it(
+    database: Database,
+) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        _usual_week(s, pid)
+        sid = exercise_session(s, pid, 8, {"pelvic-tilt": 8, "bird-dog": 2})
+        update = program.after_session(s, pid, sid, tz=UTC)
+        morning(s, pid, 9, leg=3)
+        next_morning = program.after_morning_checkin(s, pid, day(9), tz=UTC)
+        resting = program.todays_program(s, pid, day(9))
+        back = program.todays_program(s, pid, day(10))
+
+    tilt = next(d for d in update.decisions if d.exercise_id == "pelvic-tilt")
+    assert tilt.decision.action.value == "PAUSE"
+    assert tilt.decision.resume_on == day(10)
+    assert update.red_flag_screen is True
+    assert "Please answer the safety questions again" in tilt.decision.reason
+    assert [d.exercise_id for d in next_morning.decisions] == ["bird-dog"]  # RED acted on once
+    assert "pelvic-tilt" not in resting.doses
+    assert [i.exercise.id for i in resting.resting] == ["pelvic-tilt"]
+    assert "pelvic-tilt" not in [p.exercise_id for p in resting.planned()]
+    assert resting.items[0].current.paused_until == day(10)
+    assert back.doses["pelvic-tilt"] == (1, Dose(sets=1, reps=5, hold_s=3, per_side=False))
+
+
+def test_two_red_sessions_in_a_week_ask_for_a_routine_review(database: Database) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        _usual_week(s, pid)
+        first = exercise_session(s, pid, 8, {"bird-dog": 9})
+        program.after_session(s, pid, first, tz=UTC)
+        second = exercise_session(s, pid, 10, {"bird-dog": 9})
+        update = program.after_session(s, pid, second, tz=UTC)
+    assert update.escalation == "ROUTINE"
+
+
+def test_with_automatic_progression_off_the_step_is_a_suggestion_until_accepted(
+    database: Database,
+) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        program.set_auto_progression(s, pid, False)
+    updates = _two_good_sessions(database, pid)
+
+    last = updates[-1].decisions[0]
+    assert (last.decision.action.value, last.status) == ("PROGRESS", "suggested")
+    assert last.decision.reason.startswith("Suggestion: ")
+    with database.session() as s:
+        before = program.todays_program(s, pid, day(10))
+        accepted = program.accept_suggestion(s, pid, "pelvic-tilt", day(10))
+        after = program.todays_program(s, pid, day(10))
+    assert before.doses["pelvic-tilt"] == (2, TILT_10)
+    assert [x.exercise_id for x in before.suggestions] == ["pelvic-tilt"]
+    assert accepted.status == "accepted"
+    assert after.doses["pelvic-tilt"] == (2, TILT_12)
+    assert after.reasons["pelvic-tilt"] == REASON_12
+    assert after.suggestions == []
+
+
+def test_accepting_when_nothing_waits_is_a_store_error(database: Database) -> None:
+    pid = _patient(database)
+    with (
+        pytest.raises(StoreError, match="no suggestion is waiting for 'bird-dog'"),
+        database.session() as s,
+    ):
+        program.accept_suggestion(s, pid, "bird-dog", day(1))
+
+
+def test_urgent_daily_answers_hold_back_a_step_up(database: Database) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        _usual_week(s, pid)
+        for n in (8, 9):
+            exercise_session(s, pid, n, {"pelvic-tilt": 2})
+            if n == 8:
+                morning(s, pid, 9, leg=3)
+        entry = checkins.entries(s, pid, day(9), day(9))[0]
+        checkins.save(s, pid, entry.model_copy(update={"day": day(10)}), "URGENT_24_48H")
+        update = program.after_morning_checkin(s, pid, day(10), tz=UTC)
+        today = program.todays_program(s, pid, day(10))
+    assert update.decisions == []
+    assert update.notes == [program.SCREEN_PAUSE_NOTE]
+    assert today.doses["pelvic-tilt"] == (2, TILT_10)
+
+
+def test_another_patient_sees_none_of_it(database: Database) -> None:
+    pid = _patient(database)
+    _two_good_sessions(database, pid)
+    with database.session() as s:
+        someone = Patient(email="other@example.org", settings={})
+        s.add(someone)
+        s.flush()
+        other = someone.id
+        theirs = program.todays_program(s, other, day(10))
+    assert theirs.doses["pelvic-tilt"] == (2, TILT_10)
+    assert theirs.reasons == {} and theirs.suggestions == []
+    with pytest.raises(StoreError, match="no session"), database.session() as s:
+        mine = exercise_sessions.list_for(s, pid)[0].id
+        program.after_session(s, other, mine, tz=UTC)
+
+
+def test_weekly_review_with_leg_pain_up_two_regresses_and_asks_for_review(
+    database: Database,
+) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        for n in range(1, 8):
+            morning(s, pid, n, leg=2)
+        for n in (8, 10):
+            exercise_session(s, pid, n, {"bird-dog": 3})
+        for n in range(8, 15):
+            morning(s, pid, n, leg=5)
+        program.after_morning_checkin(s, pid, day(8), tz=UTC)  # first weekly review: day 8
+        update = program.after_morning_checkin(s, pid, day(15), tz=UTC)
+    weekly = [d for d in update.decisions if d.trigger == "weekly"]
+    assert [d.exercise_id for d in weekly] == ["bird-dog"]
+    assert weekly[0].decision.escalation == "ROUTINE"
+    assert update.escalation == "ROUTINE"
+
+
+def test_spreading_down_the_leg_twice_at_the_easiest_level_removes_the_exercise(
+    database: Database,
+) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        _usual_week(s, pid)
+        first = exercise_session(
+            s, pid, 8, {"knee-to-chest": 3}, spread=frozenset({"knee-to-chest"})
+        )
+        program.after_session(s, pid, first, tz=UTC)
+        second = exercise_session(
+            s, pid, 11, {"knee-to-chest": 3}, spread=frozenset({"knee-to-chest"})
+        )
+        update = program.after_session(s, pid, second, tz=UTC)
+        later = program.todays_program(s, pid, day(30))
+    assert update.decisions[0].decision.remove_exercise is True
+    knee = next(i for i in later.items if i.exercise.id == "knee-to-chest")
+    assert (knee.resting, knee.current.active) == (True, False)
+    assert "leave it out of your program" in (knee.current.reason or "")

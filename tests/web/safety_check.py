@@ -1,0 +1,40 @@
+"""Safety-check answers for web tests: calm by default, change the items a story is about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import Account
+
+YES_NO_ITEMS = (
+    *(f"Q{n}" for n in range(1, 21)),
+    "S3",
+    "S4",
+    "S5",
+    "S6",
+)
+
+
+def calm_answers(**changes: Any) -> dict[str, Any]:
+    """§8.1 answers with no warning sign (SELF_CARE), leg pain below the knee."""
+    answers: dict[str, Any] = {item: "no" for item in YES_NO_ITEMS}
+    answers.update({"age": 44, "S2_leg": 5, "S2_back": 3, "S3": "yes"})
+    answers.update(changes)
+    return answers
+
+
+def calm_form(csrf: str, **changes: str) -> dict[str, str]:
+    """The same answers as the HTML form sends them."""
+    data = {key: str(value) for key, value in calm_answers().items()}
+    data.update(changes)
+    data["csrf_token"] = csrf
+    return data
+
+
+def screen_via_api(client: TestClient, account: Account, **changes: Any) -> dict[str, Any]:
+    response = client.post("/api/screenings", json=calm_answers(**changes), headers=account.headers)
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result

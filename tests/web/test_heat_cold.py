@@ -1,0 +1,195 @@
+"""Heat and cold packs (clinical-spec.md §5): questions first, skin checks, timer, gap enforced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sciatica_care.domain.therapy import TherapyKind, contraindication_questions
+from sciatica_care.store.database import Database
+from sciatica_care.store.models import TherapyUse
+from tests.web.conftest import Account, form_csrf
+
+_STARTED = re.compile(r'name="started_at" value="([^"]+)"')
+
+
+def _all_no(kind: TherapyKind, **changes: str) -> dict[str, str]:
+    answers = {q.id: "no" for q in contraindication_questions(kind)}
+    answers.update(changes)
+    return answers
+
+
+def _answer_questions(client: TestClient, kind: str = "heat", **changes: str) -> Any:
+    token = form_csrf(client.get(f"/heat-cold/{kind}").text)
+    data = {"csrf_token": token, **_all_no(TherapyKind(kind), **changes)}
+    return client.post(f"/heat-cold/{kind}/questions", data=data)
+
+
+def _start(client: TestClient, kind: str = "heat", skin: str = "ok", minutes: str = "15") -> Any:
+    token = form_csrf(client.get(f"/heat-cold/{kind}/timer").text)
+    data = {"csrf_token": token, "skin_before": skin, "minutes": minutes}
+    return client.post(f"/heat-cold/{kind}/start", data=data)
+
+
+def _uses(database: Database) -> list[TherapyUse]:
+    with database.session() as s:
+        return list(s.scalars(select(TherapyUse)))
+
+
+def test_a_contraindication_stops_before_any_timer(client: TestClient, account: Account) -> None:
+    response = _answer_questions(client, "cold", raynauds="yes")
+
+    assert "Cold is not advised" in response.text
+    assert "Raynaud" in response.text
+    timer = client.get("/heat-cold/cold/timer", follow_redirects=False)
+    assert timer.status_code == 303 and timer.headers["location"] == "/heat-cold/cold"
+
+
+def test_pregnancy_asks_to_check_with_a_clinician(client: TestClient, account: Account) -> None:
+    response = _answer_questions(client, "heat", pregnancy="unsure")
+
+    assert "Check with your clinician first" in response.text
+
+
+def test_a_full_use_skin_check_timer_skin_check_is_logged(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    timer = _answer_questions(client, "heat")
+    assert "check your skin first" in timer.text
+    assert "Never fall asleep on a heat pad" in timer.text
+
+    running = _start(client, minutes="20")
+    assert running.status_code == 200
+    assert "Take the pack off at" in running.text and 'data-minutes="20"' in running.text
+    match = _STARTED.search(running.text)
+    assert match
+    started = dt.datetime.fromisoformat(match.group(1)) - dt.timedelta(minutes=20)
+    done = client.post(
+        "/heat-cold/heat/log",
+        data={
+            "csrf_token": form_csrf(running.text),
+            "started_at": started.isoformat(),
+            "minutes": "20",
+            "duration_s": "1200",
+            "skin_after": "ok",
+        },
+    )
+
+    assert "Done. Note in your diary whether it helped." in done.text
+    assert "Please wait until" in done.text
+    [use] = _uses(database)
+    assert (use.patient_id, use.kind, use.duration_s) == (account.id, "heat", 1200)
+    assert use.detail["skin_ok_after"] is True and use.detail["planned_minutes"] == 20
+
+
+def test_the_gap_after_a_pack_is_enforced_on_the_page_and_the_api(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    client.post(
+        "/api/therapy/check",
+        json={"kind": "cold", "answers": _all_no(TherapyKind.COLD)},
+        headers=account.headers,
+    )
+    now = dt.datetime.now(dt.UTC)
+    use = {
+        "kind": "cold",
+        "minutes": 10,
+        "duration_s": 600,
+        "skin_ok_before": True,
+        "skin_ok_after": True,
+    }
+    first = client.post(
+        "/api/therapy",
+        json={**use, "started_at": (now - dt.timedelta(minutes=11)).isoformat()},
+        headers=account.headers,
+    )
+    assert first.status_code == 201
+
+    again = client.post(
+        "/api/therapy",
+        json={**use, "started_at": now.isoformat(), "duration_s": 0},
+        headers=account.headers,
+    )
+    blocked = _start(client, "cold")
+
+    assert again.status_code == 409
+    assert "cold packs are best used at most every 2 hours" in again.json()["detail"]
+    assert blocked.status_code == 409 and "Please wait until" in blocked.text
+    assert "Please wait until" in client.get("/heat-cold").text
+    assert len(_uses(database)) == 1
+
+
+def test_skin_that_is_not_normal_before_stops_the_use(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _answer_questions(client, "heat")
+
+    response = _start(client, skin="not_ok")
+
+    assert "Do not use heat on this area today" in response.text
+    assert _uses(database) == []
+
+
+def test_skin_not_normal_after_gives_first_aid(client: TestClient, account: Account) -> None:
+    client.post(
+        "/api/therapy/check",
+        json={"kind": "heat", "answers": _all_no(TherapyKind.HEAT)},
+        headers=account.headers,
+    )
+    started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+
+    response = client.post(
+        "/api/therapy",
+        json={
+            "kind": "heat",
+            "started_at": started.isoformat(),
+            "minutes": 15,
+            "duration_s": 240,
+            "skin_ok_before": True,
+            "skin_ok_after": False,
+            "stop_reason": "skin_changed",
+        },
+        headers=account.headers,
+    )
+
+    assert response.status_code == 201
+    assert "cool running water for 20 minutes" in response.json()["message"]
+
+
+def test_the_api_refuses_a_use_without_answers_or_beyond_the_plan(
+    client: TestClient, account: Account
+) -> None:
+    started = dt.datetime.now(dt.UTC).isoformat()
+    use = {
+        "kind": "heat",
+        "started_at": started,
+        "minutes": 15,
+        "duration_s": 60,
+        "skin_ok_before": True,
+        "skin_ok_after": True,
+    }
+
+    unanswered = client.post("/api/therapy", json=use, headers=account.headers)
+    client.post(
+        "/api/therapy/check",
+        json={"kind": "heat", "answers": _all_no(TherapyKind.HEAT)},
+        headers=account.headers,
+    )
+    too_long = client.post("/api/therapy", json={**use, "minutes": 25}, headers=account.headers)
+    missing = client.post(
+        "/api/therapy/check", json={"kind": "heat", "answers": {}}, headers=account.headers
+    )
+
+    assert unanswered.status_code == 409
+    assert too_long.status_code == 422 and too_long.json()["detail"][0]["loc"] == [
+        "body",
+        "minutes",
+    ]
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["body", "answers", "reduced_sensation"]
+    client.cookies.clear()
+    assert client.get("/api/therapy").status_code == 401

@@ -1,0 +1,30 @@
+"""The player's script is the domain session, segment by segment (web/session_script.py)."""
+
+from __future__ import annotations
+
+from sciatica_care.content.exercises import exercise_library
+from sciatica_care.domain.session import Phase, Session, build_program
+from sciatica_care.web.session_script import session_script
+
+
+def test_the_script_has_every_timed_second_and_cue_of_the_domain_session() -> None:
+    program = build_program(exercise_library())
+
+    steps = session_script(program)
+
+    assert sum(step.duration_s or 0 for step in steps) == Session(program).planned_s
+    assert steps[0].phase is Phase.INTRO
+    assert [c.text for c in steps[0].cues][
+        1
+    ] == "Stop at once if the pain is sharp or spreads down your leg."
+    assert steps[-1].phase is Phase.DONE
+    tilt_reps = [s for s in steps if s.exercise_index == 0 and s.stage == "relax"]
+    assert len(tilt_reps) == program[0].dose.reps
+
+
+def test_waiting_phases_have_no_duration_and_timed_ones_do() -> None:
+    steps = session_script(build_program(exercise_library()))
+
+    waiting = {Phase.INTRO, Phase.INSTRUCTIONS, Phase.PAIN_CHECK, Phase.DONE}
+    for step in steps:
+        assert (step.duration_s is None) == (step.phase in waiting), step
