@@ -34,6 +34,7 @@ from rich.table import Table
 
 from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
 from sciatica_care.cli.plan import show_update
+from sciatica_care.cli.program_gate import ensure_program_open
 from sciatica_care.config import Settings, get_settings
 from sciatica_care.content.errors import ContentError
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
@@ -471,6 +472,13 @@ def session_command(
     if speed <= 0:
         fail(f"--speed must be more than 0, not {speed:g}")
     out = err_console if json_output else console
+    keyboard = Keyboard(sys.stdin)
+
+    def ask(question: str) -> str | None:
+        out.print(question, end="")
+        return keyboard.line()
+
+    ensure_program_open(out, None if json_output else ask)
     try:
         library = exercise_library()
         today = todays_program(settings, date.today())
@@ -489,7 +497,7 @@ def session_command(
         if json_output:
             print_json({"status": "rest_day", "items": [], "progression": None})
         return
-    player = TerminalPlayer(Session(program), library, out, Keyboard(sys.stdin), speed=speed)
+    player = TerminalPlayer(Session(program), library, out, keyboard, speed=speed)
     started_at = datetime.now(UTC)
     record = player.run()
     _summary(out, record, library)

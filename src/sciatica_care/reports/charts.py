@@ -8,6 +8,7 @@ ups are shaded, and dose changes are marked on the same time axis as the pain th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,7 +23,33 @@ ZONE_LABELS = ["none", "low back", "buttock", "thigh", "knee / calf", "foot"]
 LEG = "#b4231b"
 BACK = "#2b6cb0"
 FLARE = "#f6ad55"
-WIDTH = 640
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Sizes and wording for one screen size: the same chart fits a laptop and a phone."""
+
+    width: int
+    zone_title: str
+    activity_title: str
+    legend_columns: int
+    date_ticks: int
+
+
+WIDE = Layout(
+    width=640,
+    zone_title="How far down the leg pain reaches (a line going up = pain retreating)",
+    activity_title="Exercise sessions and dose changes",
+    legend_columns=5,
+    date_ticks=10,
+)
+COMPACT = Layout(
+    width=250,
+    zone_title="Pain reaches (up = retreating)",
+    activity_title="Sessions and dose changes",
+    legend_columns=3,
+    date_ticks=4,
+)
 
 
 def _day(d: date) -> str:
@@ -41,7 +68,9 @@ def _date_domain(series: ProgressSeries) -> list[str]:
     return [_day(first - timedelta(hours=12)), _day(last + timedelta(days=1))]
 
 
-def _pain_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.FacetChart:
+def _pain_panel(
+    series: ProgressSeries, x: alt.X, layout: Layout
+) -> alt.LayerChart | alt.FacetChart:
     rows: list[dict[str, Any]] = []
     for p in series.pain:
         rows.append({"day": _day(p.day), "measure": "Leg pain", "score": p.leg_pain})
@@ -84,11 +113,13 @@ def _pain_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.FacetC
         )
     layers.append(lines)
     return alt.layer(*layers).properties(
-        width=WIDTH, height=220, title=alt.Title("Pain over time", anchor="start", fontSize=16)
+        width=layout.width,
+        height=220,
+        title=alt.Title("Pain over time", anchor="start", fontSize=16),
     )
 
 
-def _zone_panel(series: ProgressSeries, x: alt.X) -> alt.Chart:
+def _zone_panel(series: ProgressSeries, x: alt.X, layout: Layout) -> alt.Chart:
     rows = [{"day": _day(p.day), "zone": p.furthest_pain_zone} for p in series.pain]
     label_expr = "[" + ",".join(f"'{z}'" for z in ZONE_LABELS) + "][datum.value]"
     return (
@@ -106,13 +137,9 @@ def _zone_panel(series: ProgressSeries, x: alt.X) -> alt.Chart:
             ),
         )
         .properties(
-            width=WIDTH,
+            width=layout.width,
             height=140,
-            title=alt.Title(
-                "How far down the leg pain reaches (a line going up = pain retreating)",
-                anchor="start",
-                fontSize=16,
-            ),
+            title=alt.Title(layout.zone_title, anchor="start", fontSize=16),
         )
     )
 
@@ -128,7 +155,9 @@ ACTIVITY_COLOURS = {
 ACTIVITY_SHAPES = {"dose up": "triangle-up", "dose down": "triangle-down", "paused": "square"}
 
 
-def _activity_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.FacetChart:
+def _activity_panel(
+    series: ProgressSeries, x: alt.X, layout: Layout
+) -> alt.LayerChart | alt.FacetChart:
     """Sessions and dose changes on two rows: one mark per day and kind, however many exercises.
 
     Many dose changes can fall on one day (four exercises); grouping them per day and direction
@@ -156,7 +185,9 @@ def _activity_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.Fa
     colour = alt.Color(
         "kind:N",
         scale=alt.Scale(domain=list(ACTIVITY_COLOURS), range=list(ACTIVITY_COLOURS.values())),
-        legend=alt.Legend(title=None, orient="top", labelFontSize=13, columns=5),
+        legend=alt.Legend(
+            title=None, orient="top", labelFontSize=13, columns=layout.legend_columns
+        ),
     )
     ticks = (
         alt.Chart(alt.Data(values=rows))
@@ -179,19 +210,24 @@ def _activity_panel(series: ProgressSeries, x: alt.X) -> alt.LayerChart | alt.Fa
         )
     )
     return alt.layer(ticks, marks).properties(
-        width=WIDTH,
+        width=layout.width,
         height=70,
-        title=alt.Title("Exercise sessions and dose changes", anchor="start", fontSize=16),
+        title=alt.Title(layout.activity_title, anchor="start", fontSize=16),
     )
 
 
-def progress_chart(series: ProgressSeries) -> alt.VConcatChart:
+def progress_chart(series: ProgressSeries, layout: Layout = WIDE) -> alt.VConcatChart:
     """The whole progress chart as an Altair specification (three panels on one time axis)."""
     scale = alt.Scale(domain=_date_domain(series))
-    axis = alt.Axis(format="%d %b", title=None, labelFontSize=12, grid=False)
+    axis = alt.Axis(
+        format="%d %b", title=None, labelFontSize=12, grid=False, tickCount=layout.date_ticks
+    )
     x = alt.X("day:T", scale=scale, axis=axis)
     chart = alt.vconcat(
-        _pain_panel(series, x), _zone_panel(series, x), _activity_panel(series, x), spacing=28
+        _pain_panel(series, x, layout),
+        _zone_panel(series, x, layout),
+        _activity_panel(series, x, layout),
+        spacing=28,
     )
     chart = chart.resolve_scale(color="independent", strokeDash="independent").resolve_legend(
         color="independent"
@@ -199,11 +235,11 @@ def progress_chart(series: ProgressSeries) -> alt.VConcatChart:
     return chart.configure(font="DejaVu Sans, Arial, sans-serif").configure_view(stroke=None)
 
 
-def chart_svg(series: ProgressSeries) -> str:
-    """The chart as a standalone SVG document."""
-    return str(vl_convert.vegalite_to_svg(progress_chart(series).to_dict()))
+def chart_svg(series: ProgressSeries, layout: Layout = WIDE) -> str:
+    """The chart as a standalone SVG document (``COMPACT`` for a phone screen)."""
+    return str(vl_convert.vegalite_to_svg(progress_chart(series, layout).to_dict()))
 
 
-def chart_png(series: ProgressSeries, scale: float = 2.0) -> bytes:
+def chart_png(series: ProgressSeries, scale: float = 2.0, layout: Layout = WIDE) -> bytes:
     """The chart as PNG bytes (for the PDF report and for people who prefer an image)."""
-    return bytes(vl_convert.vegalite_to_png(progress_chart(series).to_dict(), scale=scale))
+    return bytes(vl_convert.vegalite_to_png(progress_chart(series, layout).to_dict(), scale=scale))

@@ -19,6 +19,7 @@ from sciatica_care.domain import diary
 from sciatica_care.domain.screening import action_message
 from sciatica_care.store import checkins, patients
 from sciatica_care.store.models import CheckIn as CheckInRow
+from sciatica_care.store.program_access import locking_screening
 from sciatica_care.web.body_map import FIGURES, KIND_LABELS, SIDES, ZONE_CHOICES
 from sciatica_care.web.checkin_form import (
     HEAT_OR_COLD,
@@ -34,7 +35,6 @@ from sciatica_care.web.diary_actions import diary_view, record_checkin
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.program_lock import locking_screening
 from sciatica_care.web.screening_pages import emergency_screen
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render

@@ -3,7 +3,7 @@
 A check-in is the diary entry (domain ``CheckIn``) plus the daily red-flag questions Q1–Q7 and,
 when one of them is yes, whether a doctor already assessed it (clinical-spec.md §1). The same
 unit of work stores the entry, keeps a screening record when the answers raise an action (so an
-emergency comes back until assessed, see ``program_lock``), and, for a morning entry, lets the
+emergency comes back until assessed, see ``store.program_access``), and, for a morning entry, lets the
 program re-decide doses with the next-morning pain (§4.1).
 
 Saving is idempotent by ``(patient, client_id)``: an entry re-sent by an offline browser, or a

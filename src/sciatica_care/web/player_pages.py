@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.domain.session import SAFETY_LINE, STOP_MESSAGE
-from sciatica_care.web.program_lock import Access, program_access
+from sciatica_care.store.program_access import Access, program_access
 from sciatica_care.web.screening_pages import emergency_screen
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render

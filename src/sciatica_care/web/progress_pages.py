@@ -1,7 +1,7 @@
 """My progress: the chart, the same numbers as a table, and the change in plain words.
 
 The chart is ``reports.charts`` SVG, inline so it needs no request of its own and works offline
-once the page is cached; it is labelled for screen readers, and a table holds every number it
+once the page is cached (a wide and a phone layout, CSS shows the one that fits); it is labelled for screen readers, and a table holds every number it
 draws. The sentences come from ``store.progress.progress_summary`` with the clinical-spec.md §3
 thresholds, so only a change of the published size is called one that matters.
 """
@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from sciatica_care.domain import diary
 from sciatica_care.domain.progress import ProgressSeries
-from sciatica_care.reports.charts import chart_svg
+from sciatica_care.reports.charts import COMPACT, WIDE, chart_svg
 from sciatica_care.store import checkins, patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.progress import progress_series, progress_summary
@@ -90,7 +90,8 @@ def progress(
         {
             "p": shown,
             "ranges": RANGES,
-            "chart": inline_svg(chart_svg(shown.series), "chart-caption"),
+            "chart": inline_svg(chart_svg(shown.series, WIDE), "chart-caption"),
+            "chart_compact": inline_svg(chart_svg(shown.series, COMPACT), "chart-caption"),
             "zone_words": diary.ZONE_WORDS,
             "sessions_by_day": sessions,
         },

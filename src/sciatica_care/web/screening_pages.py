@@ -26,9 +26,9 @@ from sciatica_care.domain.screening import (
 )
 from sciatica_care.store import screenings
 from sciatica_care.store.models import Screening
+from sciatica_care.store.program_access import locking_screening
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
-from sciatica_care.web.program_lock import locking_screening
 from sciatica_care.web.screening_form import (
     BODY_MAP_PARTS,
     REPLIES,

@@ -19,9 +19,9 @@ from sciatica_care.domain.session import SAFETY_LINE
 from sciatica_care.reports.exercise_picture import render_exercise_svg
 from sciatica_care.store import patients
 from sciatica_care.store.base import utcnow
+from sciatica_care.store.program_access import Access, program_access
 from sciatica_care.web.flash import flash
 from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.program_lock import Access, program_access
 from sciatica_care.web.program_plan import todays_plan
 from sciatica_care.web.screening_pages import emergency_screen
 from sciatica_care.web.security import SignedIn, current_patient, database

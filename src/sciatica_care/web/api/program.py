@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from sciatica_care.content.exercises import Dose, DoseKind, exercise_library
 from sciatica_care.reports.exercise_picture import render_exercise_svg
 from sciatica_care.store import patients
+from sciatica_care.store.program_access import Access, program_access
 from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.program_lock import Access, program_access
 from sciatica_care.web.program_plan import TodaysPlan, todays_plan
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.session_script import PlayerRules, ScriptStep, session_script

@@ -26,7 +26,7 @@ from sciatica_care.domain.screening import (
 )
 from sciatica_care.store import screenings
 from sciatica_care.store.models import Screening
-from sciatica_care.web.program_lock import locking_screening
+from sciatica_care.store.program_access import locking_screening
 from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["screening"])
