@@ -12,7 +12,6 @@ triggers (§4.1), and the questionnaires due (§3).
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -27,7 +26,14 @@ from rich.table import Table
 from rich.text import Text
 
 from sciatica_care.cli.local import local_unit_of_work
-from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
+from sciatica_care.cli.output import (
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    print_json,
+    read_json_object,
+)
 from sciatica_care.cli.plan import show_update
 from sciatica_care.cli.prompts import (
     InputEnded,
@@ -81,7 +87,7 @@ def checkin(
     triage = triage_content()
     out = err_console if json_output else console
     if answers_file is not None:
-        data = _read_answers(answers_file)
+        data = read_json_object(answers_file, "with leg_pain, back_pain, red_flags, ...")
         where = answers_file.name
     else:
         try:
@@ -158,18 +164,6 @@ def checkin(
 
 
 # --- reading answers -------------------------------------------------------------------------
-
-
-def _read_answers(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        fail(f"{path}: cannot read ({exc.strerror})")
-    except json.JSONDecodeError as exc:
-        fail(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    if not isinstance(data, dict):
-        fail(f"{path.name}: must be a JSON object with leg_pain, back_pain, red_flags, ...")
-    return data
 
 
 def _problems(exc: ValidationError) -> str:

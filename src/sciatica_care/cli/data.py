@@ -9,7 +9,13 @@ from pathlib import Path
 import typer
 
 from sciatica_care.cli.local import local_unit_of_work
-from sciatica_care.cli.output import JsonOption, console, fail, print_json
+from sciatica_care.cli.output import (
+    JsonOption,
+    console,
+    fail,
+    print_json,
+    read_json_object,
+)
 from sciatica_care.store import StoreError
 from sciatica_care.store.portability import export_csv, export_patient, import_patient
 
@@ -49,14 +55,7 @@ def import_(
     json_output: bool = JsonOption,
 ) -> None:
     """Restore your data from an export. It replaces what is stored now, all or nothing."""
-    try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror}")
-    except json.JSONDecodeError as exc:
-        fail(f"{file} is not JSON (line {exc.lineno}: {exc.msg})")
-    if not isinstance(document, dict):
-        fail(f"{file} is not a Sciatica Care export")
+    document = read_json_object(file, "(a Sciatica Care export)")
     with local_unit_of_work() as (session, patient_id):
         try:
             counts = import_patient(session, patient_id, document)

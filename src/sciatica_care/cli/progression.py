@@ -7,16 +7,19 @@ nothing in the database; it is the same rule the program applies after each sess
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.panel import Panel
 from rich.text import Text
 
-from sciatica_care.cli.output import JsonOption, console, fail, print_json
+from sciatica_care.cli.output import (
+    JsonOption,
+    console,
+    fail,
+    print_json,
+    read_json_file,
+)
 from sciatica_care.content.errors import ContentError
 from sciatica_care.content.exercises import Exercise, exercise_library
 from sciatica_care.domain.progression import (
@@ -50,7 +53,7 @@ def progression(
     json_output: bool = JsonOption,
 ) -> None:
     """Decide the next dose of one exercise from how your pain responded. Not a diagnosis."""
-    data = _read_json(input_file)
+    data = read_json_file(input_file)
     where = "input" if str(input_file) == "-" else input_file.name
     try:
         request = read_input(data)
@@ -95,17 +98,6 @@ def show_decision(decision: ProgressionDecision, exercise: Exercise) -> None:
     console.print(Panel(body, title=title, title_align="left", border_style=style))
     if decision.requires_acceptance:
         console.print("This is a suggestion. Your dose changes only if you accept it.")
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"{path}: cannot read ({exc.strerror})")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
 
 
 def register(app: typer.Typer) -> None:

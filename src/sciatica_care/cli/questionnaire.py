@@ -8,7 +8,6 @@ one "that matters" only at the published threshold.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,14 @@ from rich.table import Table
 from rich.text import Text
 
 from sciatica_care.cli.local import local_unit_of_work
-from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
+from sciatica_care.cli.output import (
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    print_json,
+    read_json_object,
+)
 from sciatica_care.cli.prompts import InputEnded, ask_number, ask_text
 from sciatica_care.content.questionnaires import Questionnaire, questionnaire_set
 from sciatica_care.domain.questionnaires import (
@@ -63,7 +69,7 @@ def questionnaire(
         first_score = earlier[0].score if earlier else None
     out = err_console if json_output else console
     if answers_file is not None:
-        answers = _read_answers(answers_file)
+        answers = read_json_object(answers_file, "of answers")
         where = answers_file.name
     else:
         try:
@@ -131,18 +137,6 @@ def _list_due(today: date, json_output: bool) -> None:
     console.print(table)
     if not due:
         console.print("Nothing is due today.")
-
-
-def _read_answers(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        fail(f"{path}: cannot read ({exc.strerror})")
-    except json.JSONDecodeError as exc:
-        fail(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    if not isinstance(data, dict):
-        fail(f"{path.name}: must be a JSON object of answers")
-    return data
 
 
 def _ask(out: Console, chosen: Questionnaire, previous: list[str]) -> dict[str, Any]:

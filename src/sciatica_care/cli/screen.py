@@ -8,7 +8,6 @@ about exercises (§7.2), and then asks for the acknowledgement that unlocks the 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,13 @@ from rich.table import Table
 from rich.text import Text
 
 from sciatica_care.cli.local import local_unit_of_work
-from sciatica_care.cli.output import JsonOption, console, fail, print_json
+from sciatica_care.cli.output import (
+    JsonOption,
+    console,
+    fail,
+    print_json,
+    read_json_file,
+)
 from sciatica_care.content.triage import Question, QuestionKind, Triage, triage_content
 from sciatica_care.domain.screening import (
     Action,
@@ -70,7 +75,7 @@ def screen(
             fail("--json needs --answers FILE (the questions are asked in text only)")
         data = _ask_all(triage)
     else:
-        data = _read_answers(answers_file)
+        data = read_json_file(answers_file)
     try:
         answers = parse_answers(data)
     except ScreeningError as exc:
@@ -105,17 +110,6 @@ def _record_acknowledgement(screening_id: int, assessed: bool) -> None:
 
 
 # --- reading answers -------------------------------------------------------------------------------
-
-
-def _read_answers(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"{path}: cannot read ({exc.strerror})")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
 
 
 def _ask_all(triage: Triage) -> dict[str, object]:
