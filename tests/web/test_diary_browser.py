@@ -58,7 +58,9 @@ def test_a_check_in_tapped_on_the_body_map_shows_on_the_progress_chart(
     expect(page.get_by_text("pain reaches your knee or calf")).to_be_visible()
     axe(page)
     page.goto(app_server + "/progress")
-    expect(page.locator('svg[role="img"][aria-labelledby="chart-caption"]:visible')).to_have_count(1)
+    expect(page.locator('svg[role="img"][aria-labelledby="chart-caption"]:visible')).to_have_count(
+        1
+    )
     page.get_by_text("The numbers in a table").click()
     row = page.get_by_role("row").filter(has_text="your knee or calf")
     expect(row.get_by_role("cell").first).to_have_text("6")
