@@ -10,11 +10,11 @@ import typer
 from typer.testing import CliRunner, Result
 
 from sciatica_care.cli import session as session_cli
-from sciatica_care.domain.session import STOP_MESSAGE
+from sciatica_care.domain.session import NUMBNESS_STOP_MESSAGE, STOP_MESSAGE
 
 FAST = ["--speed", "100000"]
-# intro, then per exercise: ready, pain, spread (pelvic tilt, knee to chest, trunk rotation, bird dog)
-WHOLE_SESSION = "\n" + "\n2\nn\n" + "\n3\nn\n" + "\n6\nn\n" + "\n1\nno\n"
+# intro, then per exercise: ready, pain, spread, new numbness (pelvic tilt, knee to chest, trunk rotation, bird dog)
+WHOLE_SESSION = "\n" + "\n2\nn\nn\n" + "\n3\nn\nn\n" + "\n6\nn\nn\n" + "\n1\nno\nn\n"
 # 10 paced reps, then per-side holds with 5 s breaks and a 5 s side switch, 30 s rests between
 EXERCISE_SECONDS = 10 * (2 + 3 + 3) + 2 * (3 * 20 + 2 * 5) + 5 + 2 * (3 * 20 + 2 * 5) + 5
 EXERCISE_SECONDS += 2 * (5 * 5 + 4 * 5) + 5
@@ -81,7 +81,7 @@ def test_text_mode_ends_with_a_summary_table(app: typer.Typer) -> None:
 
 
 def test_pain_of_nine_stops_the_session_with_the_stop_message(app: typer.Typer) -> None:
-    result = invoke(app, ["session", *FAST, "--json"], "\n\n9\nn\n")
+    result = invoke(app, ["session", *FAST, "--json"], "\n\n9\nn\nn\n")
 
     assert result.exit_code == 0
     assert STOP_MESSAGE in result.stderr.replace("\n", " ")
@@ -95,11 +95,35 @@ def test_pain_of_nine_stops_the_session_with_the_stop_message(app: typer.Typer) 
 
 
 def test_not_sure_about_spread_counts_as_yes_and_stops(app: typer.Typer) -> None:
-    result = invoke(app, ["session", *FAST, "--json"], "\n\n2\nnot sure\n")
+    result = invoke(app, ["session", *FAST, "--json"], "\n\n2\nnot sure\nn\n")
 
     record = record_of(result)
     assert record["stop_reason"] == "spread_down_leg"
     assert record["items"][0]["spread_down_leg"] is True
+
+
+def test_new_numbness_or_weakness_stops_and_asks_for_the_safety_questions(
+    app: typer.Typer,
+) -> None:
+    result = invoke(app, ["session", *FAST, "--json"], "\n\n2\nn\ny\n")
+
+    assert "Any new numbness, tingling or weakness in your leg or foot?" in result.stderr
+    assert NUMBNESS_STOP_MESSAGE in result.stderr.replace("\n", " ")
+    assert "Knee to chest" not in result.stderr
+    record = record_of(result)
+    assert (record["status"], record["stop_reason"]) == ("stopped", "new_numbness_or_weakness")
+    item = record["items"][0]
+    assert (item["pain"], item["spread_down_leg"], item["new_numbness_or_weakness"]) == (
+        2,
+        False,
+        True,
+    )
+
+
+def test_not_sure_about_new_numbness_counts_as_yes(app: typer.Typer) -> None:
+    result = invoke(app, ["session", *FAST, "--json"], "\n\n2\nn\nnot sure\n")
+
+    assert record_of(result)["stop_reason"] == "new_numbness_or_weakness"
 
 
 def test_stop_key_at_instructions_asks_the_reason(app: typer.Typer) -> None:
@@ -111,7 +135,7 @@ def test_stop_key_at_instructions_asks_the_reason(app: typer.Typer) -> None:
 
 
 def test_stop_for_another_reason_keeps_the_note(app: typer.Typer) -> None:
-    result = invoke(app, ["session", *FAST, "--json"], "\n\n2\nn\ns\n4\nThe phone rang\n")
+    result = invoke(app, ["session", *FAST, "--json"], "\n\n2\nn\nn\ns\n4\nThe phone rang\n")
 
     record = record_of(result)
     assert (record["stop_reason"], record["stop_note"]) == ("other", "The phone rang")
@@ -119,7 +143,7 @@ def test_stop_for_another_reason_keeps_the_note(app: typer.Typer) -> None:
 
 
 def test_empty_answer_to_the_stop_question_carries_on(app: typer.Typer) -> None:
-    result = invoke(app, ["session", *FAST, "--json"], "s\n\n\n\n1\nn\n")
+    result = invoke(app, ["session", *FAST, "--json"], "s\n\n\n\n1\nn\nn\n")
 
     record = record_of(result)
     assert record["items"][0]["pain"] == 1
@@ -127,7 +151,7 @@ def test_empty_answer_to_the_stop_question_carries_on(app: typer.Typer) -> None:
 
 
 def test_bad_answers_are_asked_again_and_end_of_input_stops(app: typer.Typer) -> None:
-    result = invoke(app, ["session", *FAST, "--json"], "\n\n11\nlots\n4\nmaybe\nn\n")
+    result = invoke(app, ["session", *FAST, "--json"], "\n\n11\nlots\n4\nmaybe\nn\nn\n")
 
     assert result.exit_code == 0
     assert result.stderr.count("Please type a whole number from 0 to 10.") == 2
@@ -145,7 +169,7 @@ def test_speed_comes_from_the_environment(
     app: typer.Typer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCIATICA_SPEED", "100000")
-    result = invoke(app, ["session", "--json"], "\n\n2\nn\n")
+    result = invoke(app, ["session", "--json"], "\n\n2\nn\nn\n")
 
     assert record_of(result)["elapsed_s"] == 10 * 8 + 30
 
@@ -173,7 +197,7 @@ def test_bad_speed_is_one_clear_error(
 def test_history_lists_saved_sessions_newest_first(app: typer.Typer) -> None:
     assert "No sessions yet" in invoke(app, ["history"]).stdout
     invoke(app, ["session", *FAST], WHOLE_SESSION)
-    invoke(app, ["session", *FAST], "\n\n9\nn\n")
+    invoke(app, ["session", *FAST], "\n\n9\nn\nn\n")
 
     entries = json.loads(invoke(app, ["history", "--json"]).stdout)
 

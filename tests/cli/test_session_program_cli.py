@@ -18,8 +18,8 @@ from tests.cli.program_story import (
 
 runner = CliRunner()
 FAST = ["--speed", "100000"]
-FOUR_EXERCISES = "\n" + "\n2\nn\n" + "\n3\nn\n" + "\n2\nn\n" + "\n1\nno\n"
-THREE_EXERCISES = "\n" + "\n2\nn\n" + "\n3\nn\n" + "\n2\nn\n"
+FOUR_EXERCISES = "\n" + "\n2\nn\nn\n" + "\n3\nn\nn\n" + "\n2\nn\nn\n" + "\n1\nno\nn\n"
+THREE_EXERCISES = "\n" + "\n2\nn\nn\n" + "\n3\nn\nn\n" + "\n2\nn\nn\n"
 
 
 def test_the_session_uses_the_stepped_up_dose_and_prints_the_next_decisions(
@@ -62,7 +62,7 @@ def test_a_paused_exercise_is_left_out_of_today_s_session(tmp_path: Path) -> Non
 
 
 def test_a_red_pain_check_pauses_that_exercise_and_asks_for_the_safety_questions() -> None:
-    result = runner.invoke(app, ["session", *FAST], input="\n\n9\nn\n")
+    result = runner.invoke(app, ["session", *FAST], input="\n\n9\nn\nn\n")
 
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
@@ -75,3 +75,24 @@ def test_a_red_pain_check_pauses_that_exercise_and_asks_for_the_safety_questions
         1,
         days_ago(-2).isoformat(),
     )
+
+
+def test_new_numbness_at_the_pain_check_pauses_that_exercise_and_asks_for_the_safety_questions() -> (
+    None
+):
+    result = runner.invoke(app, ["session", *FAST, "--json"], input="\n\n2\nn\ny\n")
+
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["stop_reason"] == "new_numbness_or_weakness"
+    progression = record["progression"]
+    [tilt] = progression["decisions"]
+    assert (tilt["exercise"], tilt["last_result"], tilt["action"]) == (
+        "pelvic-tilt",
+        "RED",
+        "PAUSE",
+    )
+    assert "new numbness or weakness after pelvic tilt" in tilt["reason"]
+    assert progression["red_flag_screen"] is True
+    history = json.loads(runner.invoke(app, ["history", "--json"]).stdout)
+    assert history[0]["stop_reason"] == "new_numbness_or_weakness"

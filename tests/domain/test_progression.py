@@ -449,6 +449,14 @@ def test_with_automatic_progression_off_the_decision_is_a_suggestion() -> None:
     assert decision.action is ProgressionAction.PROGRESS
 
 
+def test_with_automatic_progression_off_a_pause_for_pain_still_applies_at_once() -> None:
+    decision = decide(request([session(0), session(1, spread=True)], automatic=False), PELVIC_TILT)
+
+    assert decision.action is ProgressionAction.PAUSE
+    assert decision.requires_acceptance is False
+    assert not decision.reason.startswith("Suggestion")
+
+
 # --- §8.3 format and errors -------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ from sciatica_care.content.exercises import Dose, DoseKind, Exercise, ExerciseLi
 from sciatica_care.domain.session import (
     HOLD_BREAK_S,
     MOVE_S,
+    NUMBNESS_STOP_MESSAGE,
     SIDE_SWITCH_S,
     STOP_MESSAGE,
     CueKind,
@@ -384,6 +385,52 @@ def test_red_pain_check_stops_the_session(score: int, spread: bool, reason: Stop
     assert STOP_MESSAGE.startswith("Stop. Pain that spreads down your leg or sharp pain")
 
 
+def test_new_numbness_or_weakness_stops_and_sends_to_the_safety_questions() -> None:
+    """Vignette: pain 3 after pelvic tilt, no spread, but the foot now tingles (§4.1 RED)."""
+    session = started(tilt(reps=1), knee(holds=1))
+    advance_to(session, Phase.PAIN_CHECK)
+    assert "Any new numbness, tingling or weakness in your leg or foot?" in texts(session)[-1]
+
+    session.pain(3, False, new_numbness=True)
+
+    record = session.record()
+    assert (record.status, record.stop_reason) == (
+        SessionStatus.STOPPED,
+        StopReason.NEW_NUMBNESS_OR_WEAKNESS,
+    )
+    assert record.stop_note == "pain 3/10 after Pelvic tilt, new numbness, tingling or weakness"
+    item = record.items[0]
+    assert (item.pain, item.spread_down_leg, item.new_numbness_or_weakness) == (3, False, True)
+    cues = session.cue_events()
+    assert [(c.kind, c.text) for c in cues] == [(CueKind.SAFETY, NUMBNESS_STOP_MESSAGE)]
+    assert "Answer the safety questions now" in NUMBNESS_STOP_MESSAGE
+
+
+def test_numbness_is_the_stop_reason_even_when_the_pain_also_spread() -> None:
+    session = started(tilt(reps=1))
+    advance_to(session, Phase.PAIN_CHECK)
+
+    session.pain(9, True, new_numbness=True)
+
+    record = session.record()
+    assert record.stop_reason is StopReason.NEW_NUMBNESS_OR_WEAKNESS
+    assert record.stop_note == (
+        "pain 9/10 after Pelvic tilt, spread further down the leg, "
+        "new numbness, tingling or weakness"
+    )
+
+
+def test_the_numbness_answer_is_recorded_as_no_by_default_and_unknown_without_a_check() -> None:
+    session = started(tilt(reps=1), knee(holds=1))
+    advance_to(session, Phase.PAIN_CHECK)
+    session.pain(2, False)
+    advance_to(session, Phase.WORK)
+    session.stop(StopReason.TIRED)
+
+    items = session.record().items
+    assert [i.new_numbness_or_weakness for i in items] == [False, None]
+
+
 @pytest.mark.parametrize("score", [6, 7])
 def test_amber_pain_goes_on_with_a_note(score: int) -> None:
     session = started(tilt(reps=1), knee(holds=1))
@@ -532,7 +579,7 @@ EVENTS = st.one_of(
     st.tuples(st.just("tick"), st.floats(min_value=0, max_value=120, allow_nan=False)),
     st.tuples(st.just("rep_done")),
     st.tuples(st.just("ready")),
-    st.tuples(st.just("pain"), st.integers(0, 10), st.booleans()),
+    st.tuples(st.just("pain"), st.integers(0, 10), st.booleans(), st.booleans()),
     st.tuples(st.just("pause")),
     st.tuples(st.just("resume")),
     st.tuples(st.just("stop"), st.sampled_from(list(StopReason))),

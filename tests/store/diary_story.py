@@ -42,6 +42,7 @@ def exercise_session(
     n: int,
     pains: dict[str, int],
     spread: frozenset[str] = frozenset(),
+    numb: frozenset[str] = frozenset(),
     status: SessionStatus = SessionStatus.COMPLETED,
 ) -> int:
     """A session on day ``n`` at 10:00 UTC with a pain check per exercise, at the standard dose."""
@@ -60,6 +61,7 @@ def exercise_session(
                 hold_seconds=0.0,
                 pain=pain,
                 spread_down_leg=exercise_id in spread,
+                new_numbness_or_weakness=exercise_id in numb,
                 completed=True,
             )
         )

@@ -116,6 +116,45 @@ def test_red_session_pauses_the_exercise_with_a_resume_date_and_skips_it(
     assert back.doses["pelvic-tilt"] == (1, Dose(sets=1, reps=5, hold_s=3, per_side=False))
 
 
+def test_new_numbness_at_the_pain_check_pauses_the_exercise_and_asks_for_the_safety_questions(
+    database: Database,
+) -> None:
+    """clinical-spec.md §4.1: new numbness/weakness is RED even with pain 2 and no spread."""
+    pid = _patient(database)
+    with database.session() as s:
+        _usual_week(s, pid)
+        sid = exercise_session(
+            s, pid, 8, {"pelvic-tilt": 2, "bird-dog": 2}, numb=frozenset({"pelvic-tilt"})
+        )
+        update = program.after_session(s, pid, sid, tz=UTC)
+        resting = program.todays_program(s, pid, day(9))
+
+    decisions = {d.exercise_id: d.decision for d in update.decisions}
+    assert decisions["pelvic-tilt"].last_result.value == "RED"
+    assert decisions["pelvic-tilt"].action.value == "PAUSE"
+    assert "new numbness or weakness after pelvic tilt" in decisions["pelvic-tilt"].reason
+    assert decisions["bird-dog"].last_result.value == "GREEN"
+    assert update.red_flag_screen is True
+    assert [i.exercise.id for i in resting.resting] == ["pelvic-tilt"]
+
+
+def test_a_pause_for_pain_applies_even_with_automatic_progression_off(
+    database: Database,
+) -> None:
+    pid = _patient(database)
+    with database.session() as s:
+        program.set_auto_progression(s, pid, False)
+        _usual_week(s, pid)
+        sid = exercise_session(s, pid, 8, {"pelvic-tilt": 8})
+        update = program.after_session(s, pid, sid, tz=UTC)
+        resting = program.todays_program(s, pid, day(9))
+
+    tilt = next(d for d in update.decisions if d.exercise_id == "pelvic-tilt")
+    assert (tilt.decision.action.value, tilt.status) == ("PAUSE", "applied")
+    assert [i.exercise.id for i in resting.resting] == ["pelvic-tilt"]
+    assert resting.suggestions == []
+
+
 def test_two_red_sessions_in_a_week_ask_for_a_routine_review(database: Database) -> None:
     pid = _patient(database)
     with database.session() as s:

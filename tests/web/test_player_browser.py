@@ -4,6 +4,7 @@ and 1280 px (/tmp/shots/)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -87,6 +88,7 @@ def test_first_session_stopped_for_pain_is_saved(
     shoot(page, "13-pain-check")
     page.check("#pain-8")
     page.check("#spread-no")
+    page.check("#numbness-no")
     page.get_by_role("button", name="Save and go on").click()
 
     alert = page.get_by_role("alert").filter(has_text="Stop. Pain that spreads down your leg")
@@ -101,6 +103,39 @@ def test_first_session_stopped_for_pain_is_saved(
         assert saved.stop_note == "pain 8/10 after Pelvic tilt"
         assert [(i.exercise_id, i.reps_done, i.pain) for i in saved.items] == [
             ("pelvic-tilt", 10, 8)
+        ]
+
+
+def test_new_numbness_at_the_pain_check_stops_and_points_to_the_safety_questions(
+    app_server: str, server_app: FastAPI, page: Any, axe: Axe
+) -> None:
+    _sign_up(page, app_server, "cat@example.org")
+    _answer_no_everywhere(page)
+    page.get_by_role("button", name="See what to do").click()
+    page.goto(app_server + f"/session?speed={FAST}")
+    page.wait_for_selector("#player[data-ready=true]")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_role("button", name="I am in position: go").click()
+    page.wait_for_selector("#view-pain:not([hidden])", timeout=20_000)
+
+    page.check("#pain-2")
+    page.check("#spread-no")
+    page.get_by_role("button", name="Save and go on").click()
+    expect(page.get_by_role("link", name=re.compile("any new numbness"))).to_be_visible()
+    page.check("#numbness-unsure")  # "not sure" counts as yes (clinical-spec.md §1)
+    page.get_by_role("button", name="Save and go on").click()
+
+    alert = page.get_by_role("alert").filter(has_text="Answer the safety questions now")
+    expect(alert).to_be_visible()
+    expect(page.locator("#stopped-message")).to_be_hidden()
+    expect(alert.get_by_role("link", name="Answer the safety questions")).to_be_visible()
+    page.wait_for_selector("#player[data-saved=saved-final]")
+    axe(page)
+    with server_app.state.db.session() as session:
+        saved = session.scalars(select(ExerciseSession)).one()
+        assert saved.stop_reason == "new_numbness_or_weakness"
+        assert [(i.pain, i.spread_down_leg, i.new_numbness_or_weakness) for i in saved.items] == [
+            (2, False, True)
         ]
 
 

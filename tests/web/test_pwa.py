@@ -42,3 +42,12 @@ def test_every_page_links_the_manifest_and_the_offline_script(
     assert '<script src="/static/offline.js" defer></script>' in html
     assert client.get("/static/offline.js").headers["content-type"].startswith("text/javascript")
     assert "sciaticaOffline" in client.get("/static/offline.js").text
+
+
+def test_the_worker_cache_is_named_after_the_static_files(client: TestClient) -> None:
+    from sciatica_care.web.pwa import static_version
+
+    script = client.get("/sw.js").text
+    assert "__STATIC_VERSION__" not in script
+    assert f'var VERSION = "{static_version()}"' in script
+    assert len(static_version()) == 12

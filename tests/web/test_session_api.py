@@ -94,6 +94,43 @@ def test_a_final_save_goes_to_progression_once(
     assert count == 1
 
 
+def test_new_numbness_at_the_pain_check_is_saved_and_pauses_the_exercise(
+    client: TestClient, account: Account
+) -> None:
+    screen_via_api(client, account)
+    body = _upload(
+        str(uuid.uuid4()),
+        [_item(pain=2, new_numbness_or_weakness=True)],
+        record={
+            "status": "stopped",
+            "stop_reason": "new_numbness_or_weakness",
+            "stop_note": "pain 2/10 after Pelvic tilt, new numbness, tingling or weakness",
+        },
+    )
+
+    saved = client.post("/api/sessions", json=body, headers=account.headers)
+
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["stop_reason"] == "new_numbness_or_weakness"
+    assert saved.json()["items"][0]["new_numbness_or_weakness"] is True
+    update = saved.json()["program_update"]
+    assert [(d["last_result"], d["action"]) for d in update["decisions"]] == [("RED", "PAUSE")]
+    assert update["red_flag_screen"] is True
+    listed = client.get("/api/sessions").json()
+    assert listed[0]["items"][0]["new_numbness_or_weakness"] is True
+
+
+def test_a_record_from_an_older_player_without_the_numbness_answer_is_kept_as_unknown(
+    client: TestClient, account: Account
+) -> None:
+    saved = client.post(
+        "/api/sessions", json=_upload(str(uuid.uuid4()), [_item()]), headers=account.headers
+    )
+
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["items"][0]["new_numbness_or_weakness"] is None
+
+
 def test_saving_needs_a_signed_in_patient(client: TestClient) -> None:
     response = client.post("/api/sessions", json=_upload(str(uuid.uuid4()), [_item()]))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from sciatica_care.content.exercises import exercise_library
-from sciatica_care.domain.session import Phase, Session, build_program
-from sciatica_care.web.session_script import session_script
+from sciatica_care.domain.session import NUMBNESS_STOP_MESSAGE, Phase, Session, build_program
+from sciatica_care.web.session_script import PlayerRules, session_script
 
 
 def test_the_script_has_every_timed_second_and_cue_of_the_domain_session() -> None:
@@ -20,6 +20,14 @@ def test_the_script_has_every_timed_second_and_cue_of_the_domain_session() -> No
     assert steps[-1].phase is Phase.DONE
     tilt_reps = [s for s in steps if s.exercise_index == 0 and s.stage == "relax"]
     assert len(tilt_reps) == program[0].dose.reps
+
+
+def test_the_pain_check_asks_about_new_numbness_and_the_rules_carry_its_stop_message() -> None:
+    steps = session_script(build_program(exercise_library()))
+
+    check = next(step for step in steps if step.phase is Phase.PAIN_CHECK)
+    assert "Any new numbness, tingling or weakness in your leg or foot?" in check.cues[0].text
+    assert PlayerRules().numbness_stop_message == NUMBNESS_STOP_MESSAGE
 
 
 def test_waiting_phases_have_no_duration_and_timed_ones_do() -> None:

@@ -122,3 +122,35 @@ def test_the_player_page_is_behind_the_same_gate(client: TestClient, account: Ac
 
     assert 'src="/static/player.js"' in html
     assert 'id="stop"' in html
+
+
+def test_today_links_to_heat_and_cold_and_to_each_questionnaire_due(
+    client: TestClient, account: Account
+) -> None:
+    screen_via_api(client, account)
+
+    html = client.get("/today").text
+
+    assert 'href="/heat-cold"' in html
+    due = html.split("Questionnaires due", 1)[1]
+    assert 'href="/questionnaires/sbi">Sciatica bother score</a>' in due
+    assert 'href="/questionnaires/psfs">Activity score</a>' in due
+    assert "/questionnaires/nprs" not in html
+
+
+def test_a_questionnaire_answered_today_is_no_longer_listed_as_due(
+    client: TestClient, account: Account
+) -> None:
+    screen_via_api(client, account)
+    answers = {"leg_pain": 5, "numbness": 3, "weakness": 2, "sitting_pain": 4}
+    saved = client.post(
+        "/api/questionnaires",
+        json={"questionnaire": "sbi", "answers": answers},
+        headers=account.headers,
+    )
+    assert saved.status_code == 201, saved.text
+
+    html = client.get("/today").text
+
+    assert "/questionnaires/sbi" not in html
+    assert 'href="/questionnaires/psfs"' in html

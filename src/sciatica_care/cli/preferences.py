@@ -24,7 +24,7 @@ def settings(
     auto_progression: OnOff | None = typer.Option(
         None,
         "--auto-progression",
-        help="on: doses change by themselves after good sessions; off: they wait for you.",
+        help="on: doses step up by themselves after good sessions; off: steps up wait for you. Easing off after pain always applies at once.",
     ),
     json_output: bool = JsonOption,
 ) -> None:

@@ -196,10 +196,13 @@ class TerminalPlayer:
         score = self._ask_score()
         if score is None:
             return
-        spread = self._ask_spread()
+        spread = self._ask_yes_no("Did the pain spread further down your leg?")
         if spread is None:
             return
-        self.session.pain(score, spread)
+        numb = self._ask_yes_no("Any new numbness, tingling or weakness in your leg or foot?")
+        if numb is None:
+            return
+        self.session.pain(score, spread, new_numbness=numb)
 
     def _ask_score(self) -> int | None:
         while True:
@@ -216,9 +219,10 @@ class TerminalPlayer:
                 return int(answer)
             self.out.print("Please type a whole number from 0 to 10.")
 
-    def _ask_spread(self) -> bool | None:
+    def _ask_yes_no(self, question: str) -> bool | None:
+        """A safety question of the pain check: "not sure" counts as yes (clinical-spec.md §1)."""
         while True:
-            answer = self._ask("Did the pain spread further down your leg? (y/n, not sure = y): ")
+            answer = self._ask(f"{question} (y/n, not sure = y): ")
             if answer is None:
                 self.session.stop(StopReason.OTHER, "input ended")
                 return None
@@ -426,18 +430,7 @@ def saved_sessions(settings: Settings, limit: int | None) -> list[HistoryEntry]:
                     stop_reason=row.stop_reason,
                     stop_note=row.stop_note,
                     elapsed_s=row.elapsed_s,
-                    items=[
-                        {
-                            "exercise_id": item.exercise_id,
-                            "level": item.level,
-                            "reps_done": item.reps_done,
-                            "holds_done": item.holds_done,
-                            "pain": item.pain,
-                            "spread_down_leg": item.spread_down_leg,
-                            "completed": item.completed,
-                        }
-                        for item in row.items
-                    ],
+                    items=[exercise_sessions.result_json(item) for item in row.items],
                 )
                 for row in exercise_sessions.list_for(s, patient_id, limit=limit)
             ]

@@ -153,7 +153,8 @@ class ProgressionInput(_Strict):
 class ProgressionDecision(_Strict):
     """The §8.3 output, plus fields a caller needs to apply or show it.
 
-    ``requires_acceptance``: automatic progression is off, so show this as a suggestion.
+    ``requires_acceptance``: a step up while automatic progression is off: show it as a
+    suggestion (pauses and steps down apply at once).
     ``decided_on``: the date the decision belongs to (the last session's date); store it as the
     next ``last_step_on`` when the dose or level changed.
     ``red_flag_screen``: a RED session asks for the red-flag questions again (§4.1).
@@ -469,7 +470,10 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
         remove: bool = False,
     ) -> ProgressionDecision:
         text = " ".join([reason, *(note for note in notes if note not in reason)])
-        if not data.automatic:
+        # Only a step up waits for the person: stopping or stepping down on pain protects them and
+        # applies at once even with automatic progression off (§4.1; §7 lower-risk design).
+        requires_acceptance = not data.automatic and action is ProgressionAction.PROGRESS
+        if requires_acceptance:
             text = "Suggestion: " + text
         return ProgressionDecision(
             exercise=exercise.id,
@@ -480,7 +484,7 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
             resume_on=resume_on,
             escalation=escalation,
             reason=text,
-            requires_acceptance=not data.automatic,
+            requires_acceptance=requires_acceptance,
             decided_on=today,
             red_flag_screen=last_result is SessionResult.RED,
             remove_exercise=remove,

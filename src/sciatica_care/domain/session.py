@@ -8,8 +8,10 @@ the web player and the tests drive the same rules, and a session can be replayed
 
 Events that do not fit the current phase are ignored rather than raised, so a player never crashes
 on a late key press; arguments that are wrong in themselves (negative time, pain 11) raise
-``SessionError``. The pain check applies the RED rule of clinical-spec.md §4.1: pain 8 or more, or
-pain that spread further down the leg, stops the session for today.
+``SessionError``. The pain check applies the RED rule of clinical-spec.md §4.1: pain 8 or more,
+pain that spread further down the leg, or new numbness, tingling or weakness stops the session for
+today; new numbness or weakness also sends the person to the safety questions (§4.1 "trigger
+red-flag screen", Q8/Q9 of §1) before they exercise again.
 """
 
 from __future__ import annotations
@@ -41,6 +43,18 @@ STOP_MESSAGE = (
     "Rest in a comfortable position. Before you exercise again, answer the safety questions; "
     "if you are worried, contact a health professional."
 )
+NUMBNESS_STOP_MESSAGE = (
+    "Stop. New numbness, tingling or weakness in your leg or foot means stop for today. "
+    "Answer the safety questions now: they ask about weakness and numbness and say whether to "
+    "contact a doctor. Do not exercise again until you have answered them."
+)
+"""clinical-spec.md §4.1 RED "new numbness/weakness": stop, and trigger the red-flag screen (§1)."""
+PAIN_CHECK_QUESTIONS = (
+    "How is your pain now, from 0 to 10?",
+    "Did the pain spread further down your leg?",
+    "Any new numbness, tingling or weakness in your leg or foot?",
+)
+"""The three questions of the pain check after each exercise (clinical-spec.md §4.1 record)."""
 SAFETY_LINE = "Stop at once if the pain is sharp or spreads down your leg."
 
 MOVE_WORDS: Mapping[str, str] = {
@@ -81,8 +95,22 @@ class PacerStage(StrEnum):
 class StopReason(StrEnum):
     PAIN = "pain"
     SPREAD_DOWN_LEG = "spread_down_leg"
+    NEW_NUMBNESS_OR_WEAKNESS = "new_numbness_or_weakness"
     TIRED = "tired"
     OTHER = "other"
+
+
+SAFETY_STOPS = frozenset(
+    {StopReason.PAIN, StopReason.SPREAD_DOWN_LEG, StopReason.NEW_NUMBNESS_OR_WEAKNESS}
+)
+"""Stop reasons that get a safety message rather than a plain "session stopped"."""
+
+
+def stop_message(reason: StopReason) -> str | None:
+    """The safety message for a stop (§4.1), or None for a stop that is not about symptoms."""
+    if reason is StopReason.NEW_NUMBNESS_OR_WEAKNESS:
+        return NUMBNESS_STOP_MESSAGE
+    return STOP_MESSAGE if reason in SAFETY_STOPS else None
 
 
 class SessionStatus(StrEnum):
@@ -167,6 +195,7 @@ class ExerciseResult(_Frozen):
     hold_seconds: Annotated[float, Field(ge=0)]
     pain: Annotated[int, Field(ge=0, le=10)] | None
     spread_down_leg: bool | None
+    new_numbness_or_weakness: bool | None = None
     completed: bool
 
 
@@ -219,6 +248,7 @@ class _Tally:
     units_by_side: dict[str, int] = field(default_factory=dict)
     pain: int | None = None
     spread: bool | None = None
+    numbness: bool | None = None
 
 
 def build_program(
@@ -355,7 +385,7 @@ def _exercise_script(index: int, ex: PlannedExercise, last: bool) -> list[_Segme
         _Segment(
             Phase.PAIN_CHECK,
             exercise=index,
-            cue="How is your pain now, from 0 to 10? Did it spread further down your leg?",
+            cue=" ".join(PAIN_CHECK_QUESTIONS),
         )
     )
     return segments
@@ -492,7 +522,7 @@ class Session:
             case Phase.SIDE_SWITCH:
                 return f"Now switch sides: {seg.side}"
             case Phase.PAIN_CHECK:
-                return "Pain now (0-10)? Did it spread further down your leg?"
+                return "Pain now (0-10)? Did it spread down your leg? New numbness or weakness?"
             case Phase.DONE:
                 return "Session complete"
             case _:
@@ -586,9 +616,12 @@ class Session:
         self._pos = end
         self._complete()
 
-    def pain(self, score: int, spread: bool) -> None:
-        """Answer the pain check; RED (pain >= 8 or spread) stops the session (clinical-spec §4.1).
+    def pain(self, score: int, spread: bool, new_numbness: bool = False) -> None:
+        """Answer the pain check; RED stops the session (clinical-spec.md §4.1).
 
+        RED is pain >= 8, pain that spread down the leg, or new numbness, tingling or weakness.
+        New numbness or weakness is named as the stop reason even with the others, because only it
+        asks for the safety questions before the next session (§4.1 "trigger red-flag screen").
         AMBER (pain 6-7) goes on, with a note and a gentle-go cue, so progression can hold the dose.
         """
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
@@ -598,12 +631,19 @@ class Session:
         ex = self.exercise
         assert ex is not None and self.exercise_index is not None
         tally = self._tallies[self.exercise_index]
-        tally.pain, tally.spread = score, bool(spread)
-        if spread or score >= PAIN_STOP_AT:
-            reason = StopReason.SPREAD_DOWN_LEG if spread else StopReason.PAIN
+        tally.pain, tally.spread, tally.numbness = score, bool(spread), bool(new_numbness)
+        if new_numbness or spread or score >= PAIN_STOP_AT:
+            if new_numbness:
+                reason = StopReason.NEW_NUMBNESS_OR_WEAKNESS
+            elif spread:
+                reason = StopReason.SPREAD_DOWN_LEG
+            else:
+                reason = StopReason.PAIN
             note = f"pain {score}/10 after {ex.name}"
             if spread:
                 note += ", spread further down the leg"
+            if new_numbness:
+                note += ", new numbness, tingling or weakness"
             self.stop(reason, note)
             return
         if score >= PAIN_NOTE_AT:
@@ -639,8 +679,9 @@ class Session:
         self._left = None
         self._stop_reason = reason
         self._stop_note = (note or "").strip() or None
-        if reason in (StopReason.PAIN, StopReason.SPREAD_DOWN_LEG):
-            self._say(STOP_MESSAGE, CueKind.SAFETY)
+        message = stop_message(reason)
+        if message is not None:
+            self._say(message, CueKind.SAFETY)
         else:
             self._say("Session stopped. What you did so far is saved.", CueKind.GUIDE)
 
@@ -701,5 +742,6 @@ class Session:
             hold_seconds=round(tally.hold_seconds, 3),
             pain=tally.pain,
             spread_down_leg=tally.spread,
+            new_numbness_or_weakness=tally.numbness,
             completed=done >= ex.units_planned,
         )

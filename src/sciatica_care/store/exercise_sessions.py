@@ -57,12 +57,33 @@ def save(
             hold_seconds=float(item.get("hold_seconds", 0.0)),
             pain=item.get("pain"),
             spread_down_leg=item.get("spread_down_leg"),
+            new_numbness_or_weakness=item.get("new_numbness_or_weakness"),
             completed=bool(item.get("completed", False)),
         )
         for position, item in enumerate(data.get("items", []))
     ]
     session.flush()
     return row.id
+
+
+RESULT_FIELDS = (
+    "exercise_id",
+    "level",
+    "dose",
+    "sides_done",
+    "reps_done",
+    "holds_done",
+    "hold_seconds",
+    "pain",
+    "spread_down_leg",
+    "new_numbness_or_weakness",
+    "completed",
+)
+
+
+def result_json(item: ExerciseResult) -> dict[str, Any]:
+    """One stored result in the shape of ``domain.session.ExerciseResult`` (for APIs and --json)."""
+    return {name: getattr(item, name) for name in RESULT_FIELDS}
 
 
 def list_for(session: Session, patient_id: int, limit: int | None = None) -> list[ExerciseSession]:

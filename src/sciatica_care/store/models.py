@@ -125,6 +125,7 @@ class ExerciseResult(Base):
     hold_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     pain: Mapped[int | None] = mapped_column(Integer)
     spread_down_leg: Mapped[bool | None] = mapped_column(Boolean)
+    new_numbness_or_weakness: Mapped[bool | None] = mapped_column(Boolean)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
     session: Mapped[ExerciseSession] = relationship(back_populates="items")
 

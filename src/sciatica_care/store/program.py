@@ -278,7 +278,7 @@ def _session_records(
                 date=day,
                 peak_pain=result.pain,
                 spread_down_leg=bool(result.spread_down_leg),
-                new_numbness_or_weakness=False,
+                new_numbness_or_weakness=bool(result.new_numbness_or_weakness),
                 next_morning_pain=mornings.get(day + timedelta(days=1)),
             )
         )
@@ -361,7 +361,7 @@ def _decide_one(
     if context.screen_paused and decision.action is ProgressionAction.PROGRESS:
         return None
     changes = decision.action is not ProgressionAction.HOLD
-    status = SUGGESTED if changes and not context.automatic else APPLIED
+    status = SUGGESTED if changes and decision.requires_acceptance else APPLIED
     for row in rows:
         if row.status == SUGGESTED:
             row.status = SUPERSEDED

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from sciatica_care.domain.session import SAFETY_LINE, STOP_MESSAGE
+from sciatica_care.domain.session import NUMBNESS_STOP_MESSAGE, SAFETY_LINE, STOP_MESSAGE
 from sciatica_care.store.program_access import Access, program_access
 from sciatica_care.web.screening_pages import emergency_screen
 from sciatica_care.web.security import SignedIn, current_patient, database
@@ -39,5 +39,10 @@ def player(
     return render(
         request,
         "program/player.html",
-        {"speed": clock_speed, "safety_line": SAFETY_LINE, "stop_message": STOP_MESSAGE},
+        {
+            "speed": clock_speed,
+            "safety_line": SAFETY_LINE,
+            "stop_message": STOP_MESSAGE,
+            "numbness_stop_message": NUMBNESS_STOP_MESSAGE,
+        },
     )

@@ -4,7 +4,9 @@ One place decides which exercises are on today and at which dose, so the page, t
 guided player never disagree. The doses come from the patient's current prescription
 (``store.program``, kept up to date by progression after each session, clinical-spec.md
 §4.1–4.2), each with the reason for its latest change; an exercise paused by the RED rule (§4.1)
-or removed (§6) is listed with its resume date instead of being played.
+or removed (§6) is listed with its resume date instead of being played. With automatic
+progression off, a decision waits as a suggested change until the person accepts it (§7 "Lower-risk
+design": progression offered as a rule the user applies); the page and the API accept it here.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from sciatica_care.domain.session import PlannedExercise
 from sciatica_care.store import patients, program
-from sciatica_care.web.patient_zone import patient_zone
+from sciatica_care.web.patient_zone import local_today, patient_zone
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class TodaysPlan:
     exercises: list[PlannedExercise]
     paused: list[PausedExercise]
     suggestions: list[PendingChange] = field(default_factory=list)
+    automatic: bool = True
 
 
 def todays_plan(session: Session, patient_id: int, today: date) -> TodaysPlan:
@@ -61,10 +64,34 @@ def todays_plan(session: Session, patient_id: int, today: date) -> TodaysPlan:
         for item in current.resting
     ]
     suggestions = [
-        PendingChange(s.exercise_id, s.exercise_name, s.decision.reason)
+        PendingChange(
+            s.exercise_id,
+            s.exercise_name,
+            s.decision.reason.removeprefix(program.SUGGESTION_PREFIX),
+        )
         for s in current.suggestions
     ]
-    return TodaysPlan(exercises=current.planned(), paused=paused, suggestions=suggestions)
+    return TodaysPlan(
+        exercises=current.planned(),
+        paused=paused,
+        suggestions=suggestions,
+        automatic=current.automatic,
+    )
+
+
+def accept_change(session: Session, patient_id: int, exercise_id: str) -> program.DecisionOutcome:
+    """Apply the change waiting for one exercise, counted from the patient's own today.
+
+    ``StoreError`` (naming the exercise) when no change waits for it, e.g. a second click.
+    """
+    day = local_today(patients.get_settings(session, patient_id))
+    return program.accept_suggestion(session, patient_id, exercise_id, day)
+
+
+def accepted_text(outcome: program.DecisionOutcome) -> str:
+    """What the person is told after accepting: the decision's own sentence."""
+    reason = outcome.decision.reason.removeprefix(program.SUGGESTION_PREFIX)
+    return f"Accepted for {outcome.exercise_name}: {reason}"
 
 
 def record_session(session: Session, patient_id: int, session_id: int) -> dict[str, Any]:

@@ -8,6 +8,8 @@ is written at the top of ``static/sw.js``; the offline outbox is ``static/offlin
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -58,10 +60,26 @@ def manifest() -> Response:
     )
 
 
+@cache
+def static_version() -> str:
+    """A fingerprint of every static file: any change to a script or style renames the caches.
+
+    The worker serves static files cache-first, so without this a browser could run an old
+    ``player.js`` against a new page after an upgrade.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @router.get("/sw.js")
 def service_worker() -> Response:
+    script = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
     return Response(
-        (STATIC_DIR / "sw.js").read_bytes(),
+        script.replace("__STATIC_VERSION__", static_version()),
         media_type="text/javascript; charset=utf-8",
         headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
     )

@@ -3,9 +3,9 @@
 The web player must follow exactly the same phases, pacer stages, durations and spoken cues as
 ``domain.session.Session`` (design.md "Guided session"). Rather than re-write those rules in
 JavaScript, the server walks the domain machine once from start to finish (answering every pain
-check with "0, no spread") and records each segment it passes through. The browser then only keeps
+check with "0, no spread, no new numbness") and records each segment it passes through. The browser then only keeps
 time over that list and applies the pain-check stop rule (clinical-spec.md §4.1), whose thresholds
-are sent with it, so a rule is written once.
+and stop messages are sent with it, so a rule is written once.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from sciatica_care.domain.session import (
+    NUMBNESS_STOP_MESSAGE,
     PAIN_NOTE_AT,
     PAIN_STOP_AT,
     SAFETY_LINE,
@@ -59,6 +60,7 @@ class PlayerRules(BaseModel):
     pain_stop_at: int = PAIN_STOP_AT
     pain_note_at: int = PAIN_NOTE_AT
     stop_message: str = STOP_MESSAGE
+    numbness_stop_message: str = NUMBNESS_STOP_MESSAGE
     safety_line: str = SAFETY_LINE
 
 
@@ -86,7 +88,7 @@ def session_script(program: list[PlannedExercise]) -> list[ScriptStep]:
         if session.finished:
             return steps
         if state.phase is Phase.PAIN_CHECK:
-            session.pain(0, spread=False)
+            session.pain(0, spread=False, new_numbness=False)
         elif state.remaining_s is not None:
             session.tick(state.remaining_s)
         else:

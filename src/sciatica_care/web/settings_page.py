@@ -1,4 +1,9 @@
-"""The settings page: change password, delete the account; reminders and export slot in later."""
+"""The settings page: automatic dose changes on or off, change password, delete the account.
+
+Automatic progression must be switchable (clinical-spec.md §7 "Lower-risk design": progression
+offered as a rule the person applies); when it is off, Today lists each suggested change with an
+Accept button. Reminders and export slot in through the template's ``extra_settings`` block.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from sciatica_care.store import program
 from sciatica_care.web.account_actions import AccountProblem, change_password, delete_account
 from sciatica_care.web.credentials import new_password_problem
 from sciatica_care.web.flash import flash
@@ -16,20 +22,28 @@ from sciatica_care.web.templating import render
 router = APIRouter()
 
 TEMPLATE = "settings.html"
+AUTO_FIELD = "auto_progression"
+AUTO_CHOICES = {"on": True, "off": False}
 
 
 def _page(
     request: Request,
+    caller: SignedIn,
     password_form: FormState | None = None,
     delete_form: FormState | None = None,
+    progression_form: FormState | None = None,
     status_code: int = 200,
 ) -> Response:
+    with database(request).session() as session:
+        automatic = program.auto_progression(session, caller.patient_id)
     return render(
         request,
         TEMPLATE,
         {
             "password_form": without_secrets(password_form or FormState()),
             "delete_form": without_secrets(delete_form or FormState()),
+            "progression_form": progression_form or FormState(),
+            "automatic": automatic,
         },
         status_code=status_code,
     )
@@ -37,7 +51,25 @@ def _page(
 
 @router.get("/settings")
 def settings(request: Request, caller: SignedIn = Depends(signed_in)) -> Response:
-    return _page(request)
+    return _page(request, caller)
+
+
+@router.post("/settings/progression")
+async def progression_submit(request: Request, caller: SignedIn = Depends(signed_in)) -> Response:
+    """Turn automatic dose changes on or off (§7); off keeps each change as a suggestion."""
+    form = await read_form(request)
+    choice = AUTO_CHOICES.get(form.value(AUTO_FIELD))
+    if choice is None:
+        form.add_error(f"{AUTO_FIELD}-on", "Choose whether doses change by themselves.")
+        return _page(request, caller, progression_form=form, status_code=400)
+    with database(request).session() as session:
+        program.set_auto_progression(session, caller.patient_id, choice)
+    response = RedirectResponse("/settings", status_code=303)
+    if choice:
+        flash(request, response, "Automatic changes are on: your doses change by themselves.")
+    else:
+        flash(request, response, "Automatic changes are off: Today will suggest each change.")
+    return response
 
 
 @router.post("/settings/password")
@@ -61,7 +93,7 @@ async def change_password_submit(
         except AccountProblem as exc:
             form.add_error(exc.field or "current_password", exc.message)
     if not form.ok:
-        return _page(request, password_form=form, status_code=400)
+        return _page(request, caller, password_form=form, status_code=400)
     response = RedirectResponse("/settings", status_code=303)
     flash(request, response, "Your password is changed. Other devices were signed out.")
     return response
@@ -80,7 +112,7 @@ async def delete_account_submit(
         except AccountProblem as exc:
             form.add_error(exc.field or "password", exc.message)
     if not form.ok:
-        return _page(request, delete_form=form, status_code=400)
+        return _page(request, caller, delete_form=form, status_code=400)
     response = RedirectResponse("/", status_code=303)
     end_session(request, response)
     flash(request, response, "Your account and all your data are deleted.", "info")

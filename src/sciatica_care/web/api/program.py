@@ -5,11 +5,15 @@ change and its animated picture; exercises paused today with their resume date; 
 the session as the domain state machine walks it (``web.session_script``), with the pain-check
 rules (clinical-spec.md §4.1). The program is behind the safety screen: 409 before the first
 screen, 423 while an emergency screen is unresolved (§1, §7.2).
+
+``POST /api/program/suggestions/{exercise_id}/accept`` applies a dose change that waits for the
+person's yes (automatic progression off, §7 "Lower-risk design"); 404 when none waits.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel
@@ -17,9 +21,10 @@ from pydantic import BaseModel
 from sciatica_care.content.exercises import Dose, DoseKind, exercise_library
 from sciatica_care.reports.exercise_picture import render_exercise_svg
 from sciatica_care.store import patients
-from sciatica_care.store.program_access import Access, program_access
+from sciatica_care.store.errors import StoreError
+from sciatica_care.store.program_access import Access, ProgramAccess, program_access
 from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.program_plan import TodaysPlan, todays_plan
+from sciatica_care.web.program_plan import TodaysPlan, accept_change, todays_plan
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.session_script import PlayerRules, ScriptStep, session_script
 
@@ -121,6 +126,13 @@ def program_today(request: Request, caller: SignedIn = Depends(current_patient))
         access = program_access(session, caller.patient_id)
         day = local_today(patients.get_settings(session, caller.patient_id))
         plan = todays_plan(session, caller.patient_id, day) if access.open else None
+    _refuse_closed(access)
+    assert plan is not None
+    return program_json(plan, day)
+
+
+def _refuse_closed(access: ProgramAccess) -> None:
+    """423 while an emergency screen locks the program, 409 before the first safety check."""
     if access.access is Access.LOCKED:
         assert access.locking is not None
         raise HTTPException(
@@ -131,6 +143,20 @@ def program_today(request: Request, caller: SignedIn = Depends(current_patient))
                 f"/api/screenings/{access.locking.id}/acknowledge once a doctor has assessed you."
             ),
         )
-    if plan is None:
+    if not access.open:
         raise HTTPException(409, detail="Answer the safety questions first (POST /api/screenings).")
-    return program_json(plan, day)
+
+
+@router.post("/program/suggestions/{exercise_id}/accept")
+def accept_suggestion(
+    exercise_id: str, request: Request, caller: SignedIn = Depends(current_patient)
+) -> dict[str, Any]:
+    """Apply the suggested change for one exercise; the accepted decision comes back (§8.3)."""
+    with database(request).session() as session:
+        access = program_access(session, caller.patient_id)
+        _refuse_closed(access)
+        try:
+            outcome = accept_change(session, caller.patient_id, exercise_id)
+        except StoreError as exc:
+            raise HTTPException(404, detail=str(exc)) from exc
+        return outcome.to_json()

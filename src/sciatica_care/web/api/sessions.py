@@ -68,21 +68,7 @@ class SavedSession(BaseModel):
             stop_reason=row.stop_reason,
             stop_note=row.stop_note,
             elapsed_s=row.elapsed_s,
-            items=[
-                {
-                    "exercise_id": item.exercise_id,
-                    "level": item.level,
-                    "dose": item.dose,
-                    "sides_done": item.sides_done,
-                    "reps_done": item.reps_done,
-                    "holds_done": item.holds_done,
-                    "hold_seconds": item.hold_seconds,
-                    "pain": item.pain,
-                    "spread_down_leg": item.spread_down_leg,
-                    "completed": item.completed,
-                }
-                for item in row.items
-            ],
+            items=[exercise_sessions.result_json(item) for item in row.items],
             program_update=program_update,
         )
 

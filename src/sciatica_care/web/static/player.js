@@ -9,8 +9,10 @@
  *    a locked phone or a background tab that sleeps for a minute catches up exactly when it
  *    wakes: every step whose end has passed is completed, and the time left over carries into
  *    the next step (like Session.tick).
- *  - Pain check (clinical-spec.md §4.1): pain >= rules.pain_stop_at or spread down the leg stops
- *    the session with the stop message; pain >= rules.pain_note_at goes on with a note.
+ *  - Pain check (clinical-spec.md §4.1): pain >= rules.pain_stop_at, spread down the leg, or new
+ *    numbness, tingling or weakness stops the session with the stop message (numbness has its own,
+ *    which sends the person to the safety questions); pain >= rules.pain_note_at goes on with a
+ *    note. As in Session.pain, numbness is the stop reason whenever it is answered yes.
  *  - Saving: after each exercise and at the end, POST /api/sessions with one client_id; the server
  *    replaces the earlier copy, so nothing is lost if the page closes.
  *  - Speech: cues are spoken with speechSynthesis unless muted (remembered on this device). The
@@ -124,7 +126,7 @@
   }
 
   function newTally() {
-    return { started: false, reps: 0, holds: 0, holdSeconds: 0, bySide: {}, pain: null, spread: null };
+    return { started: false, reps: 0, holds: 0, holdSeconds: 0, bySide: {}, pain: null, spread: null, numbness: null };
   }
 
   /* Enter step ``i`` at clock time ``at``; ``quiet`` while catching up over passed steps. */
@@ -205,18 +207,20 @@
     render();
   }
 
-  function answerPain(score, spread) {
+  function answerPain(score, spread, numbness) {
     var st = step();
     if (st.phase !== "pain_check") return;
     var ex = exerciseOf(st);
     var tally = s.tallies[st.exercise_index];
     tally.pain = score;
     tally.spread = spread;
+    tally.numbness = numbness;
     var rules = program.rules;
-    if (spread || score >= rules.pain_stop_at) {
+    if (numbness || spread || score >= rules.pain_stop_at) {
       var note = "pain " + score + "/10 after " + ex.name;
       if (spread) note += ", spread further down the leg";
-      stop(spread ? "spread_down_leg" : "pain", note);
+      if (numbness) note += ", new numbness, tingling or weakness";
+      stop(numbness ? "new_numbness_or_weakness" : spread ? "spread_down_leg" : "pain", note);
       return;
     }
     if (score >= rules.pain_note_at) {
@@ -242,10 +246,16 @@
     s.stopReason = reason;
     s.stopNote = note || null;
     closeStopPanel(false);
-    var safety = reason === "pain" || reason === "spread_down_leg";
-    speak([safety ? program.rules.stop_message : "Session stopped. What you did so far is saved."], true);
+    speak([stopMessage(reason) || "Session stopped. What you did so far is saved."], true);
     finish();
     render();
+  }
+
+  /* The safety message for a stop about symptoms, or null (Session.stop / stop_message). */
+  function stopMessage(reason) {
+    if (reason === "new_numbness_or_weakness") return program.rules.numbness_stop_message;
+    if (reason === "pain" || reason === "spread_down_leg") return program.rules.stop_message;
+    return null;
   }
 
   function finish() {
@@ -273,6 +283,7 @@
         hold_seconds: Math.round(tally.holdSeconds * 1000) / 1000,
         pain: tally.pain,
         spread_down_leg: tally.spread,
+        new_numbness_or_weakness: tally.numbness,
         completed: done >= perSide * Math.max(1, ex.sides.length)
       });
     });
@@ -407,8 +418,11 @@
     if (s.finished) {
       showView(s.stopped ? "stopped" : "done");
       setText("player-title", s.stopped ? "Session stopped" : "Session complete");
-      var safety = s.stopReason === "pain" || s.stopReason === "spread_down_leg";
+      var safety = stopMessage(s.stopReason) !== null;
+      var numb = s.stopReason === "new_numbness_or_weakness";
       $("stopped-safety").hidden = !safety;
+      $("stopped-message").hidden = numb;
+      $("stopped-numbness-message").hidden = !numb;
       $("stopped-plain").hidden = safety;
       if (!s.stopped) showSummary();
       return;
@@ -516,9 +530,13 @@
     var form = event.target;
     var pain = form.querySelector('input[name="pain"]:checked');
     var spread = form.querySelector('input[name="spread"]:checked');
+    var numbness = form.querySelector('input[name="numbness"]:checked');
     var problems = [];
     if (!pain) problems.push(["pain-0", "Choose your pain now, from 0 to 10."]);
     if (!spread) problems.push(["spread-yes", "Choose yes, no or not sure: did the pain spread?"]);
+    if (!numbness) {
+      problems.push(["numbness-yes", "Choose yes, no or not sure: any new numbness, tingling or weakness?"]);
+    }
     var box = $("pain-errors");
     if (problems.length) {
       box.innerHTML = "<h2>There is a problem</h2><ul></ul>";
@@ -535,7 +553,7 @@
       return;
     }
     // "Not sure" counts as yes, as everywhere in the safety questions (clinical-spec.md §1).
-    answerPain(Number(pain.value), spread.value !== "no");
+    answerPain(Number(pain.value), spread.value !== "no", numbness.value !== "no");
   });
 
   document.addEventListener("visibilitychange", advance);

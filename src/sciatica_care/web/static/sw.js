@@ -9,7 +9,7 @@
  */
 "use strict";
 
-var VERSION = "v1";
+var VERSION = "__STATIC_VERSION__"; // replaced when served: a hash of static/
 var STATIC_CACHE = "sciatica-static-" + VERSION;
 var PAGE_CACHE = "sciatica-pages-v1";
 
