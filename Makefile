@@ -8,7 +8,9 @@ PORT ?= 8000
 APT_NEEDS := $(if $(wildcard /usr/bin/chromium),,chromium) \
              $(if $(wildcard /usr/lib/postgresql/*/bin/pg_ctl),,postgresql) \
              $(if $(wildcard /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf),,fonts-dejavu-core) \
-             $(if $(shell command -v npm),,npm)
+             $(if $(shell command -v npm),,npm) \
+             $(if $(shell command -v pdftotext),,poppler-utils) \
+             $(if $(wildcard /usr/lib/*/libpangoft2-1.0.so.0),,libpangoft2-1.0-0)
 
 .PHONY: run test lint typecheck unit system-deps browser-deps bench clean
 

@@ -14,6 +14,7 @@ from sciatica_care.cli import (
     preferences,
     progression,
     questionnaire,
+    report,
     screen,
     serve,
     session,
@@ -42,6 +43,7 @@ therapy.register(app)
 chart.register(app)
 plan.register(app)
 preferences.register(app)
+report.register(app)
 
 
 def run() -> None:

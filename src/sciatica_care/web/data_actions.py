@@ -1,7 +1,9 @@
 """A patient's own data and reminders, written once for the pages and the JSON API.
 
 Export: everything stored for the patient (``store.portability``) as one JSON document, or as one
-CSV per table in a zip for spreadsheets. Reminders: daily times kept in the patient's settings,
+CSV per table in a zip for spreadsheets. For the clinician: the diary as a FHIR R4 bundle
+(``reports.fhir_bundle``) and as a PDF report (``reports.pdf_report``), both from
+``store.report_data`` in the patient's own time zone. Reminders: daily times kept in the patient's settings,
 served as iCalendar (``reports.reminders``) by download or through a private feed URL. The feed
 URL carries ``<patient id>.<random secret>``; only the secret's SHA-256 is stored, so a copy of
 the database cannot be used to read anyone's feed, and making a new link cancels the old one.
@@ -21,11 +23,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sciatica_care.domain.clinician_report import ReportData
+from sciatica_care.reports.fhir_bundle import bundle_json
+from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.reports.reminders import Reminder, reminders_calendar
 from sciatica_care.store import patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.portability import export_csv, export_patient
+from sciatica_care.store.report_data import report_data
 from sciatica_care.web.patient_zone import SETTING as ZONE_SETTING
 from sciatica_care.web.patient_zone import local_today, patient_zone, valid_zone
 
@@ -78,6 +84,30 @@ def export_zip(document: dict[str, Any]) -> bytes:
 
 def export_filename(day: dt.date, extension: str) -> str:
     return f"sciatica-care-{day.isoformat()}.{extension}"
+
+
+REPORT_DAYS = 90
+"""The clinician report covers the last 90 days (the §3 schedule runs to week 12)."""
+
+
+def clinician_data(db: Database, patient_id: int, days: int | None) -> ReportData:
+    """The report's values for the patient's today in their zone (``days`` None: everything)."""
+    with db.session() as session:
+        settings = patients.get_settings(session, patient_id)
+        return report_data(
+            session, patient_id, local_today(settings), days=days, tz=patient_zone(settings)
+        )
+
+
+def export_fhir(db: Database, patient_id: int) -> bytes:
+    """The whole diary as a FHIR R4 collection bundle (no name or e-mail in it)."""
+    data = clinician_data(db, patient_id, days=None)
+    return bundle_json(data, generated_at=dt.datetime.now(dt.UTC)).encode()
+
+
+def clinician_report(db: Database, patient_id: int, days: int = REPORT_DAYS) -> bytes:
+    """The PDF report of the last ``days`` days."""
+    return render_pdf(clinician_data(db, patient_id, days))
 
 
 # --- reminders ---------------------------------------------------------------------------

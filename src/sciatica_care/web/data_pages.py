@@ -1,24 +1,29 @@
 """Settings for data and reminders: download my data, reminder times and the calendar feed.
 
-The downloads and the feed are plain GETs: ``/export/download?format=json|csv`` (signed in),
+The downloads and the feed are plain GETs: ``/export/download?format=json|csv|fhir`` and the
+clinician's PDF ``/export/report.pdf`` (signed in),
 ``/reminders.ics`` (signed in) and ``/reminders/feed/<token>.ics``, which works without a cookie
 so a calendar app can subscribe; its token is shown once and can be replaced or turned off.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from sciatica_care.reports.pdf_report import ReportError
 from sciatica_care.store import patients
 from sciatica_care.web.data_actions import (
     SLOTS,
     ReminderProblem,
     calendar_for,
+    clinician_report,
     export_document,
+    export_fhir,
     export_filename,
     export_json,
     export_zip,
@@ -37,25 +42,12 @@ from sciatica_care.web.templating import render
 router = APIRouter()
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+FHIR_TYPE = "application/fhir+json"
+PDF_TYPE = "application/pdf"
 SLOT_LABELS = {"checkin": "Morning check-in", "exercise": "Exercise session"}
 
 
-def download(request: Request, caller: SignedIn, fmt: str) -> Response:
-    """The export as a file download (``json``, or ``csv`` as a zip of CSV files)."""
-    if fmt not in ("json", "csv"):
-        raise HTTPException(422, "format: choose json or csv")
-    db = database(request)
-    document = export_document(db, caller.patient_id)
-    with db.session() as session:
-        today = local_today(patients.get_settings(session, caller.patient_id))
-    if fmt == "json":
-        body, media, name = (
-            export_json(document),
-            "application/json",
-            export_filename(today, "json"),
-        )
-    else:
-        body, media, name = export_zip(document), "application/zip", export_filename(today, "zip")
+def _attachment(body: bytes, media: str, name: str) -> Response:
     return Response(
         body,
         media_type=media,
@@ -64,6 +56,38 @@ def download(request: Request, caller: SignedIn, fmt: str) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+def _today(request: Request, caller: SignedIn) -> dt.date:
+    with database(request).session() as session:
+        return local_today(patients.get_settings(session, caller.patient_id))
+
+
+def download(request: Request, caller: SignedIn, fmt: str) -> Response:
+    """The export as a file download: ``json``, ``csv`` (a zip of CSV files) or ``fhir``."""
+    if fmt not in ("json", "csv", "fhir"):
+        raise HTTPException(422, "format: choose json, csv or fhir")
+    db = database(request)
+    today = _today(request, caller)
+    if fmt == "fhir":
+        body = export_fhir(db, caller.patient_id)
+        return _attachment(body, FHIR_TYPE, export_filename(today, "fhir.json"))
+    document = export_document(db, caller.patient_id)
+    if fmt == "json":
+        return _attachment(
+            export_json(document), "application/json", export_filename(today, "json")
+        )
+    return _attachment(export_zip(document), "application/zip", export_filename(today, "zip"))
+
+
+def report_download(request: Request, caller: SignedIn) -> Response:
+    """The clinician's PDF report of the last 90 days, as a download."""
+    try:
+        body = clinician_report(database(request), caller.patient_id)
+    except ReportError as exc:
+        raise HTTPException(503, str(exc)) from exc
+    name = f"sciatica-care-report-{_today(request, caller).isoformat()}.pdf"
+    return _attachment(body, PDF_TYPE, name)
 
 
 @router.get("/export")
@@ -78,6 +102,11 @@ def export_download(
     caller: SignedIn = Depends(current_patient),
 ) -> Response:
     return download(request, caller, format)
+
+
+@router.get("/export/report.pdf")
+def export_report(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
+    return report_download(request, caller)
 
 
 def _reminders_page(

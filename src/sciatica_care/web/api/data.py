@@ -1,7 +1,8 @@
 """The patient's data and reminders over JSON: ``/api/export`` and ``/api/reminders``.
 
 ``GET /api/export?format=json`` is the complete export document; ``format=csv`` a zip with one
-CSV per table. ``GET/PUT /api/reminders`` reads and sets the daily reminder times and time zone;
+CSV per table; ``format=fhir`` a FHIR R4 bundle for a clinician. ``GET /api/report.pdf`` is the
+clinician's PDF report of the last 90 days. ``GET/PUT /api/reminders`` reads and sets the daily reminder times and time zone;
 ``POST /api/reminders/feed`` makes a private iCalendar feed URL (shown once), ``DELETE`` ends it.
 """
 
@@ -21,7 +22,7 @@ from sciatica_care.web.data_actions import (
     save_reminders,
     stop_feed,
 )
-from sciatica_care.web.data_pages import download
+from sciatica_care.web.data_pages import download, report_download
 from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["data"])
@@ -48,11 +49,17 @@ class RemindersBody(BaseModel):
 @router.get("/export")
 def export(
     request: Request,
-    format: Literal["json", "csv"] = Query("json"),
+    format: Literal["json", "csv", "fhir"] = Query("json"),
     caller: SignedIn = Depends(current_patient),
 ) -> Response:
-    """Everything stored for you: JSON document, or CSV files in a zip."""
+    """Everything stored for you: JSON document, CSV files in a zip, or a FHIR R4 bundle."""
     return download(request, caller, format)
+
+
+@router.get("/report.pdf", response_class=Response)
+def report_pdf(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
+    """Your diary as a PDF report for your clinician (the last 90 days). Not a diagnosis."""
+    return report_download(request, caller)
 
 
 def _with_links(request: Request, settings: dict[str, Any]) -> dict[str, Any]:

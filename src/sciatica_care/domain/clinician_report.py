@@ -1,0 +1,176 @@
+"""What a clinician receives from the pain diary, as plain values: the input of the PDF and FHIR.
+
+The mission asks for "a pain diary ... with charts that show the trend, a PDF report and a FHIR
+export for the clinician". ``store.report_data`` fills one ``ReportData`` per patient and period;
+``reports.pdf_report`` and ``reports.fhir_bundle`` only read it. Keeping the shape here (like
+``domain.progress.ProgressSeries``) lets both outputs agree on one set of numbers without the
+store knowing about PDF or FHIR. Row ids are kept where a FHIR resource needs a stable identity.
+
+Nothing here is a judgement of the person: the numbers are what they recorded, the sentences are
+the §3 change wording and the §6 zone trends, and every output carries the §7.5 notice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sciatica_care.content.exercises import Dose, DoseKind
+from sciatica_care.domain.diary import ZoneSignal
+from sciatica_care.domain.progress import ProgressSeries
+
+Instrument = Literal["sbi", "psfs", "grc"]
+SessionStatus = Literal["completed", "stopped"]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RedFlag(_Value):
+    """One screening item that raised an action (§1), with the question as it was asked."""
+
+    item: str
+    action: str
+    question: str
+
+
+class ScreeningLine(_Value):
+    """A stored screen: the full red-flag screen, or the daily Q1–Q7 questions of a check-in."""
+
+    day: dt.date
+    kind: str
+    action: str
+    acknowledged: bool
+    assessed: bool
+    red_flags: list[RedFlag] = []
+
+
+class DoseLine(_Value):
+    """One exercise of the current program, with the latest change and its reason (§4.1–4.2)."""
+
+    exercise_id: str
+    name: str
+    kind: DoseKind
+    level: int = Field(ge=1, le=3)
+    variation: str
+    dose: Dose
+    active: bool = True
+    paused_until: dt.date | None = None
+    last_change_on: dt.date | None = None
+    last_change: str | None = None
+    reason: str | None = None
+
+
+class PainReading(_Value):
+    """One morning check-in: leg and back NPRS 0–10 (§3) and how far down the leg pain reaches."""
+
+    id: int
+    day: dt.date
+    recorded_at: dt.datetime
+    leg_pain: int = Field(ge=0, le=10)
+    back_pain: int = Field(ge=0, le=10)
+    furthest_pain_zone: int = Field(ge=0, le=5)
+
+
+class ScoreReading(_Value):
+    """One scored questionnaire (§3: SBI total 0–24, PSFS mean 0–10, GRC −5…+5)."""
+
+    id: int
+    instrument: Instrument
+    name: str
+    day: dt.date
+    recorded_at: dt.datetime
+    score: float
+    minimum: float
+    maximum: float
+    answers: dict[str, int] = {}
+
+
+class SessionLine(_Value):
+    """One guided exercise session: finished or stopped, and how many exercises were done."""
+
+    id: int
+    day: dt.date
+    started_at: dt.datetime
+    status: SessionStatus
+    exercises_completed: int = Field(ge=0)
+    exercises_total: int = Field(ge=0)
+    elapsed_s: float = Field(ge=0)
+    stop_reason: str | None = None
+
+
+class WeekAdherence(_Value):
+    """Sessions in one week (Monday to Sunday) that were completed or stopped early."""
+
+    week_start: dt.date
+    completed: int = Field(ge=0)
+    stopped: int = Field(ge=0)
+
+    @property
+    def total(self) -> int:
+        return self.completed + self.stopped
+
+
+class ReportData(_Value):
+    """Everything the clinician report and the FHIR bundle show for one patient and period.
+
+    ``first_pain``/``latest_pain`` and ``change_summary`` span all of the diary (the §3 change
+    "since the start"); ``mornings``, ``scores``, ``sessions``, ``adherence``, heat and cold and
+    the chart ``series`` cover ``period_start``…``period_end``.
+    """
+
+    patient_ref: str
+    period_start: dt.date
+    period_end: dt.date
+    notice: str
+    screening: ScreeningLine | None = None
+    daily_warnings: list[ScreeningLine] = []
+    automatic_progression: bool = True
+    doses: list[DoseLine] = []
+    sessions: list[SessionLine] = []
+    adherence: list[WeekAdherence] = []
+    mornings: list[PainReading] = []
+    first_pain: PainReading | None = None
+    latest_pain: PainReading | None = None
+    change_summary: list[str] = []
+    scores: list[ScoreReading] = []
+    zone_signals: list[ZoneSignal] = []
+    heat_uses: int = 0
+    cold_uses: int = 0
+    series: ProgressSeries = ProgressSeries()
+
+    @property
+    def days(self) -> int:
+        return (self.period_end - self.period_start).days + 1
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week (ISO weeks, as clinic calendars count them)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_adherence(
+    sessions: Sequence[SessionLine], first: dt.date, last: dt.date
+) -> list[WeekAdherence]:
+    """Completed and stopped sessions per week from ``first``'s week to ``last``'s, oldest first.
+
+    Weeks without a session are listed with zeros: a gap is part of adherence, not missing data.
+    """
+    if last < first:
+        return []
+    counts: dict[dt.date, list[int]] = {}
+    monday = week_start(first)
+    while monday <= last:
+        counts[monday] = [0, 0]
+        monday += dt.timedelta(days=7)
+    for line in sessions:
+        if first <= line.day <= last:
+            counts[week_start(line.day)][0 if line.status == "completed" else 1] += 1
+    return [
+        WeekAdherence(week_start=monday, completed=done, stopped=stopped)
+        for monday, (done, stopped) in counts.items()
+    ]

@@ -1,0 +1,254 @@
+"""Gathers one patient's diary into ``domain.clinician_report.ReportData`` for the clinician.
+
+Read-only orchestration over the other repositories: the latest screen and any daily warning
+signs (§1), the current doses with their last change (§4), sessions and weekly adherence, morning
+pain (§3 NPRS) with the change wording of ``store.progress.progress_summary``, questionnaire
+scores, the §6 zone trends, heat and cold uses (§5) and the chart's series. The PDF and the FHIR
+bundle both start from this value, so they always show the same numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from sqlalchemy.orm import Session
+
+from sciatica_care.content.errors import ContentError
+from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
+from sciatica_care.content.questionnaires import questionnaire_set
+from sciatica_care.content.triage import Triage, triage_content
+from sciatica_care.domain import diary
+from sciatica_care.domain.clinician_report import (
+    DoseLine,
+    PainReading,
+    RedFlag,
+    ReportData,
+    ScoreReading,
+    ScreeningLine,
+    SessionLine,
+    weekly_adherence,
+)
+from sciatica_care.domain.diary import ZoneTrend
+from sciatica_care.store import (
+    checkins,
+    exercise_sessions,
+    patients,
+    program,
+    questionnaire_responses,
+    screenings,
+    therapy_uses,
+)
+from sciatica_care.store.errors import StoreError
+from sciatica_care.store.models import CheckIn, DoseDecision, Screening
+from sciatica_care.store.progress import progress_series, progress_summary
+
+REPORTED_INSTRUMENTS = ("sbi", "psfs", "grc")
+"""The freely usable §3 set besides NPRS, which comes from the check-ins."""
+
+
+def patient_ref(patient_id: int) -> str:
+    """The pseudonymous reference printed on the report and used in FHIR: no name, no e-mail."""
+    return f"patient-{patient_id}"
+
+
+def _red_flags(row: Screening, triage: Triage) -> list[RedFlag]:
+    flags = []
+    for reason in row.result.get("reasons", []):
+        item = str(reason.get("item", ""))
+        try:
+            question = triage.question(item).text
+        except ContentError:
+            question = str(reason.get("text", ""))
+        flags.append(RedFlag(item=item, action=str(reason.get("action", "")), question=question))
+    return flags
+
+
+def _screening_line(row: Screening, triage: Triage, tz: tzinfo | None) -> ScreeningLine:
+    return ScreeningLine(
+        day=program.local_day(row.created_at, tz),
+        kind=row.kind,
+        action=row.action,
+        acknowledged=row.acknowledged_at is not None,
+        assessed=row.assessed_at is not None,
+        red_flags=_red_flags(row, triage),
+    )
+
+
+def _pain_reading(row: CheckIn) -> PainReading:
+    entry = checkins.to_entry(row)
+    return PainReading(
+        id=row.id,
+        day=row.day,
+        recorded_at=row.recorded_at,
+        leg_pain=row.leg_pain,
+        back_pain=row.back_pain,
+        furthest_pain_zone=max(entry.zones.left.pain, entry.zones.right.pain),
+    )
+
+
+def _first_of_each_day(mornings: list[PainReading]) -> list[PainReading]:
+    """Each day's first morning reading, oldest first: the value ``diary.morning_pain`` (and so
+    the change sentence) uses, so the table and the sentence agree."""
+    chosen: dict[date, PainReading] = {}
+    for reading in mornings:
+        chosen.setdefault(reading.day, reading)
+    return [chosen[day] for day in sorted(chosen)]
+
+
+def _reason(change: DoseDecision) -> str:
+    """The sentence of the decision that last changed the dose (not of a later "hold")."""
+    return program.decision_of(change).reason.removeprefix(program.SUGGESTION_PREFIX)
+
+
+def _doses(session: Session, patient_id: int, library: ExerciseLibrary) -> list[DoseLine]:
+    """Each exercise's current dose with the latest applied change (date, action, reason)."""
+    latest = {row.exercise_id: row for row in program.applied_changes(session, patient_id)}
+    lines = []
+    for exercise_id, current in program.current_doses(session, patient_id, library).items():
+        exercise = library.get(exercise_id)
+        change = latest.get(exercise_id)
+        lines.append(
+            DoseLine(
+                exercise_id=exercise_id,
+                name=exercise.name,
+                kind=exercise.kind,
+                level=current.level,
+                variation=exercise.level(current.level).name,
+                dose=current.dose,
+                active=current.active,
+                paused_until=current.paused_until,
+                last_change_on=date.fromisoformat(str(change.decision["decided_on"]))
+                if change
+                else None,
+                last_change=change.action if change else None,
+                reason=_reason(change) if change else None,
+            )
+        )
+    return lines
+
+
+def _first_record_day(session: Session, patient_id: int, tz: tzinfo | None) -> date | None:
+    """The earliest day with a check-in, a session or a questionnaire; None for an empty diary."""
+    days = []
+    rows = checkins.list_for(session, patient_id)
+    if rows:
+        days.append(rows[0].day)
+    sessions = exercise_sessions.list_for(session, patient_id)
+    if sessions:
+        days.append(program.local_day(sessions[-1].started_at, tz))
+    answered = questionnaire_responses.list_for(session, patient_id)
+    if answered:
+        days.append(answered[0].day)
+    return min(days, default=None)
+
+
+def report_data(
+    session: Session,
+    patient_id: int,
+    today: date,
+    days: int | None = 90,
+    tz: tzinfo | None = None,
+    library: ExerciseLibrary | None = None,
+) -> ReportData:
+    """This patient's report for the ``days`` up to ``today`` (``None``: since the first record).
+
+    The period starts no earlier than the first record, so a 90-day report of a 6-week diary
+    says "6 weeks" rather than showing a month of empty days.
+
+    ``tz`` is the person's time zone for session and screen days (None: this computer's zone).
+    """
+    library = library or exercise_library()
+    triage = triage_content()
+    patients.get(session, patient_id)  # StoreError for an unknown patient
+    if days is not None and days < 1:
+        raise StoreError(f"days: must be 1 or more, got {days}")
+    first_record = _first_record_day(session, patient_id, tz)
+    window_start = today - timedelta(days=days - 1) if days else (first_record or today)
+    first = (
+        max(window_start, first_record) if first_record and first_record <= today else window_start
+    )
+
+    rows = checkins.list_for(session, patient_id, until=today)
+    entries = [checkins.to_entry(r) for r in rows]
+    all_mornings = [
+        _pain_reading(r) for r, e in zip(rows, entries, strict=True) if e.moment == "morning"
+    ]
+    first_of_day = _first_of_each_day(all_mornings)
+
+    names = {q.id: q for q in questionnaire_set().questionnaires}
+    scores = [
+        ScoreReading(
+            id=row.id,
+            instrument=row.instrument,
+            name=names[row.instrument].name,
+            day=row.day,
+            recorded_at=row.recorded_at,
+            score=row.score,
+            minimum=names[row.instrument].minimum,
+            maximum=names[row.instrument].maximum,
+            answers=dict(row.answers),
+        )
+        for row in questionnaire_responses.list_for(session, patient_id)
+        if row.instrument in REPORTED_INSTRUMENTS and first <= row.day <= today
+    ]
+
+    sessions = sorted(
+        (
+            SessionLine(
+                id=row.id,
+                day=day,
+                started_at=row.started_at,
+                status="completed" if row.status == "completed" else "stopped",
+                exercises_completed=sum(1 for item in row.items if item.completed),
+                exercises_total=len(row.items),
+                elapsed_s=row.elapsed_s,
+                stop_reason=row.stop_reason,
+            )
+            for row in exercise_sessions.list_for(session, patient_id)
+            if first <= (day := program.local_day(row.started_at, tz)) <= today
+        ),
+        key=lambda line: (line.started_at, line.id),
+    )
+
+    since = datetime.combine(first - timedelta(days=1), time(0), tzinfo=UTC)
+    uses = [
+        use
+        for use in therapy_uses.list_for(session, patient_id, since=since)
+        if first <= program.local_day(use.started_at, tz) <= today
+    ]
+
+    full = screenings.latest(session, patient_id, kind="full")
+    warnings = [
+        _screening_line(row, triage, tz)
+        for row in screenings.list_for(session, patient_id)
+        if row.kind == "daily"
+        and row.action != "SELF_CARE"
+        and first <= program.local_day(row.created_at, tz) <= today
+    ]
+
+    signals = [s for s in diary.zone_signals(entries) if s.trend is not ZoneTrend.NOT_ENOUGH_DATA]
+    active_days = [m.day for m in all_mornings if first <= m.day <= today]
+    active_days += [s.day for s in sessions]
+    return ReportData(
+        patient_ref=patient_ref(patient_id),
+        period_start=first,
+        period_end=today,
+        notice=triage.footer,
+        screening=_screening_line(full, triage, tz) if full else None,
+        daily_warnings=warnings,
+        automatic_progression=program.auto_progression(session, patient_id),
+        doses=_doses(session, patient_id, library),
+        sessions=sessions,
+        adherence=weekly_adherence(sessions, min(active_days, default=today), today),
+        mornings=[m for m in all_mornings if first <= m.day <= today],
+        first_pain=first_of_day[0] if first_of_day else None,
+        latest_pain=first_of_day[-1] if first_of_day else None,
+        change_summary=progress_summary(session, patient_id),
+        scores=scores,
+        zone_signals=signals,
+        heat_uses=sum(1 for use in uses if use.kind == "heat"),
+        cold_uses=sum(1 for use in uses if use.kind == "cold"),
+        series=progress_series(
+            session, patient_id, today, days=(today - first).days + 1, library=library, tz=tz
+        ),
+    )
