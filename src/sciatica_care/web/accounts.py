@@ -26,7 +26,7 @@ from sciatica_care.web.security import (
     signed_in,
     start_session,
 )
-from sciatica_care.web.templating import has_page, render
+from sciatica_care.web.templating import render
 
 router = APIRouter()
 
@@ -38,9 +38,8 @@ def safe_next(raw: str | None) -> str:
     return "/"
 
 
-def after_disclaimer(request: Request) -> str:
-    """Where a newly onboarded person goes: the safety screen (clinical-spec.md §1) when present."""
-    return "/screening" if has_page(request, "/screening") else "/"
+AFTER_DISCLAIMER = "/screening"
+"""Where a newly onboarded person goes: the safety screen first (clinical-spec.md §1)."""
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -145,4 +144,4 @@ async def disclaimer_submit(request: Request, caller: SignedIn = Depends(signed_
         form.add_error("understood", "Tick the box to confirm you read this.")
         return render(request, "accounts/disclaimer.html", {"form": form}, status_code=400)
     acknowledge_disclaimer(database(request), caller.patient_id)
-    return _redirect(after_disclaimer(request))
+    return _redirect(AFTER_DISCLAIMER)

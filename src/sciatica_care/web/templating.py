@@ -1,8 +1,8 @@
 """The Jinja2 environment and ``render``, the one way a page is turned into a response.
 
 ``render`` adds what every page's layout needs: the signed-in caller, their CSRF token (for the
-hidden input in every form), the pending flash message and the navigation. Navigation items appear
-only once a route with their path exists, so pages can be added without editing the layout.
+hidden input in every form), the pending flash message and the navigation, shown once the person
+is signed in and has acknowledged the disclaimer.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match
 
 from sciatica_care.web.flash import clear_flash, take_flash
 from sciatica_care.web.security import attach_csrf_cookie, csrf_token_for, lookup_signed_in
@@ -37,13 +36,6 @@ NAV_ITEMS = (
 )
 
 
-def has_page(request: Request, path: str) -> bool:
-    """True when the app serves GET ``path`` (used to show links only when they work)."""
-    routes: list[BaseRoute] = request.app.routes
-    scope = {"type": "http", "path": path, "method": "GET", "root_path": ""}
-    return any(route.matches(scope)[0] == Match.FULL for route in routes)
-
-
 def render(
     request: Request,
     template: str,
@@ -56,14 +48,13 @@ def render(
     caller = lookup_signed_in(request) if signed_in_lookup else None
     message = take_flash(request)
     show_nav = caller is not None and caller.disclaimer_acknowledged
-    nav = [item for item in NAV_ITEMS if has_page(request, item.path)] if show_nav else []
+    nav = list(NAV_ITEMS) if show_nav else []
     full: dict[str, Any] = {
         "signed_in": caller,
         "csrf_token": csrf_token_for(request) if signed_in_lookup else "",
         "flash": message,
         "nav": nav,
         "current_path": request.url.path,
-        "has_page": lambda path: has_page(request, path),
         **(context or {}),
     }
     response = templates.TemplateResponse(request, template, full, status_code=status_code)
