@@ -16,6 +16,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 from sciatica_care.cli import learn, output, screen
+from sciatica_care.cli.main import app as main_app
 from sciatica_care.store import patients, screenings
 from sciatica_care.store.database import open_database
 
@@ -203,6 +204,10 @@ PATTERN = ["0", "0", "4", "3", "6", "3", "y", "y", "n", "n"]
 """S1 left pain/numbness, right pain/numbness, S2 leg, S2 back, S3, S4, S5, S6."""
 
 
+CONTINUE = "y"
+"""After an emergency answer: yes, answer the remaining questions for the clinician."""
+
+
 def lines(*answers: str) -> str:
     return "\n".join(answers) + "\n"
 
@@ -234,7 +239,7 @@ def test_interactive_asks_again_after_an_answer_it_cannot_read() -> None:
 
 
 def test_interactive_weakness_asks_whether_it_is_getting_worse() -> None:
-    red_flags = ["n"] * 7 + ["y", "y", "n", "n"] + ["n"] * 8 + ["n", "n"]
+    red_flags = ["n"] * 7 + ["y", "y", CONTINUE, "n", "n"] + ["n"] * 8 + ["n", "n"]
 
     result = run(input=lines("45", *red_flags, *PATTERN, "y", "y"))
 
@@ -245,7 +250,7 @@ def test_interactive_weakness_asks_whether_it_is_getting_worse() -> None:
 
 
 def test_interactive_emergency_acknowledged_and_assessed_unlocks_the_program() -> None:
-    red_flags = ["n", "n", "y", "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
+    red_flags = ["n", "n", "y", CONTINUE, "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
 
     result = run(input=lines("45", *red_flags, *PATTERN, "y", "y"))
 
@@ -259,7 +264,7 @@ def test_interactive_emergency_acknowledged_and_assessed_unlocks_the_program() -
 
 
 def test_interactive_emergency_not_yet_assessed_stays_locked() -> None:
-    red_flags = ["y", "n", "n", "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
+    red_flags = ["y", CONTINUE, "n", "n", "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
 
     result = run(input=lines("45", *red_flags, *PATTERN, "y", "n"))
 
@@ -269,7 +274,7 @@ def test_interactive_emergency_not_yet_assessed_stays_locked() -> None:
 
 
 def test_interactive_emergency_not_acknowledged_repeats_the_action() -> None:
-    red_flags = ["n"] * 16 + ["y"] + ["n"] * 3  # Q17 major trauma
+    red_flags = ["n"] * 16 + ["y", CONTINUE] + ["n"] * 3  # Q17 major trauma
 
     result = run(input=lines("45", *red_flags, *PATTERN, "n"))
 
@@ -277,6 +282,109 @@ def test_interactive_emergency_not_acknowledged_repeats_the_action() -> None:
     assert "Go to an emergency department now" in after_prompt
     [row] = saved()
     assert not row["acknowledged"]
+
+
+Q1_TEXT = "Is there numbness or pins and needles between your legs"
+Q2_TEXT = "Does it feel different when you wipe yourself"
+REMAINING = "Do you want to answer the remaining questions for your clinician?"
+
+
+def test_interactive_emergency_answer_is_shown_before_the_next_question() -> None:
+    result = run(input=lines("45", "y", CONTINUE))
+
+    out = result.stdout
+    assert out.index(Q1_TEXT) < out.index("EMERGENCY") < out.index(REMAINING) < out.index(Q2_TEXT)
+    panel = out.split("EMERGENCY", 1)[1].split(REMAINING, 1)[0]
+    words = [line.strip("│ ") for line in panel.splitlines()[1:]]  # after the title line
+    words = [w for w in words if w and not w.startswith(("╭", "╰"))]
+    assert words[0] == "Go to an emergency department now, or call your emergency number."
+    assert sum(w.startswith("Why:") for w in words) == 1
+    assert "Why: You said there is numbness or pins and needles" in one_line(panel)
+    assert "call 999" in panel and "call 911" in panel
+    assert "exercise" not in out.lower()
+
+
+def test_interactive_stopping_after_an_emergency_saves_a_partial_screen_and_locks() -> None:
+    # Q1 yes, stop (the default, an empty line), read it, not yet assessed.
+    result = run(input=lines("45", "y", "", "y", "n"))
+
+    assert result.exit_code == 0, result.output
+    assert Q2_TEXT not in result.stdout
+    assert "The program stays locked" in result.stdout
+    [row] = saved()
+    assert row["answers"] == {"age": 45, "Q1": "yes"}
+    assert row["result"]["action"] == "EMERGENCY_NOW"
+    assert row["result"]["reasons"][0]["item"] == "Q1"
+    assert row["content_version"] == row["result"]["content_version"] != ""
+    assert "pattern" not in row["result"]
+    assert row["acknowledged"] and not row["assessed"]
+    db = open_database()
+    try:
+        with db.session() as s:
+            [row_kind] = [r.kind for r in screenings.list_for(s, patients.local_patient_id(s))]
+    finally:
+        db.dispose()
+    assert row_kind == "partial"
+
+    session = runner.invoke(main_app, ["session", "--speed", "100000"], input="n\n")
+    assert session.exit_code == 1
+    assert "Go to an emergency department now" in session.output
+
+
+def test_interactive_partial_screen_acknowledged_and_assessed_unlocks() -> None:
+    red_flags = ["n"] * 7 + ["n", "n", "y"]  # Q10: both hands clumsy
+
+    result = run(input=lines("45", *red_flags, "n", "y", "y"))
+
+    assert "Why: You said both hands are newly clumsy" in one_line(result.stdout)
+    assert "The program is unlocked." in result.stdout
+    [row] = saved()
+    assert row["result"]["reasons"][0]["item"] == "Q10"
+    assert row["acknowledged"] and row["assessed"]
+
+
+def test_interactive_partial_screen_not_acknowledged_repeats_the_action() -> None:
+    result = run(input=lines("45", "y", "n", "n"))
+
+    after_prompt = result.stdout.split("will you get help now?", 1)[1]
+    assert "Go to an emergency department now" in after_prompt
+    [row] = saved()
+    assert not row["acknowledged"]
+
+
+def test_interactive_stopped_by_end_of_input_after_an_emergency_still_saves_it() -> None:
+    result = run(input=lines("45", "y", CONTINUE, "n"))
+
+    assert result.exit_code == 0, result.output
+    assert "The program stays locked" in result.stdout
+    [row] = saved()
+    assert row["answers"] == {"age": 45, "Q1": "yes", "Q2": "no"}
+    assert row["result"]["action"] == "EMERGENCY_NOW"
+    assert not row["acknowledged"]
+
+
+def test_interactive_continuing_after_an_emergency_asks_everything_and_saves_the_full_result() -> (
+    None
+):
+    red_flags = ["n"] * 16 + ["y", CONTINUE] + ["n"] * 3  # Q17 major trauma
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "y", "n"))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(REMAINING) == 1
+    assert "Does coughing, sneezing or straining" in result.stdout  # the last question
+    [row] = saved()
+    assert set(row["answers"]) >= {"Q20", "S6", "S2_leg"}
+    assert row["result"]["action"] == "EMERGENCY_NOW"
+    assert row["result"]["pattern"] == "PATTERN_SCIATICA"
+    assert row["acknowledged"] and not row["assessed"]
+
+
+def test_interactive_self_care_never_offers_to_stop() -> None:
+    result = run(input=lines("45", *ALL_NO_RED_FLAGS, *PATTERN))
+
+    assert REMAINING not in result.stdout
+    assert "EMERGENCY" not in result.stdout
 
 
 def test_interactive_stopped_early_exits_2_and_saves_nothing() -> None:

@@ -24,6 +24,7 @@ from sciatica_care.domain.screening import (
     pauses_progression,
     screen,
     screen_daily,
+    screen_so_far,
     should_ask,
 )
 
@@ -353,3 +354,68 @@ def test_assessed_never_lowers_a_cauda_equina_yes_below_urgent(answers: dict[str
     answers = {**answers, "Q1": "yes", "CES_ASSESSED": "yes"}
 
     assert screen(answers).action >= Action.URGENT_24_48H
+
+
+# --- answers so far (an emergency shown before the rest of the questions) ------------------------
+
+
+def test_no_answers_yet_is_self_care() -> None:
+    result = screen_so_far({})
+
+    assert (result.action, result.reasons) == (Action.SELF_CARE, [])
+    assert result.content_version == triage_content().content_version
+
+
+@pytest.mark.parametrize("item", ["Q1", "Q4", "Q7", "Q10", "Q17"])
+def test_an_emergency_answer_is_an_emergency_on_its_own(item: str) -> None:
+    result = screen_so_far({"age": 45, item: "yes"})
+
+    assert result.action is Action.EMERGENCY_NOW
+    assert result.top_reason is not None and result.top_reason.item == item
+    assert "pattern" not in result.model_dump()
+
+
+def test_unsure_counts_as_yes_so_far_and_says_so() -> None:
+    result = screen_so_far({"Q2": "unsure"})
+
+    assert result.action is Action.EMERGENCY_NOW
+    assert result.reasons[0].text.endswith(triage_content().unsure_note)
+
+
+def test_combination_rules_apply_to_the_answers_so_far() -> None:
+    replies = {"Q8": "yes", "Q8a": "no", "Q9": "yes", "Q10": "no", "Q11": "yes"}
+
+    result = screen_so_far(replies)
+
+    assert result.action is Action.EMERGENCY_NOW
+    assert result.top_reason is not None and result.top_reason.item == "Q11"
+
+
+def test_a_body_map_in_both_legs_so_far_is_an_emergency() -> None:
+    both = {"pain": 3, "numbness": 0}
+
+    assert screen_so_far({"S1": {"left": both, "right": both}}).action is Action.EMERGENCY_NOW
+    assert screen_so_far({"S1": {"left": "?"}}).action is Action.SELF_CARE
+
+
+def test_so_far_agrees_with_the_daily_check_in() -> None:
+    daily = {item: "no" for item in DAILY_ITEMS} | {"Q3": "yes", "CES_ASSESSED": "yes"}
+
+    assert screen_so_far(daily) == screen_daily(daily)
+
+
+@given(full_answers())
+def test_answers_so_far_never_overstate_the_full_screen_and_match_it_at_the_end(
+    answers: dict[str, Any],
+) -> None:
+    """In question order with CES_ASSESSED "no" (the only answer that lowers), each prefix gives
+    at most the final action, so an early emergency is never taken back by a later answer."""
+    answers = {**answers, "CES_ASSESSED": "no"}
+    full = screen(answers)
+    so_far: dict[str, Any] = {}
+    for question in triage_content().questions:
+        if question.id in answers:
+            so_far[question.id] = answers[question.id]
+            assert screen_so_far(so_far).action <= full.action
+    assert screen_so_far(so_far).action == full.action
+    assert screen_so_far(so_far).reasons == full.reasons

@@ -4,10 +4,15 @@ Interactive by default: one question at a time, in the order of ``content/triage
 ``--answers FILE`` it screens the §8.1 JSON without asking; ``--json`` prints the §8.2 result.
 An emergency outcome shows the action first, in a high-contrast panel with one reason and nothing
 about exercises (§7.2), and then asks for the acknowledgement that unlocks the program.
+
+When asking, an answer that already means "go to an emergency department now" shows that panel at
+once (§1, §7.2), then offers the rest of the questions for the clinician; a "no" saves the answers
+so far as a ``partial`` screening, which locks the program like any emergency screen.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +32,14 @@ from sciatica_care.cli.output import (
 from sciatica_care.content.triage import Question, QuestionKind, Triage, triage_content
 from sciatica_care.domain.screening import (
     Action,
+    DailyResult,
+    Reason,
     ScreeningError,
     ScreeningResult,
     action_message,
     locks_program,
     parse_answers,
+    screen_so_far,
     should_ask,
 )
 from sciatica_care.domain.screening import screen as screen_answers
@@ -59,6 +67,14 @@ class _Stopped(Exception):
     """The person ended the questions early (end of input)."""
 
 
+@dataclass(frozen=True)
+class _EarlyEmergency:
+    """The questions stopped after an emergency answer: the answers so far and their result."""
+
+    answers: dict[str, object]
+    result: DailyResult
+
+
 def screen(
     answers_file: Path | None = typer.Option(
         None,
@@ -73,7 +89,11 @@ def screen(
     if answers_file is None:
         if json_output:
             fail("--json needs --answers FILE (the questions are asked in text only)")
-        data = _ask_all(triage)
+        asked = _ask_all(triage)
+        if isinstance(asked, _EarlyEmergency):
+            _save_partial(asked, triage)
+            return
+        data = asked
     else:
         data = read_json_file(answers_file)
     try:
@@ -103,6 +123,16 @@ def _save_result(answers: dict[str, Any], result: ScreeningResult) -> int:
         return screenings.save(session, patient_id, answers, result, acknowledged=False)
 
 
+def _save_partial(stopped: _EarlyEmergency, triage: Triage) -> None:
+    """§1: log the answers and the emergency even when the rest were not asked, then ask for the
+    acknowledgement; the ``partial`` row locks the program like any emergency screen."""
+    with local_unit_of_work() as (session, patient_id):
+        screening_id = screenings.save(
+            session, patient_id, stopped.answers, stopped.result, acknowledged=False, kind="partial"
+        )
+    _acknowledge(screening_id, triage)
+
+
 def _record_acknowledgement(screening_id: int, assessed: bool) -> None:
     """§1: an emergency screen stays until acknowledged, and locks the program until assessed."""
     with local_unit_of_work() as (session, patient_id):
@@ -112,14 +142,19 @@ def _record_acknowledgement(screening_id: int, assessed: bool) -> None:
 # --- reading answers -------------------------------------------------------------------------------
 
 
-def _ask_all(triage: Triage) -> dict[str, object]:
-    """Ask each question that applies, one at a time, in the order of the content file."""
+def _ask_all(triage: Triage) -> dict[str, object] | _EarlyEmergency:
+    """Ask each question that applies, one at a time, in the order of the content file.
+
+    The first answer that makes the answers so far an emergency shows it at once (§7.2); the
+    person then chooses whether to answer the rest for their clinician.
+    """
     console.print(Text("Safety questions", style="bold"))
     console.print(
         "Answer each question with y (yes), n (no) or u (not sure). Not sure counts as yes.\n"
     )
     intros = {section.id: section.intro for section in triage.sections}
     answers: dict[str, object] = {}
+    emergency: DailyResult | None = None
     section = ""
     try:
         for question in triage.questions:
@@ -129,10 +164,35 @@ def _ask_all(triage: Triage) -> dict[str, object]:
                 section = question.section
                 console.print(Text(intros[section], style="bold"))
             answers[question.id] = _ask(question, triage)
+            if emergency is None:
+                so_far = screen_so_far(answers, triage)
+                if locks_program(so_far.action):
+                    emergency = so_far
+                    if not _continue_after_emergency(so_far, triage):
+                        return _EarlyEmergency(answers, so_far)
     except _Stopped:
+        if emergency is not None:
+            return _EarlyEmergency(answers, emergency)
         fail("the questions were stopped before the end; nothing was saved")
     console.print()
     return answers
+
+
+def _continue_after_emergency(result: DailyResult, triage: Triage) -> bool:
+    """Show the emergency now, then ask whether to go on (default no: getting help comes first)."""
+    console.print()
+    show_emergency(result.top_reason, triage)
+    yes_no = {key: value for key, value in _YES_NO.items() if value != "unsure"}
+    try:
+        reply = _read_choice(
+            "Do you want to answer the remaining questions for your clinician? y / n: ",
+            yes_no,
+            "Please type y or n.",
+            default="no",
+        )
+    except _Stopped:
+        return False
+    return reply == "yes"
 
 
 def _ask(question: Question, triage: Triage) -> object:
@@ -170,9 +230,11 @@ def _read_line(prompt: str) -> str:
         raise _Stopped from None
 
 
-def _read_choice(prompt: str, choices: dict[str, str], hint: str) -> str:
+def _read_choice(prompt: str, choices: dict[str, str], hint: str, default: str = "") -> str:
     while True:
         reply = _read_line(prompt)
+        if not reply and default:
+            return default
         if reply in choices:
             return choices[reply]
         console.print(hint)
@@ -191,16 +253,10 @@ def _read_number(prompt: str, low: int, high: int) -> int:
 
 def show_result(result: ScreeningResult, triage: Triage) -> None:
     """Print the outcome: the action first; an emergency shows one reason and nothing more."""
-    message = action_message(result.action, triage)
     if result.action is Action.EMERGENCY_NOW:
-        body = Text()
-        body.append(message.headline + "\n", style="bold")
-        body.append(message.by_when + "\n\n")
-        if result.top_reason:
-            body.append(f"Why: {result.top_reason.text}\n\n")
-        body.append("\n".join(f"- {line}" for line in message.what_to_do))
-        console.print(Panel(body, title="EMERGENCY", style=_EMERGENCY_STYLE, padding=(1, 2)))
+        show_emergency(result.top_reason, triage)
         return
+    message = action_message(result.action, triage)
     style = _STYLES[result.action]
     body = Text()
     body.append(message.headline + "\n", style=style)
@@ -214,6 +270,19 @@ def show_result(result: ScreeningResult, triage: Triage) -> None:
     if result.action is not Action.URGENT_24_48H:
         console.print(Text(triage.reassurance))
     console.print(Text(triage.footer, style="dim"))
+
+
+def show_emergency(reason: Reason | None, triage: Triage) -> None:
+    """§7.2: the emergency action first, by when, one reason naming the answer, the numbers to
+    call; nothing about exercises or the pattern."""
+    message = action_message(Action.EMERGENCY_NOW, triage)
+    body = Text()
+    body.append(message.headline + "\n", style="bold")
+    body.append(message.by_when + "\n\n")
+    if reason:
+        body.append(f"Why: {reason.text}\n\n")
+    body.append("\n".join(f"- {line}" for line in message.what_to_do))
+    console.print(Panel(body, title="EMERGENCY", style=_EMERGENCY_STYLE, padding=(1, 2)))
 
 
 def _acknowledge(screening_id: int, triage: Triage) -> None:

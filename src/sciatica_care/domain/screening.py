@@ -145,7 +145,8 @@ class Reason(_Strict):
 
 
 class DailyResult(_Strict):
-    """The daily check-in result: the §8.2 shape without a pattern (no pattern questions asked)."""
+    """A red-flag result without a pattern (§8.2 shape minus ``pattern``): the daily check-in, or
+    a screen stopped early at an emergency (``screen_so_far``), where the pattern was not asked."""
 
     action: Action
     reasons: list[Reason]
@@ -375,6 +376,45 @@ def screen_daily(
     )
 
 
+def screen_so_far(replies: Mapping[str, object], triage: Triage | None = None) -> DailyResult:
+    """The red-flag result of the answers given so far, so that an emergency can be shown the
+    moment its answer is given, before the rest of the questions (clinical-spec.md §1, §7.2).
+
+    The same rules as ``screen``, over raw §8.1 values; unanswered (or unreadable) items count as
+    "no". Every rule only raises an action on a "yes", so more answers can only raise this action,
+    never lower it, with one exception fixed by §1: a later "yes" to CES_ASSESSED lowers the
+    cauda equina items (a lock from such a screen is lifted by the "assessed" acknowledgement).
+    """
+    triage = triage or triage_content()
+    ids = {question.id for question in triage.questions}
+    yes = frozenset(
+        item
+        for item, value in replies.items()
+        if item in ids and _counts_as_yes(item, value, triage)
+    )
+    unsure = frozenset(item for item in yes if replies[item] == Reply.UNSURE)
+    age = replies.get("age")
+    facts = _Facts(
+        yes,
+        unsure,
+        age if isinstance(age, int) and not isinstance(age, bool) else None,
+        _both_legs(replies.get("S1")),
+    )
+    reasons = _reasons(facts, triage, ids)
+    return DailyResult(
+        action=_highest(reasons), reasons=reasons, content_version=triage.content_version
+    )
+
+
+def _both_legs(body_map: object) -> bool:
+    if body_map is None:
+        return False
+    try:
+        return BodyMap.model_validate(body_map).both_legs
+    except ValidationError:
+        return False
+
+
 # --- what the other layers show and enforce ------------------------------------------------------
 
 
@@ -416,5 +456,6 @@ __all__ = [
     "sciatica_pattern",
     "screen",
     "screen_daily",
+    "screen_so_far",
     "should_ask",
 ]
