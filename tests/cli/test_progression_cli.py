@@ -7,7 +7,6 @@ Golden files in tests/data/golden/ hold the exact output; regenerate them with
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +14,11 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from sciatica_care.cli import output, progression
+from sciatica_care.cli import progression
+from tests.golden import assert_golden
 
 DATA = Path(__file__).parents[1] / "data"
 HISTORIES = DATA / "progression_histories"
-GOLDEN = DATA / "golden"
 CASES = ["progress", "pause", "regress", "flare"]
 SPEC_KEYS = {
     "exercise",
@@ -44,24 +43,11 @@ progression.register(app)
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def fixed_width_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Golden text must not depend on the terminal the tests run in."""
-    monkeypatch.setattr(output.console, "_width", 80)
-    monkeypatch.setattr(output.err_console, "_width", 200)
+pytestmark = pytest.mark.usefixtures("fixed_width_console")
 
 
 def run(*args: str, input: str | None = None) -> Result:
     return runner.invoke(app, ["progression", *args], input=input)
-
-
-def assert_golden(name: str, text: str) -> None:
-    """Compare with the golden file, ignoring the trailing spaces Rich pads lines with."""
-    text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
 
 
 def history(case: str) -> dict[str, Any]:

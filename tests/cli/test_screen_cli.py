@@ -7,7 +7,6 @@ Golden files in tests/data/golden/ hold the exact output; regenerate them with
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,14 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from sciatica_care.cli import learn, output, screen
+from sciatica_care.cli import learn, screen
 from sciatica_care.cli.main import app as main_app
 from sciatica_care.store import patients, screenings
 from sciatica_care.store.database import open_database
+from tests.golden import assert_golden
 
 DATA = Path(__file__).parents[1] / "data"
 ANSWERS = DATA / "screening_answers"
-GOLDEN = DATA / "golden"
 
 app = typer.Typer()
 screen.register(app)
@@ -30,24 +29,11 @@ learn.register(app)
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def fixed_width_console(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Golden text must not depend on the terminal the tests run in."""
-    monkeypatch.setattr(output.console, "_width", 80)
-    monkeypatch.setattr(output.err_console, "_width", 200)
+pytestmark = pytest.mark.usefixtures("fixed_width_console")
 
 
 def run(*args: str, input: str | None = None) -> Result:
     return runner.invoke(app, ["screen", *args], input=input)
-
-
-def assert_golden(name: str, text: str) -> None:
-    """Compare with the golden file, ignoring the trailing spaces Rich pads lines with."""
-    text = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
 
 
 def saved() -> list[dict[str, Any]]:

@@ -7,10 +7,8 @@ regenerate it with ``UPDATE_GOLDEN=1 pytest tests/reports/test_fhir_bundle.py`` 
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
@@ -22,9 +20,10 @@ from sciatica_care.reports.fhir_bundle import (
     bundle_json,
     fhir_bundle,
 )
+from tests.golden import GOLDEN_DIR, assert_golden
 from tests.reports.report_sample import sample_report
 
-GOLDEN = Path(__file__).parents[1] / "data" / "golden" / "fhir_bundle.json"
+GOLDEN = GOLDEN_DIR / "fhir_bundle.json"
 
 
 def _resources(kind: str) -> list[dict[str, Any]]:
@@ -33,10 +32,7 @@ def _resources(kind: str) -> list[dict[str, Any]]:
 
 
 def test_the_bundle_matches_the_golden_file() -> None:
-    text = bundle_json(sample_report())
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8")
+    assert_golden("fhir_bundle.json", bundle_json(sample_report()), strip_lines=False)
 
 
 def test_the_golden_file_is_a_valid_r4_collection_bundle() -> None:
