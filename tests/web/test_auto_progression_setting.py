@@ -44,7 +44,10 @@ def test_turning_automatic_changes_off_is_saved_and_shown(
     )
 
     assert response.status_code == 200
-    assert "Automatic changes are off: Today will suggest each change." in response.text
+    assert (
+        "Automatic changes are off: Today will suggest each step up. Easing off after pain "
+        "still happens at once." in response.text
+    )
     assert f"{CHOICE_OFF} checked" in response.text
     assert _automatic(database, account.id) is False
 

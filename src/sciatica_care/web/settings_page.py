@@ -68,7 +68,12 @@ async def progression_submit(request: Request, caller: SignedIn = Depends(signed
     if choice:
         flash(request, response, "Automatic changes are on: your doses change by themselves.")
     else:
-        flash(request, response, "Automatic changes are off: Today will suggest each change.")
+        flash(
+            request,
+            response,
+            "Automatic changes are off: Today will suggest each step up. Easing off after pain "
+            "still happens at once.",
+        )
     return response
 
 
