@@ -12,3 +12,24 @@ def fixed_width_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Golden text must not depend on the terminal the tests run in."""
     monkeypatch.setattr(output.console, "_width", 80)
     monkeypatch.setattr(output.err_console, "_width", 200)
+
+
+@pytest.fixture
+def screened() -> None:
+    """The local person answered the full safety screen yesterday, with no red flag."""
+    from datetime import timedelta
+
+    from sciatica_care.domain.screening import screen
+    from sciatica_care.store import patients, screenings
+    from sciatica_care.store.base import utcnow
+    from sciatica_care.store.database import open_database
+    from tests.data_answers import SELF_CARE_ANSWERS
+
+    db = open_database()
+    try:
+        with db.session() as s:
+            pid = patients.local_patient_id(s)
+            at = utcnow() - timedelta(days=1)
+            screenings.save(s, pid, SELF_CARE_ANSWERS, screen(SELF_CARE_ANSWERS), at=at)
+    finally:
+        db.dispose()

@@ -50,7 +50,8 @@ def test_answers_file_saves_a_morning_entry_and_lists_questionnaires_due(tmp_pat
         daily = screenings.latest(s, pid, kind="daily")
     db.dispose()
     assert [(r.leg_pain, r.daily_action) for r in rows] == [(3, "SELF_CARE"), (3, "SELF_CARE")]
-    assert daily is not None and daily.answers == NO_FLAGS
+    assert rows[0].entry["red_flags"] == NO_FLAGS  # the answers are kept with the entry
+    assert daily is None  # only answers that raise an action add a screening
 
 
 def test_a_red_flag_shows_the_emergency_action_first_and_nothing_about_exercises(

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from sciatica_care.cli.main import app
@@ -16,6 +17,8 @@ from tests.cli.program_story import (
     seed_session,
     seed_two_good_pelvic_tilt_sessions,
 )
+
+pytestmark = pytest.mark.usefixtures("screened")
 
 runner = CliRunner()
 REASON_12 = "You managed 10 pelvic tilt reps with little pain twice: today 12."

@@ -103,7 +103,7 @@ def test_suggest_marks_the_decision_as_needing_acceptance() -> None:
 
     decision = json.loads(result.stdout)
     assert decision["requires_acceptance"] is True
-    assert decision["reason"].startswith("Suggestion: ")
+    assert decision["reason"].startswith("You managed")
 
 
 def test_input_can_come_from_standard_input() -> None:

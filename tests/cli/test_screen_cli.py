@@ -198,13 +198,43 @@ def lines(*answers: str) -> str:
     return "\n".join(answers) + "\n"
 
 
+BLOCK_NO = ["n"] * 7
+"""Q1–Q7 all "no": the "already checked" follow-up is not asked."""
+
+
+def block(*yes: int, assessed: str) -> list[str]:
+    """Q1–Q7 with yes to the numbered items, then the "already checked" follow-up."""
+    return ["y" if n in yes else "n" for n in range(1, 8)] + [assessed]
+
+
+REST_NO = ["n"] * 13
+"""Q8–Q20 all "no"."""
+CES_TEXT = (
+    "Has a doctor checked you for this since it started, and is it no worse and no different since?"
+)
+Q1_TEXT = "Is there numbness or pins and needles between your legs"
+Q2_TEXT = "Does it feel different when you wipe yourself"
+Q7_TEXT = "Is there now pain, numbness or weakness in both of your legs?"
+Q8_TEXT = "Is a leg or foot getting weaker?"
+REMAINING = "Do you want to answer the remaining questions for your clinician?"
+
+
+def kinds() -> list[str]:
+    db = open_database()
+    try:
+        with db.session() as s:
+            return [r.kind for r in screenings.list_for(s, patients.local_patient_id(s))]
+    finally:
+        db.dispose()
+
+
 def test_interactive_self_care_asks_each_question_and_saves_the_answers() -> None:
     result = run(input=lines("45", *ALL_NO_RED_FLAGS, *PATTERN))
 
     assert result.exit_code == 0, result.output
-    assert "Is there now pain, numbness or weakness in both of your legs?" in result.stdout
+    assert Q7_TEXT in result.stdout
     assert "Is that weakness getting worse" not in result.stdout  # Q8a only after Q8 yes
-    assert "Has a doctor already checked" not in result.stdout  # CES_ASSESSED only after Q1–Q7
+    assert CES_TEXT not in one_line(result.stdout)  # CES_ASSESSED only after Q1–Q7
     assert "5: ankle, foot or toes" in result.stdout  # the zone legend
     assert "None of your answers is a warning sign." in result.stdout
     [row] = saved()
@@ -214,6 +244,7 @@ def test_interactive_self_care_asks_each_question_and_saves_the_answers() -> Non
         "right": {"pain": 4, "numbness": 3},
     }
     assert row["result"]["pattern"] == "PATTERN_SCIATICA"
+    assert kinds() == ["full"]
 
 
 def test_interactive_asks_again_after_an_answer_it_cannot_read() -> None:
@@ -225,7 +256,7 @@ def test_interactive_asks_again_after_an_answer_it_cannot_read() -> None:
 
 
 def test_interactive_weakness_asks_whether_it_is_getting_worse() -> None:
-    red_flags = ["n"] * 7 + ["y", "y", CONTINUE, "n", "n"] + ["n"] * 8 + ["n", "n"]
+    red_flags = [*BLOCK_NO, "y", "y", CONTINUE, "n", "n"] + ["n"] * 8 + ["n", "n"]
 
     result = run(input=lines("45", *red_flags, *PATTERN, "y", "y"))
 
@@ -235,51 +266,26 @@ def test_interactive_weakness_asks_whether_it_is_getting_worse() -> None:
     assert row["result"]["action"] == "EMERGENCY_NOW"
 
 
-def test_interactive_emergency_acknowledged_and_assessed_unlocks_the_program() -> None:
-    red_flags = ["n", "n", "y", CONTINUE, "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
-
-    result = run(input=lines("45", *red_flags, *PATTERN, "y", "y"))
-
-    assert result.exit_code == 0, result.output
-    assert "Has a doctor already checked the problem" in result.stdout  # CES_ASSESSED asked
-    outcome = result.stdout.split("EMERGENCY", 1)[1]
-    assert "exercise" not in outcome.lower()
-    assert "The program is unlocked." in outcome
-    [row] = saved()
-    assert row["acknowledged"] and row["assessed"]
+# --- the Q1–Q7 block and its "already checked" follow-up (§9 ruling 1) ---------------------------
 
 
-def test_interactive_emergency_not_yet_assessed_stays_locked() -> None:
-    red_flags = ["y", CONTINUE, "n", "n", "n", "n", "n", "n", "n", *ALL_NO_RED_FLAGS[7:]]
+def test_interactive_asks_the_whole_block_then_the_follow_up_once_naming_the_yes_items() -> None:
+    result = run(input=lines("45", *block(1, 4, assessed="n"), CONTINUE))
 
-    result = run(input=lines("45", *red_flags, *PATTERN, "y", "n"))
-
-    assert "The program stays locked" in result.stdout
-    [row] = saved()
-    assert row["acknowledged"] and not row["assessed"]
-
-
-def test_interactive_emergency_not_acknowledged_repeats_the_action() -> None:
-    red_flags = ["n"] * 16 + ["y", CONTINUE] + ["n"] * 3  # Q17 major trauma
-
-    result = run(input=lines("45", *red_flags, *PATTERN, "n"))
-
-    after_prompt = result.stdout.split("will you get help now?", 1)[1]
-    assert "Go to an emergency department now" in after_prompt
-    [row] = saved()
-    assert not row["acknowledged"]
+    out = one_line(result.stdout)
+    assert out.count(CES_TEXT) == 1
+    assert out.index(Q1_TEXT) < out.index(Q7_TEXT) < out.index("You said yes to:")
+    named = out.split("You said yes to:", 1)[1].split(CES_TEXT, 1)[0]
+    assert "numbness or pins and needles between your legs or around your bottom" in named
+    assert "leaking urine, needing pads, or not being able to pee" in named
+    assert "sex life" not in named
 
 
-Q1_TEXT = "Is there numbness or pins and needles between your legs"
-Q2_TEXT = "Does it feel different when you wipe yourself"
-REMAINING = "Do you want to answer the remaining questions for your clinician?"
-
-
-def test_interactive_emergency_answer_is_shown_before_the_next_question() -> None:
-    result = run(input=lines("45", "y", CONTINUE))
+def test_interactive_emergency_is_shown_after_the_block_and_before_q8() -> None:
+    result = run(input=lines("45", *block(1, assessed="n"), CONTINUE))
 
     out = result.stdout
-    assert out.index(Q1_TEXT) < out.index("EMERGENCY") < out.index(REMAINING) < out.index(Q2_TEXT)
+    assert out.index(Q7_TEXT) < out.index("EMERGENCY") < out.index(REMAINING) < out.index(Q8_TEXT)
     panel = out.split("EMERGENCY", 1)[1].split(REMAINING, 1)[0]
     words = [line.strip("│ ") for line in panel.splitlines()[1:]]  # after the title line
     words = [w for w in words if w and not w.startswith(("╭", "╰"))]
@@ -290,35 +296,99 @@ def test_interactive_emergency_answer_is_shown_before_the_next_question() -> Non
     assert "exercise" not in out.lower()
 
 
-def test_interactive_stopping_after_an_emergency_saves_a_partial_screen_and_locks() -> None:
-    # Q1 yes, stop (the default, an empty line), read it, not yet assessed.
-    result = run(input=lines("45", "y", "", "y", "n"))
+def test_interactive_already_checked_and_no_worse_reaches_urgent_without_an_emergency() -> None:
+    result = run(input=lines("45", *block(3, assessed="y"), *REST_NO, *PATTERN))
 
     assert result.exit_code == 0, result.output
-    assert Q2_TEXT not in result.stdout
-    assert "The program stays locked" in result.stdout
+    assert "EMERGENCY" not in result.stdout
+    assert REMAINING not in result.stdout
+    text = one_line(result.stdout)
+    assert "Contact a doctor today." in text
+    assert "A doctor already checked this, and it is no worse." in text
     [row] = saved()
-    assert row["answers"] == {"age": 45, "Q1": "yes"}
+    assert row["answers"]["CES_ASSESSED"] == "yes"
+    assert row["result"]["action"] == "URGENT_24_48H"
+    assert kinds() == ["full"]
+
+
+def test_interactive_not_sure_whether_already_checked_stays_an_emergency() -> None:
+    result = run(input=lines("45", *block(3, assessed="u"), ""))
+
+    assert "EMERGENCY" in result.stdout
+    assert "Not sure counts as no." in result.stdout
+    [row] = saved()
+    assert row["answers"]["CES_ASSESSED"] == "unsure"
+    assert row["result"]["action"] == "EMERGENCY_NOW"
+
+
+def test_interactive_stopping_after_an_emergency_saves_a_partial_screen_and_locks() -> None:
+    # Q1 yes, not yet checked, stop (the default, an empty line), read it.
+    result = run(input=lines("45", *block(1, assessed="n"), "", "y"))
+
+    assert result.exit_code == 0, result.output
+    assert Q8_TEXT not in result.stdout
+    assert "The program stays locked" in result.stdout
+    # the follow-up was just answered "no": the unlock question is not asked again
+    assert one_line(result.stdout).count(CES_TEXT) == 1
+    [row] = saved()
+    assert row["answers"] == {
+        "age": 45,
+        "Q1": "yes",
+        **dict.fromkeys(["Q2", "Q3", "Q4", "Q5", "Q6", "Q7"], "no"),
+        "CES_ASSESSED": "no",
+    }
     assert row["result"]["action"] == "EMERGENCY_NOW"
     assert row["result"]["reasons"][0]["item"] == "Q1"
     assert row["content_version"] == row["result"]["content_version"] != ""
     assert "pattern" not in row["result"]
     assert row["acknowledged"] and not row["assessed"]
-    db = open_database()
-    try:
-        with db.session() as s:
-            [row_kind] = [r.kind for r in screenings.list_for(s, patients.local_patient_id(s))]
-    finally:
-        db.dispose()
-    assert row_kind == "partial"
+    assert kinds() == ["partial"]
 
     session = runner.invoke(main_app, ["session", "--speed", "100000"], input="n\n")
     assert session.exit_code == 1
     assert "Go to an emergency department now" in session.output
 
 
+# --- acknowledging and unlocking (§1, §9 ruling 1) ------------------------------------------------
+
+
+def test_interactive_emergency_acknowledged_and_assessed_unlocks_the_program() -> None:
+    red_flags = [*BLOCK_NO, "n", "n", "y", CONTINUE, *["n"] * 10]  # Q10: clumsy hands
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "y", "y"))
+
+    assert result.exit_code == 0, result.output
+    outcome = result.stdout.split("EMERGENCY", 1)[1]
+    assert "exercise" not in outcome.lower()
+    assert f"{CES_TEXT} y / n:" in one_line(outcome)  # the unlock question, in ruling 1's words
+    assert "The program is unlocked." in outcome
+    [row] = saved()
+    assert row["acknowledged"] and row["assessed"]
+
+
+def test_interactive_emergency_not_yet_assessed_stays_locked() -> None:
+    red_flags = [*BLOCK_NO, "n", "n", "y", CONTINUE, *["n"] * 10]
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "y", "n"))
+
+    assert "The program stays locked" in result.stdout
+    [row] = saved()
+    assert row["acknowledged"] and not row["assessed"]
+
+
+def test_interactive_emergency_not_acknowledged_repeats_the_action() -> None:
+    red_flags = [*BLOCK_NO, *["n"] * 9, "y", CONTINUE] + ["n"] * 3  # Q17 major trauma
+
+    result = run(input=lines("45", *red_flags, *PATTERN, "n"))
+
+    after_prompt = result.stdout.split("will you get help now?", 1)[1]
+    assert "Go to an emergency department now" in after_prompt
+    [row] = saved()
+    assert not row["acknowledged"]
+
+
 def test_interactive_partial_screen_acknowledged_and_assessed_unlocks() -> None:
-    red_flags = ["n"] * 7 + ["n", "n", "y"]  # Q10: both hands clumsy
+    red_flags = [*BLOCK_NO, "n", "n", "y"]  # Q10: both hands clumsy
 
     result = run(input=lines("45", *red_flags, "n", "y", "y"))
 
@@ -330,7 +400,7 @@ def test_interactive_partial_screen_acknowledged_and_assessed_unlocks() -> None:
 
 
 def test_interactive_partial_screen_not_acknowledged_repeats_the_action() -> None:
-    result = run(input=lines("45", "y", "n", "n"))
+    result = run(input=lines("45", *block(2, assessed="n"), "n", "n"))
 
     after_prompt = result.stdout.split("will you get help now?", 1)[1]
     assert "Go to an emergency department now" in after_prompt
@@ -338,13 +408,26 @@ def test_interactive_partial_screen_not_acknowledged_repeats_the_action() -> Non
     assert not row["acknowledged"]
 
 
+def test_interactive_stopped_by_end_of_input_inside_the_block_still_shows_and_saves_it() -> None:
+    result = run(input=lines("45", "y", "n"))
+
+    assert result.exit_code == 0, result.output
+    assert "Go to an emergency department now" in result.stdout
+    assert "The program stays locked" in result.stdout
+    [row] = saved()
+    assert row["answers"] == {"age": 45, "Q1": "yes", "Q2": "no"}
+    assert row["result"]["action"] == "EMERGENCY_NOW"
+    assert not row["acknowledged"]
+    assert kinds() == ["partial"]
+
+
 def test_interactive_stopped_by_end_of_input_after_an_emergency_still_saves_it() -> None:
-    result = run(input=lines("45", "y", CONTINUE, "n"))
+    result = run(input=lines("45", *block(1, assessed="n"), CONTINUE, "n"))
 
     assert result.exit_code == 0, result.output
     assert "The program stays locked" in result.stdout
     [row] = saved()
-    assert row["answers"] == {"age": 45, "Q1": "yes", "Q2": "no"}
+    assert row["answers"]["Q8"] == "no"
     assert row["result"]["action"] == "EMERGENCY_NOW"
     assert not row["acknowledged"]
 
@@ -352,7 +435,7 @@ def test_interactive_stopped_by_end_of_input_after_an_emergency_still_saves_it()
 def test_interactive_continuing_after_an_emergency_asks_everything_and_saves_the_full_result() -> (
     None
 ):
-    red_flags = ["n"] * 16 + ["y", CONTINUE] + ["n"] * 3  # Q17 major trauma
+    red_flags = [*BLOCK_NO, *["n"] * 9, "y", CONTINUE] + ["n"] * 3  # Q17 major trauma
 
     result = run(input=lines("45", *red_flags, *PATTERN, "y", "n"))
 
@@ -364,6 +447,7 @@ def test_interactive_continuing_after_an_emergency_asks_everything_and_saves_the
     assert row["result"]["action"] == "EMERGENCY_NOW"
     assert row["result"]["pattern"] == "PATTERN_SCIATICA"
     assert row["acknowledged"] and not row["assessed"]
+    assert kinds() == ["full"]
 
 
 def test_interactive_self_care_never_offers_to_stop() -> None:
@@ -378,6 +462,111 @@ def test_interactive_stopped_early_exits_2_and_saves_nothing() -> None:
 
     assert result.exit_code == 2
     assert "nothing was saved" in result.stderr
+    assert saved() == []
+
+
+def test_the_session_lock_asks_the_unlock_question_in_the_words_of_ruling_1() -> None:
+    run("--answers", str(ANSWERS / "emergency.json"))
+
+    locked = runner.invoke(main_app, ["session", "--speed", "100000"], input="n\n")
+
+    assert locked.exit_code == 1
+    assert f"{CES_TEXT} y / n:" in one_line(locked.output)
+    assert "Has a doctor checked you for this since it started? y / n" not in locked.output
+
+
+# --- leg weakness feeds Q8 (§9 ruling 3) ----------------------------------------------------------
+
+WEAK_PATTERN = ["0", "0", "4", "3", "6", "3", "y", "y", "y"]
+"""S1, S2, S3, S4 and a yes to S5 (weakness in the leg or foot)."""
+
+
+def test_leg_weakness_after_a_no_to_q8_asks_q8_again() -> None:
+    # Q8 again: yes; Q8a: no; then S6.
+    result = run(input=lines("45", *ALL_NO_RED_FLAGS, *WEAK_PATTERN, "y", "n", "n"))
+
+    assert result.exit_code == 0, result.output
+    out = one_line(result.stdout)
+    asked = out.split("Is there weakness in your leg or foot?", 1)[1]
+    assert "Please answer this question again." in asked
+    assert (
+        asked.index(Q8_TEXT)
+        < asked.index("Is that weakness getting worse")
+        < asked.index("Does coughing")
+    )
+    [row] = saved()
+    assert (row["answers"]["Q8"], row["answers"]["Q8a"], row["answers"]["S5"]) == (
+        "yes",
+        "no",
+        "yes",
+    )
+    assert row["result"]["action"] == "URGENT_24_48H"
+
+
+def test_leg_weakness_getting_worse_when_asked_again_is_shown_at_once() -> None:
+    result = run(input=lines("45", *ALL_NO_RED_FLAGS, *WEAK_PATTERN, "y", "y", "", "y", "n"))
+
+    assert "Why: You said the weakness in your leg or foot is getting worse" in one_line(
+        result.stdout
+    )
+    assert "Does coughing" not in result.stdout
+    [row] = saved()
+    assert row["answers"]["Q8a"] == "yes"
+    assert kinds() == ["partial"]
+
+
+def test_leg_weakness_with_q8_yes_does_not_ask_again() -> None:
+    red_flags = [*BLOCK_NO, "y", "n", "n", "n"] + ["n"] * 8 + ["n", "n"]  # Q8 yes, Q8a no
+
+    result = run(input=lines("45", *red_flags, *WEAK_PATTERN, "n"))
+
+    assert result.exit_code == 0, result.output
+    assert "Please answer this question again." not in result.stdout
+
+
+# --- the re-check after a RED stop (§9 ruling 5) -------------------------------------------------
+
+
+def test_recheck_asks_only_q1_to_q10_and_saves_a_recheck() -> None:
+    result = run("--recheck", input=lines(*BLOCK_NO, "n", "y", "n"))
+
+    assert result.exit_code == 0, result.output
+    assert "How old are you" not in result.stdout
+    assert "Have you ever had cancer" not in result.stdout
+    assert "Contact a doctor today." in result.stdout
+    assert "pattern" not in result.stdout
+    [row] = saved()
+    assert set(row["answers"]) == {*(f"Q{n}" for n in range(1, 11)), "Q8a", "CES_ASSESSED"}
+    assert row["result"]["action"] == "URGENT_24_48H"
+    assert kinds() == ["recheck"]
+
+
+def test_recheck_shows_an_emergency_after_the_block_and_can_stop_there() -> None:
+    result = run("--recheck", input=lines(*block(5, assessed="n"), "", "y"))
+
+    assert "EMERGENCY" in result.stdout
+    assert "The program stays locked" in result.stdout
+    assert kinds() == ["partial"]
+
+
+def test_recheck_from_a_file_prints_the_result_without_a_pattern() -> None:
+    result = run("--recheck", "--answers", str(ANSWERS / "recheck_urgent.json"), "--json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"action", "reasons", "content_version"}
+    assert data["action"] == "URGENT_24_48H"
+    assert [r["item"] for r in data["reasons"]] == ["Q9"]
+    assert kinds() == ["recheck"]
+
+
+def test_recheck_from_a_file_names_an_item_it_does_not_ask(tmp_path: Path) -> None:
+    path = _bad_file(tmp_path)  # a full screen's answers
+
+    result = run("--recheck", "--answers", str(path), "--json")
+
+    assert result.exit_code == 2
+    assert "Q11" in result.stderr and "unknown item" in result.stderr
     assert saved() == []
 
 

@@ -12,6 +12,8 @@ from typer.testing import CliRunner, Result
 from sciatica_care.cli import session as session_cli
 from sciatica_care.domain.session import NUMBNESS_STOP_MESSAGE, STOP_MESSAGE
 
+pytestmark = pytest.mark.usefixtures("screened")
+
 FAST = ["--speed", "100000"]
 # intro, then per exercise: ready, pain, spread, new numbness (pelvic tilt, knee to chest, trunk rotation, bird dog)
 WHOLE_SESSION = "\n" + "\n2\nn\nn\n" + "\n3\nn\nn\n" + "\n6\nn\nn\n" + "\n1\nno\nn\n"

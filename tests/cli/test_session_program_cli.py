@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sciatica_care.cli.main import app
@@ -15,6 +16,8 @@ from tests.cli.program_story import (
     seed_session,
     seed_two_good_pelvic_tilt_sessions,
 )
+
+pytestmark = pytest.mark.usefixtures("screened")
 
 runner = CliRunner()
 FAST = ["--speed", "100000"]
@@ -61,13 +64,35 @@ def test_a_paused_exercise_is_left_out_of_today_s_session(tmp_path: Path) -> Non
     assert record["status"] == "completed"
 
 
+def answer_the_safety_questions_again() -> None:
+    """A full screen with no red flag, saved a second from now (after the session)."""
+    from datetime import timedelta
+
+    from sciatica_care.domain.screening import screen
+    from sciatica_care.store import patients, screenings
+    from sciatica_care.store.base import utcnow
+    from sciatica_care.store.database import open_database
+    from tests.data_answers import SELF_CARE_ANSWERS
+
+    db = open_database()
+    with db.session() as s:
+        pid = patients.local_patient_id(s)
+        at = utcnow() + timedelta(seconds=1)
+        screenings.save(s, pid, SELF_CARE_ANSWERS, screen(SELF_CARE_ANSWERS), at=at)
+    db.dispose()
+
+
 def test_a_red_pain_check_pauses_that_exercise_and_asks_for_the_safety_questions() -> None:
     result = runner.invoke(app, ["session", *FAST], input="\n\n9\nn\nn\n")
 
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
     assert "Pelvic tilt: Your pain reached 9 out of 10 during pelvic tilt. Rest pelvic tilt" in out
-    assert "Run `sciatica screen` to answer the safety questions again." in out
+    assert "Run `sciatica screen --recheck` to answer the safety questions again." in out
+    closed = runner.invoke(app, ["plan", "--json"])
+    assert closed.exit_code == 1  # §9 ruling 5: the safety questions come first
+    assert json.loads(closed.stdout)["gate"]["state"] == "safety_recheck"
+    answer_the_safety_questions_again()
     plan = json.loads(runner.invoke(app, ["plan", "--json"]).stdout)
     tilt = plan["exercises"][0]
     assert (tilt["resting"], tilt["level"], tilt["paused_until"]) == (

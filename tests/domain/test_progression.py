@@ -445,7 +445,7 @@ def test_with_automatic_progression_off_the_decision_is_a_suggestion() -> None:
     decision = decide(request([session(0), session(1)], automatic=False), PELVIC_TILT)
 
     assert decision.requires_acceptance is True
-    assert decision.reason.startswith("Suggestion: You managed 10 pelvic tilt reps")
+    assert decision.reason.startswith("You managed 10 pelvic tilt reps")
     assert decision.action is ProgressionAction.PROGRESS
 
 

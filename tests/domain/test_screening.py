@@ -8,24 +8,32 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sciatica_care.content.triage import QuestionKind, triage_content
+from sciatica_care.domain import body_map, diary
 from sciatica_care.domain.screening import (
     DAILY_ITEMS,
+    RECHECK_ITEMS,
     Action,
     Answers,
+    BodyMap,
     Pattern,
     ScreeningError,
     action_message,
+    ask_again,
+    assessed_topics,
     locks_program,
     parse_answers,
+    parse_answers_so_far,
     pauses_progression,
     screen,
     screen_daily,
+    screen_recheck,
     screen_so_far,
     should_ask,
+    unlock_question,
 )
 
 VIGNETTES_FILE = Path(__file__).parents[1] / "data" / "screening_vignettes.yaml"
@@ -190,6 +198,21 @@ def test_a_body_map_zone_out_of_range_is_named_by_its_path() -> None:
         parse_answers(answers_with(S1=body_map))
 
 
+def test_a_body_map_zone_given_as_text_is_refused() -> None:
+    body_map = {"left": {"pain": "3", "numbness": 0}, "right": {"pain": 0, "numbness": 0}}
+
+    with pytest.raises(ScreeningError, match=r"^S1\.left\.pain: must be a whole number"):
+        parse_answers(answers_with(S1=body_map))
+
+
+def test_a_body_map_with_a_part_left_out_names_it_instead_of_guessing_zero() -> None:
+    with pytest.raises(ScreeningError) as caught:
+        parse_answers(answers_with(S1={"left": {"pain": 4}}))
+
+    assert set(caught.value.items) == {"S1.left.numbness", "S1.right"}
+    assert ("S1.right", "missing") in caught.value.problems
+
+
 def test_answers_that_are_not_an_object_are_refused() -> None:
     with pytest.raises(ScreeningError, match=r"^answers: must be an object"):
         parse_answers(["Q1", "no"])
@@ -239,6 +262,51 @@ def test_daily_check_in_names_a_missing_item() -> None:
 
     with pytest.raises(ScreeningError, match=r"^Q6: missing"):
         screen_daily(answers)
+
+
+# --- the re-check after a RED stop (§9 ruling 5) -------------------------------------------------
+
+RECHECK_NO = dict.fromkeys([i for i in RECHECK_ITEMS if i not in ("Q8a", "CES_ASSESSED")], "no")
+
+
+def test_recheck_asks_q1_to_q10_with_their_follow_ups() -> None:
+    assert list(RECHECK_ITEMS) == [*DAILY_ITEMS, "CES_ASSESSED", "Q8", "Q8a", "Q9", "Q10"]
+    result = screen_recheck(RECHECK_NO)
+
+    assert (result.action, result.reasons) == (Action.SELF_CARE, [])
+    assert "pattern" not in result.model_dump()
+
+
+@pytest.mark.parametrize(
+    ("changes", "action", "items"),
+    [
+        ({"Q9": "yes"}, Action.URGENT_24_48H, ["Q9"]),
+        ({"Q10": "unsure"}, Action.EMERGENCY_NOW, ["Q10"]),
+        ({"Q8": "yes", "Q8a": "yes"}, Action.EMERGENCY_NOW, ["Q8a", "Q8"]),
+        ({"Q8a": "yes"}, Action.EMERGENCY_NOW, ["Q8a"]),
+        ({"Q7": "yes", "Q8": "yes"}, Action.EMERGENCY_NOW, ["Q7", "Q8"]),
+        ({"Q2": "yes", "CES_ASSESSED": "yes"}, Action.URGENT_24_48H, ["Q2"]),
+        ({"Q2": "yes", "CES_ASSESSED": "unsure"}, Action.EMERGENCY_NOW, ["Q2"]),
+    ],
+)
+def test_recheck_uses_the_same_rules_as_the_full_screen(
+    changes: dict[str, str], action: Action, items: list[str]
+) -> None:
+    result = screen_recheck({**RECHECK_NO, **changes})
+
+    assert result.action is action
+    assert [r.item for r in result.reasons] == items
+    full = screen(answers_with(**changes))
+    assert result.reasons == [r for r in full.reasons if r.item in RECHECK_ITEMS]
+
+
+def test_recheck_refuses_items_it_does_not_ask_and_names_missing_ones() -> None:
+    with pytest.raises(ScreeningError, match=r"Q11: unknown item"):
+        screen_recheck({**RECHECK_NO, "Q11": "yes"})
+    answers = dict(RECHECK_NO)
+    del answers["Q9"]
+    with pytest.raises(ScreeningError, match=r"^Q9: missing"):
+        screen_recheck(answers)
 
 
 # --- actions and what they lock -------------------------------------------------------------------
@@ -298,6 +366,41 @@ def test_assessed_question_is_asked_only_after_a_cauda_equina_yes() -> None:
     assert should_ask(assessed, {**dict.fromkeys(DAILY_ITEMS, "no"), "Q6": "yes"}, triage)
 
 
+def test_the_assessed_follow_up_names_the_items_answered_yes() -> None:
+    replies = {**dict.fromkeys(DAILY_ITEMS, "no"), "Q1": "yes", "Q4": "unsure", "Q7": "no"}
+
+    topics = assessed_topics(replies)
+
+    assert topics == [
+        triage_content().question("Q1").topic,
+        triage_content().question("Q4").topic,
+    ]
+    assert assessed_topics({"Q1": "no"}) == []
+
+
+def test_the_assessed_follow_up_and_the_unlock_use_the_words_of_ruling_1() -> None:
+    wording = (
+        "Has a doctor checked you for this since it started, and is it no worse and no "
+        "different since?"
+    )
+
+    assert triage_content().question("CES_ASSESSED").text == wording
+    assert unlock_question() == wording
+
+
+def test_leg_weakness_after_a_no_to_q8_asks_q8_again() -> None:
+    triage = triage_content()
+    s5 = triage.question("S5")
+
+    again = ask_again(s5, {"Q8": "no", "S5": "yes"}, triage)
+
+    assert again is not None and again.id == "Q8"
+    assert ask_again(s5, {"Q8": "no", "S5": "unsure"}, triage) == again
+    assert ask_again(s5, {"Q8": "yes", "S5": "yes"}, triage) is None
+    assert ask_again(s5, {"Q8": "no", "S5": "no"}, triage) is None
+    assert ask_again(triage.question("S4"), {"Q8": "no", "S4": "yes"}, triage) is None
+
+
 def test_questions_in_the_content_match_the_machine_format() -> None:
     assert {q.id for q in triage_content().questions} == set(Answers.model_fields)
 
@@ -324,6 +427,15 @@ def full_answers(draw: st.DrawFn) -> dict[str, Any]:
 def test_turning_a_no_into_a_yes_never_lowers_the_action(
     answers: dict[str, Any], item: str, new_reply: str
 ) -> None:
+    """One exception, by §9 ruling 2: with the body map in both legs and CES_ASSESSED yes, a yes
+    to Q7 lets the assessment cover the body map too (see the next test)."""
+    assume(
+        not (
+            item == "Q7"
+            and answers["CES_ASSESSED"] == "yes"
+            and body_map.in_both_legs(answers.get("S1"))
+        )
+    )
     before = screen({**answers, item: "no"}).action
     after = screen({**answers, item: new_reply}).action
 
@@ -336,6 +448,16 @@ def test_being_older_never_lowers_the_action(answers: dict[str, Any], older_by: 
     after = screen({**answers, "age": min(120, answers["age"] + older_by)}).action
 
     assert after >= before
+
+
+def test_both_legs_on_the_body_map_are_lowered_only_with_q7_answered_yes_and_assessed() -> None:
+    both = {"left": {"pain": 4, "numbness": 0}, "right": {"pain": 3, "numbness": 0}}
+
+    not_named = screen(answers_with(S1=both, CES_ASSESSED="yes"))
+    named = screen(answers_with(S1=both, Q7="yes", CES_ASSESSED="yes"))
+
+    assert not_named.action is Action.EMERGENCY_NOW
+    assert named.action is Action.URGENT_24_48H
 
 
 @given(full_answers())
@@ -398,6 +520,28 @@ def test_a_body_map_in_both_legs_so_far_is_an_emergency() -> None:
     assert screen_so_far({"S1": {"left": "?"}}).action is Action.SELF_CARE
 
 
+def test_both_legs_on_the_body_map_count_as_q7_in_the_rules_so_far() -> None:
+    both = {"pain": 0, "numbness": 3}
+
+    result = screen_so_far(
+        {"Q1": "yes", "CES_ASSESSED": "yes", "Q11": "yes", "S1": {"left": both, "right": both}}
+    )
+
+    assert result.action is Action.EMERGENCY_NOW
+    assert [r.item for r in result.reasons] == ["Q11", "S1", "Q1"]
+
+
+def test_worsening_weakness_so_far_is_an_emergency_without_q8() -> None:
+    assert screen_so_far({"Q8a": "yes"}).action is Action.EMERGENCY_NOW
+
+
+def test_answers_so_far_are_checked_item_by_item_but_may_be_incomplete() -> None:
+    assert parse_answers_so_far({"age": 45, "Q1": "yes"}) == {"age": 45, "Q1": "yes"}
+    with pytest.raises(ScreeningError) as caught:
+        parse_answers_so_far({"Q1": "maybe", "Q99": "no", "age": 200})
+    assert set(caught.value.items) == {"Q1", "Q99", "age"}
+
+
 def test_so_far_agrees_with_the_daily_check_in() -> None:
     daily = {item: "no" for item in DAILY_ITEMS} | {"Q3": "yes", "CES_ASSESSED": "yes"}
 
@@ -419,3 +563,20 @@ def test_answers_so_far_never_overstate_the_full_screen_and_match_it_at_the_end(
             assert screen_so_far(so_far).action <= full.action
     assert screen_so_far(so_far).action == full.action
     assert screen_so_far(so_far).reasons == full.reasons
+
+
+# --- one body map ---------------------------------------------------------------------------------
+
+
+def test_the_diary_and_the_screen_share_one_body_map() -> None:
+    assert diary.BodyMap is BodyMap is body_map.BodyMap
+    assert diary.LEG_ZONE == body_map.LEG_ZONE == 3
+    entry = diary.CheckIn.model_validate(
+        {
+            "day": "2026-01-05",
+            "leg_pain": 3,
+            "back_pain": 2,
+            "zones": {"left": {"pain": 3}, "right": {"numbness": 3}},
+        }
+    )
+    assert diary.symptoms_in_both_legs(entry) is entry.zones.both_legs is True

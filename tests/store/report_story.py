@@ -17,10 +17,13 @@ from sciatica_care.domain.questionnaires import score_grc, score_psfs, score_sbi
 from sciatica_care.domain.screening import screen, screen_daily
 from sciatica_care.domain.session import SessionStatus
 from sciatica_care.domain.therapy import TherapyKind, TherapyUse
+from sciatica_care.services import program
+from sciatica_care.services.clock import Clock
+from sciatica_care.services.gate import program_gate
 from sciatica_care.store import (
     checkins,
+    exercise_sessions,
     patients,
-    program,
     questionnaire_responses,
     screenings,
     therapy_uses,
@@ -82,9 +85,11 @@ def seed(s: Session, pid: int, days: int = DAYS) -> None:
             status = SessionStatus.STOPPED if n in STOPPED_DAYS else SessionStatus.COMPLETED
             pains = {"pelvic-tilt": 2, "bird-dog": 3} if n not in (16, 17) else {"pelvic-tilt": 5}
             sid = exercise_session(s, pid, n, pains, status=status)
-            program.after_session(s, pid, sid, tz=UTC)
+            saved = exercise_sessions.get(s, pid, sid)
+            assert saved is not None
+            program.after_session(s, pid, saved, Clock(UTC), program_gate(s, pid))
         if n > 1:
-            program.after_morning_checkin(s, pid, day(n), tz=UTC)
+            program.after_morning_checkin(s, pid, day(n), Clock(UTC), program_gate(s, pid))
         if n % 3 == 0:
             kind = TherapyKind.HEAT if n % 2 else TherapyKind.COLD
             started = datetime.combine(day(n), time(19), tzinfo=UTC)

@@ -209,3 +209,12 @@ def shoot() -> Shoot:
         return path
 
     return take
+
+
+@pytest.fixture
+def screened(client: TestClient, account: Account) -> Account:
+    """``account`` after a calm full safety screen: the program gate is open."""
+    from tests.web.safety_check import screen_via_api
+
+    screen_via_api(client, account)
+    return account

@@ -33,6 +33,21 @@ def calm_form(csrf: str, **changes: str) -> dict[str, str]:
     return data
 
 
+RECHECK_ITEMS = tuple(f"Q{n}" for n in range(1, 11))
+
+
+def calm_recheck(**changes: Any) -> dict[str, Any]:
+    """The Q1–Q10 re-check after a RED stop (§9 ruling 5), every answer "no"."""
+    answers: dict[str, Any] = {item: "no" for item in RECHECK_ITEMS}
+    answers.update(changes)
+    return answers
+
+
+def recheck_form(csrf: str, **changes: str) -> dict[str, str]:
+    """The re-check as the HTML form sends it."""
+    return {**calm_recheck(**changes), "csrf_token": csrf}
+
+
 def screen_via_api(client: TestClient, account: Account, **changes: Any) -> dict[str, Any]:
     response = client.post("/api/screenings", json=calm_answers(**changes), headers=account.headers)
     assert response.status_code == 201, response.text

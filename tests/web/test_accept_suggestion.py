@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from sciatica_care.store import patients, program
+from sciatica_care.services import program
+from sciatica_care.services.clock import Clock
+from sciatica_care.services.gate import program_gate
+from sciatica_care.store import exercise_sessions, patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import DoseDecision, ExerciseDose
 from tests.store.diary_story import day, exercise_session, morning
@@ -27,6 +31,12 @@ ACCEPT_URL = "/today/suggestions/pelvic-tilt/accept"
 TEN = (2, 10, None)  # level 2, 10 reps, not paused
 TWELVE = (2, 12, None)
 REASON_12 = "You managed 10 pelvic tilt reps with little pain twice: today 12."
+
+
+def _after_session(s: Any, patient_id: int, sid: int) -> program.ProgramUpdate:
+    saved = exercise_sessions.get(s, patient_id, sid)
+    assert saved is not None
+    return program.after_session(s, patient_id, saved, Clock(UTC), program_gate(s, patient_id))
 
 
 def two_good_tilt_sessions_with_automatic_changes_off(
@@ -41,13 +51,21 @@ def two_good_tilt_sessions_with_automatic_changes_off(
         for n in range(1, 8):
             morning(s, patient_id, n, leg=3)
         sid = exercise_session(s, patient_id, 8, {"pelvic-tilt": 2})
-        updates.append(program.after_session(s, patient_id, sid, tz=UTC))
+        updates.append(_after_session(s, patient_id, sid))
         morning(s, patient_id, 9, leg=3)
-        updates.append(program.after_morning_checkin(s, patient_id, day(9), tz=UTC))
+        updates.append(
+            program.after_morning_checkin(
+                s, patient_id, day(9), Clock(UTC), program_gate(s, patient_id)
+            )
+        )
         sid = exercise_session(s, patient_id, 9, {"pelvic-tilt": 2})
-        updates.append(program.after_session(s, patient_id, sid, tz=UTC))
+        updates.append(_after_session(s, patient_id, sid))
         morning(s, patient_id, 10, leg=3)
-        updates.append(program.after_morning_checkin(s, patient_id, day(10), tz=UTC))
+        updates.append(
+            program.after_morning_checkin(
+                s, patient_id, day(10), Clock(UTC), program_gate(s, patient_id)
+            )
+        )
     return updates
 
 
@@ -212,6 +230,9 @@ def test_with_automatic_changes_off_a_painful_session_rests_pelvic_tilt_at_once(
     assert saved.status_code == 200, saved.text
     [decision] = saved.json()["program_update"]["decisions"]
     assert (decision["action"], decision["status"]) == ("PAUSE", "applied")
+    owed = client.get("/today", follow_redirects=False)  # §9 ruling 5: safety questions first
+    assert (owed.status_code, owed.headers["location"]) == (303, "/screening/recheck")
+    screen_via_api(client, account)
     html = client.get("/today").text
     assert "Suggested changes" not in html
     paused = html.split("Paused for now", 1)[1]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from sciatica_care.store import program
+from sciatica_care.services import program
 from sciatica_care.store.database import Database
 from tests.web.conftest import Account, form_csrf
 

@@ -1,4 +1,5 @@
-"""A real browser: sign up, acknowledge the disclaimer, land on the safety check.
+"""A real browser: sign up, acknowledge the disclaimer, land on the safety check, where a yes to an
+emergency question shows the emergency at once (clinical-spec.md §7.2).
 
 Every page on the way is checked with axe-core and photographed at 360 and 1280 px (/tmp/shots/).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from sciatica_care.web.templating import NAV_ITEMS
 from tests.web.conftest import PASSWORD, Axe, Shoot
@@ -106,3 +108,65 @@ def test_keyboard_users_can_skip_to_the_content_and_see_focus(app_server: str, p
     assert skip.bounding_box()["y"] >= 0  # on screen when focused
     outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline == "solid"
+
+
+UNLOCK_QUESTION = (
+    "Has a doctor checked you for this since it started, and is it no worse and no different since?"
+)
+
+
+def _follows(page: Any, first: str, second: str) -> bool:
+    """Whether element ``#second`` comes after ``#first`` in the page."""
+    return bool(
+        page.evaluate(
+            """([a, b]) => !!(document.getElementById(a).compareDocumentPosition(
+                document.getElementById(b)) & Node.DOCUMENT_POSITION_FOLLOWING)""",
+            [first, second],
+        )
+    )
+
+
+def test_a_yes_to_question_1_shows_the_emergency_before_the_next_question(
+    app_server: str, page: Any, axe: Axe, shoot: Shoot
+) -> None:
+    page.goto(app_server + "/signup")
+    page.get_by_label("Email address").fill("eve@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_label("I understand").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/screening")
+
+    page.check("#Q1")  # yes
+
+    emergency = page.locator("#so-far-emergency")
+    expect(emergency).to_be_visible()
+    expect(emergency.get_by_role("heading", level=2)).to_have_text(
+        "Go to an emergency department now, or call your emergency number."
+    )
+    expect(emergency).to_contain_text("Why: You said there is numbness or pins and needles")
+    expect(emergency.get_by_role("link", name="Call 999")).to_be_visible()
+    expect(emergency).to_be_focused()
+    assert _follows(page, "q-Q1", "so-far") and _follows(page, "so-far", "q-Q2")
+    # the "already checked" follow-up of the Q1-Q7 block, naming the answer (§9 ruling 1)
+    assessed = page.locator("#so-far #q-CES_ASSESSED")
+    expect(assessed).to_be_visible()
+    expect(assessed).to_contain_text(UNLOCK_QUESTION)
+    expect(assessed).to_contain_text("numbness or pins and needles between your legs")
+    axe(page)
+    shoot(page, "07-emergency-inline")
+
+    page.check("#CES_ASSESSED")  # yes: checked by a doctor, no worse: not an emergency now
+    expect(emergency).to_be_hidden()
+    expect(assessed).to_be_visible()
+    page.check("#CES_ASSESSED-unsure")  # not sure counts as no: the emergency again
+    expect(emergency).to_be_visible()
+
+    page.get_by_role("button", name="Stop here and save my answers").click()
+    page.wait_for_url("**/screening/*")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Go to an emergency department now, or call your emergency number."
+    )
+    expect(page.get_by_text(UNLOCK_QUESTION)).to_be_visible()
+    axe(page)
+    shoot(page, "08-emergency-page")

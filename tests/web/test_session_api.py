@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -12,6 +13,15 @@ from sciatica_care.store.database import Database
 from sciatica_care.store.models import DoseDecision, ExerciseSession
 from tests.web.conftest import Account, api_sign_up
 from tests.web.safety_check import screen_via_api
+
+
+@pytest.fixture
+def account(client: TestClient) -> Account:
+    """Ann, signed in, after a calm safety screen: the program gate is open."""
+    ann = api_sign_up(client, "ann@example.org")
+    screen_via_api(client, ann)
+    return ann
+
 
 STARTED = "2026-11-20T09:00:00Z"
 TILT = {"sets": 1, "reps": 10, "hold_s": 3, "per_side": False}
@@ -145,6 +155,7 @@ def test_another_patients_sessions_are_never_visible_or_overwritten(
     client.post("/api/sessions", json=_upload(client_id, [_item()]), headers=account.headers)
     client.cookies.clear()
     other = api_sign_up(client, "bob@example.org")
+    screen_via_api(client, other)
 
     assert client.get("/api/sessions").json() == []
     response = client.post(

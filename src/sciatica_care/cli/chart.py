@@ -1,6 +1,6 @@
 """``sciatica chart``: your progress as a picture (SVG, or PNG with ``--png``), and in words.
 
-The series comes from ``store.progress`` (morning pain, how far down the leg it reaches, sessions,
+The series comes from ``services.progress`` (morning pain, how far down the leg it reaches, sessions,
 dose changes, flare-ups) and ``reports.charts`` draws it offline. The summary lines under it say
 how each outcome changed since the start, with the thresholds of clinical-spec.md §3.
 """
@@ -16,7 +16,7 @@ from rich.text import Text
 from sciatica_care.cli.local import local_unit_of_work
 from sciatica_care.cli.output import JsonOption, console, fail, print_json
 from sciatica_care.reports.charts import chart_png, chart_svg
-from sciatica_care.store.progress import progress_series, progress_summary
+from sciatica_care.services.progress import progress_series, progress_summary
 
 
 def chart(

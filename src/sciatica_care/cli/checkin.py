@@ -12,7 +12,7 @@ triggers (§4.1), and the questionnaires due (§3).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.local import local_context, local_unit_of_work, machine_clock
 from sciatica_care.cli.output import (
     JsonOption,
     console,
@@ -53,7 +53,10 @@ from sciatica_care.domain.screening import (
     locks_program,
     screen_daily,
 )
-from sciatica_care.store import checkins, program, questionnaire_responses, screenings
+from sciatica_care.services import program
+from sciatica_care.services.checkins import diary_view, record_checkin
+from sciatica_care.services.permissions import Permission
+from sciatica_care.store import checkins, questionnaire_responses, screenings
 
 SIGNAL_DAYS = 14
 """Entries this far back feed the §6 zone trends and the §4.3 flare check."""
@@ -83,7 +86,7 @@ def checkin(
     json_output: bool = JsonOption,
 ) -> None:
     """Record today's pain, where it reaches, the daily safety questions and a few notes."""
-    today = date.today()
+    today = machine_clock().today()
     triage = triage_content()
     out = err_console if json_output else console
     if answers_file is not None:
@@ -96,15 +99,11 @@ def checkin(
             fail("the check-in was stopped before the end; nothing was saved")
         where = "answers"
     try:
-        day = date.fromisoformat(str(data.setdefault("day", today.isoformat())))
+        date.fromisoformat(str(data.setdefault("day", today.isoformat())))
     except ValueError:
         fail(f"{where}: day: must be a date like {today.isoformat()}, not {data['day']!r}")
     if moment is not None:
         data["moment"] = moment.value
-    if "moment" not in data:
-        with local_unit_of_work() as (session, patient_id):
-            first = not checkins.has_morning_entry(session, patient_id, day)
-        data["moment"] = (Moment.MORNING if first else Moment.OTHER).value
     red_flags = data.get("red_flags")
     if not isinstance(red_flags, dict):
         fail(f'{where}: red_flags: must be an object like {{"Q1": "no", ...}} with Q1 to Q7')
@@ -121,28 +120,28 @@ def checkin(
     except ScreeningError as exc:
         fail(f"{where}: " + "; ".join(f"red_flags.{part}" for part in str(exc).split("; ")))
 
-    result: dict[str, Any] = {}
-    with local_unit_of_work() as (session, patient_id):
-        checkin_id = checkins.save(session, patient_id, entry, daily_action=daily.action.value)
-        screening_id = screenings.save(session, patient_id, daily_answers, daily, kind="daily")
-        since = entry.day - timedelta(days=SIGNAL_DAYS)
-        recent = checkins.entries(session, patient_id, since=since, until=entry.day)
-        signals = diary.zone_signals(recent)
-        flare = diary.detect_flare(recent, entry.day)
-        update = None
-        if entry.moment == "morning" and not locks_program(daily.action):
-            update = program.after_morning_checkin(session, patient_id, entry.day)
-        due = questionnaire_responses.due(session, patient_id, today)
-        result = {
-            "id": checkin_id,
-            "entry": entry.model_dump(mode="json"),
-            "daily_screen": daily.model_dump(mode="json"),
-            "signals": [signal.model_dump(mode="json") for signal in signals],
-            "both_legs": diary.symptoms_in_both_legs(entry),
-            "flare": flare.model_dump(mode="json") if flare else None,
-            "progression": update.to_json() if update else None,
-            "questionnaires_due": due,
-        }
+    with local_context() as ctx:
+        if "moment" not in data:
+            with ctx.unit(Permission.READ) as session:
+                first = not checkins.has_morning_entry(session, ctx.patient_id, entry.day)
+            moment_value = (Moment.MORNING if first else Moment.OTHER).value
+            entry = entry.model_copy(update={"moment": moment_value})
+        outcome = record_checkin(ctx, entry, ces_assessed=ces_assessed)
+        view = diary_view(ctx, entry)
+        gate = program.current_gate(ctx)
+        with ctx.unit(Permission.READ) as session:
+            due = questionnaire_responses.due(session, ctx.patient_id, ctx.clock.today())
+    signals, flare = view.signals, view.flare
+    result: dict[str, Any] = {
+        "id": outcome.id,
+        "entry": entry.model_dump(mode="json"),
+        "daily_screen": daily.model_dump(mode="json"),
+        "signals": [signal.model_dump(mode="json") for signal in signals],
+        "both_legs": view.both_legs,
+        "flare": flare.model_dump(mode="json") if flare else None,
+        "progression": outcome.update.to_json() if outcome.update else None,
+        "questionnaires_due": due,
+    }
 
     if json_output:
         print_json(result)
@@ -151,15 +150,15 @@ def checkin(
         _show_action(daily, triage)
     if locks_program(daily.action):
         console.print(f"Your entry for {entry.day.isoformat()} is saved.")
-        if answers_file is None:
-            _acknowledge(screening_id, triage)
+        if answers_file is None and gate.locking is not None:
+            _acknowledge(gate.locking.id, triage)
         else:
             console.print(Text(triage.lock_notice, style="bold"))
         return
     console.print(f"Saved your {entry.moment.replace('_', ' ')} entry for {entry.day.isoformat()}.")
     _show_signals(entry, signals, flare)
-    if update is not None:
-        show_update(console, update)
+    if outcome.update is not None:
+        show_update(console, outcome.update)
     _show_due(due)
 
 

@@ -2,30 +2,58 @@
 
 ``--format fhir`` writes the diary as a FHIR R4 bundle for a clinician's record system
 (``reports.fhir_bundle``): pain scores, questionnaires and sessions, with no name or e-mail.
+
+Import replaces everything stored, so it checks the whole file first (``domain.portable_data``),
+asks before replacing (``--yes`` answers for scripts), and keeps a JSON export of what was there in
+``<data dir>/backups`` (private to the user) before anything changes.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
+from rich.markup import escape
+from rich.prompt import Prompt
 
 from sciatica_care.cli.local import local_unit_of_work
 from sciatica_care.cli.output import (
     JsonOption,
     console,
+    err_console,
     fail,
     print_json,
     read_json_object,
 )
+from sciatica_care.config import get_settings
+from sciatica_care.domain.portable_data import PortableDataError, check_document
 from sciatica_care.reports.fhir_bundle import bundle_json
+from sciatica_care.services.report_data import report_data
 from sciatica_care.store import StoreError
 from sciatica_care.store.base import utcnow
-from sciatica_care.store.portability import export_csv, export_patient, import_patient
-from sciatica_care.store.report_data import report_data
+from sciatica_care.store.portability import (
+    export_csv,
+    export_patient,
+    import_patient,
+    stored_counts,
+)
+
+BACKUP_DIR = "backups"
+"""Folder of the data directory that keeps a copy of the data each import replaced."""
+TABLE_WORDS = {
+    "checkins": ("check-in", "check-ins"),
+    "exercise_sessions": ("session", "sessions"),
+    "screenings": ("screening", "screenings"),
+    "questionnaire_responses": ("questionnaire", "questionnaires"),
+    "therapy_uses": ("heat or cold use", "heat or cold uses"),
+    "dose_decisions": ("progression decision", "progression decisions"),
+    "exercise_doses": ("exercise dose", "exercise doses"),
+}
 
 
 class ExportFormat(StrEnum):
@@ -53,7 +81,7 @@ def export(
     with local_unit_of_work() as (session, patient_id):
         document = export_patient(session, patient_id)
     if format is ExportFormat.JSON:
-        _write_text(json.dumps(document, indent=2, ensure_ascii=False), out)
+        _write_text(_export_json(document), out)
         return
     if out is None:
         fail("--format csv needs --out FOLDER (one CSV file per table)")
@@ -75,22 +103,102 @@ def _write_text(text: str, out: Path | None) -> None:
     console.print(f"Wrote {out}")
 
 
+def _export_json(document: dict[str, Any]) -> str:
+    """The JSON form of an export (``sciatica export --format json``), without a final newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
 def import_(
     file: Path = typer.Argument(..., help="A JSON file made by `sciatica export`."),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help="Replace what is stored now without asking (needed with --json)."
+    ),
     json_output: bool = JsonOption,
 ) -> None:
-    """Restore your data from an export. It replaces what is stored now, all or nothing."""
+    """Restore your data from an export. It replaces what is stored now, all or nothing.
+
+    The whole file is checked first; a copy of what is stored now is kept in the backups folder
+    of the data directory before anything changes.
+    """
+    if json_output and not yes:
+        fail("--json needs --yes: an import replaces everything stored now")
     document = read_json_object(file, "(a Sciatica Care export)")
+    try:
+        incoming = check_document(document)
+    except PortableDataError as exc:
+        fail(f"{file.name}: {exc}")
     with local_unit_of_work() as (session, patient_id):
+        stored = stored_counts(session, patient_id)
+    if any(stored.values()) and not yes and not _confirm(stored, incoming, file):
+        err_console.print("Nothing changed: the import was not confirmed.", highlight=False)
+        raise typer.Exit(code=1)
+    with local_unit_of_work() as (session, patient_id):
+        backup = _write_backup(_export_json(export_patient(session, patient_id)))
         try:
             counts = import_patient(session, patient_id, document)
         except StoreError as exc:
-            fail(str(exc))
+            fail(f"{file.name}: {exc}")
     if json_output:
-        print_json(counts)
+        print_json({**counts, "backup": str(backup)})
         return
-    restored = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items() if n)
-    console.print(f"Restored {restored or 'an empty export'}.")
+    restored = _describe(counts)
+    console.print(f"Restored {restored or 'an empty export'}.", highlight=False)
+    console.print(f"A copy of your previous data is in {backup}", highlight=False, soft_wrap=True)
+
+
+def _describe(counts: dict[str, int]) -> str:
+    """``{"checkins": 3, "exercise_sessions": 1}`` → "3 check-ins, 1 session"."""
+    parts = []
+    for name, count in counts.items():
+        if count:
+            one, many = TABLE_WORDS.get(name, (name, name))
+            parts.append(f"{count} {one if count == 1 else many}")
+    return ", ".join(parts)
+
+
+def _confirm(stored: dict[str, int], incoming: dict[str, Any], file: Path) -> bool:
+    """Ask before replacing; no answer (end of input) or anything but yes keeps the data."""
+    new = _describe({name: len(incoming[name]) for name in stored})
+    source = f"the {new} in {file.name}" if new else f"the empty export {file.name}"
+    console.print(
+        f"This replaces all {_describe(stored)} stored now with {source}. "
+        "A copy of what is stored now is kept first.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    try:
+        reply = Prompt.ask(
+            escape("Replace? [y/N]"), console=console, default="", show_default=False
+        )
+    except EOFError:
+        return False
+    return reply.strip().lower() in {"y", "yes"}
+
+
+def _write_backup(text: str) -> Path:
+    """Keep ``text`` in ``<data dir>/backups`` under a UTC time stamp, readable by the user only.
+
+    The folder is 0700 and the file 0600 (it holds health data); a second import in the same
+    second gets a numbered name rather than overwriting the first copy.
+    """
+    folder = get_settings().data_dir / BACKUP_DIR
+    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        for attempt in range(100):
+            suffix = f"-{attempt}" if attempt else ""
+            path = folder / f"sciatica-care-{stamp}{suffix}.json"
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+            return path
+    except OSError as exc:
+        fail(f"cannot write a backup in {folder} ({exc.strerror}); nothing changed")
+    fail(f"cannot write a backup in {folder} (too many backups this second); nothing changed")
 
 
 def register(app: typer.Typer) -> None:

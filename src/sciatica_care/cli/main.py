@@ -1,8 +1,17 @@
-"""The ``sciatica`` application: registers each command group and turns layer errors into exit 2."""
+"""The ``sciatica`` application: registers each command group, and is where no error gets past.
+
+Commands turn bad input into one line and exit 2 themselves (``output.fail``). Whatever escapes a
+command is caught here: usage errors and explicit exits keep their codes, Ctrl-C prints "Stopped."
+(exit 130), and any other exception prints one line naming its type and the log file that holds
+the traceback (exit 1). No traceback ever reaches the person using the program.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from sciatica_care.cli import (
     chart,
@@ -20,6 +29,28 @@ from sciatica_care.cli import (
     session,
     therapy,
 )
+from sciatica_care.cli.output import (
+    STOPPED_CODE,
+    report_stopped,
+    report_unexpected,
+    stopped,
+    unexpected,
+)
+
+
+class SciaticaGroup(TyperGroup):
+    """The top-level command group, wrapping every command in the error handling of this module."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException, EOFError):
+            raise
+        except KeyboardInterrupt:
+            stopped()
+        except Exception as exc:
+            unexpected(exc, ctx.invoked_subcommand)
+
 
 app = typer.Typer(
     name="sciatica",
@@ -27,6 +58,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=SciaticaGroup,
 )
 
 # Command groups register themselves here: app.add_typer(...) or app.command()(...)
@@ -47,5 +79,12 @@ report.register(app)
 
 
 def run() -> None:
-    """Entry point of the console script."""
-    app()
+    """Entry point of the console script; the last guard for anything raised outside a command."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        report_stopped()
+        raise SystemExit(STOPPED_CODE) from None
+    except Exception as exc:
+        report_unexpected(exc)
+        raise SystemExit(1) from None

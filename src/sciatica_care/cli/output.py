@@ -1,17 +1,36 @@
-"""Shared edges of the CLI: the console, JSON output and the one way a command fails (exit 2)."""
+"""Shared edges of the CLI: the console, JSON output and the ways a command ends badly.
+
+Bad input ends with one line and exit 2 (``fail``). Anything else that goes wrong ends with one line
+and exit 1 (``report_unexpected``): the person never sees a traceback; it goes to a private log file
+in the data directory, with the exception's type and code frames but not its message, which could
+hold what the person typed. Ctrl-C ends with "Stopped." and exit 130.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
+import traceback
+from io import TextIOWrapper
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 
+from sciatica_care import __version__
+from sciatica_care.config import get_settings
+
 console = Console()
 err_console = Console(stderr=True)
+
+LOG_DIR = "logs"
+LOG_NAME = "sciatica.log"
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
 
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of text.")
 
@@ -49,3 +68,105 @@ def read_json_object(path: Path, expected: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         fail(f"{path.name}: must be a JSON object {expected}")
     return data
+
+
+# --- the unexpected ----------------------------------------------------------------------------
+
+
+class _PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log whose files only their owner can read (0600): a traceback shows where the
+    program was, and the log lives beside health data."""
+
+    def _open(self) -> TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return open(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
+
+
+def log_file() -> Path:
+    """``<data dir>/logs/sciatica.log``; the folder is created private (0700)."""
+    folder = get_settings().data_dir / LOG_DIR
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder / LOG_NAME
+
+
+def scrubbed_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` and the exceptions it came from, without their messages.
+
+    Only types, files, lines and code are kept: a message can quote a value the person entered
+    (a note, an answer), and the log must hold no personal data.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        cause = current.__cause__
+        current = (
+            cause if cause is not None or current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for item in reversed(chain):
+        kind = type(item)
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_list(traceback.extract_tb(item.__traceback__)))
+        parts.append(f"{kind.__module__}.{kind.__qualname__} (message not logged)\n")
+    return "".join(parts)
+
+
+def write_log(exc: BaseException, command: str | None) -> Path | None:
+    """Append the scrubbed traceback to the log file; its path, or None if it cannot be written."""
+    try:
+        path = log_file()
+        handler = _PrivateRotatingFileHandler(
+            path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
+    except Exception:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger = logging.getLogger("sciatica_care.cli.unexpected")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        logger.error(
+            "sciatica %s (version %s): %s\n%s",
+            command or "(no command)",
+            __version__,
+            type(exc).__name__,
+            scrubbed_traceback(exc).rstrip("\n"),
+        )
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return path
+
+
+def report_unexpected(exc: BaseException, command: str | None = None) -> None:
+    """One line on stderr naming the kind of problem and where the details are; logs the rest."""
+    path = write_log(exc, command)
+    where = f" Details are in {path}" if path is not None else ""
+    err_console.print(
+        f"[bold red]Something went wrong:[/] {type(exc).__name__}.{where}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def unexpected(exc: BaseException, command: str | None = None) -> NoReturn:
+    """``report_unexpected`` and exit 1."""
+    report_unexpected(exc, command)
+    raise typer.Exit(code=1)
+
+
+STOPPED_CODE = 130
+"""The shell's usual exit code after Ctrl-C."""
+
+
+def report_stopped() -> None:
+    """Ctrl-C: one word, no traceback."""
+    err_console.print("Stopped.", highlight=False)
+
+
+def stopped() -> NoReturn:
+    """``report_stopped`` and exit 130."""
+    report_stopped()
+    raise typer.Exit(code=STOPPED_CODE)

@@ -1,14 +1,14 @@
 """``sciatica plan``: today's doses and why, and ``sciatica plan accept`` for a waiting suggestion.
 
-The doses come from ``store.program`` (clinical-spec.md §4.1–4.3 decisions applied after each
-session and morning). With automatic progression off, decisions wait here as suggestions until
+The doses come from ``services.program`` (clinical-spec.md §4.1–4.3 decisions applied after each
+session and morning), behind the program gate (``services.gate``): while it is closed the command
+says why and exits 1; while step-ups are held (§9 ruling 4) it says so, and
+``sciatica plan clinician-seen`` records that a clinician has seen the person. With automatic progression off, decisions wait here as suggestions until
 the person accepts them. ``show_update`` prints what changed after a session or a check-in; the
 session and check-in commands use it too, so a decision reads the same everywhere.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 import typer
 from rich.console import Console
@@ -16,12 +16,14 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
-from sciatica_care.cli.local import local_unit_of_work
-from sciatica_care.cli.output import JsonOption, console, fail, print_json
+from sciatica_care.cli.local import local_context
+from sciatica_care.cli.output import JsonOption, console, print_json
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.domain.progression import ProgressionAction
 from sciatica_care.domain.session import build_program
-from sciatica_care.store import StoreError, program
+from sciatica_care.services import program
+from sciatica_care.services.errors import ProgramClosed
+from sciatica_care.services.gate import HOLD_MESSAGE
 
 _STYLES = {
     ProgressionAction.PROGRESS: "green",
@@ -47,6 +49,7 @@ def show_update(out: Console, update: program.ProgramUpdate) -> None:
         line = f"[{style}]{escape(outcome.exercise_name)}:[/] {escape(outcome.decision.reason)}"
         out.print(line, soft_wrap=True)
         if outcome.status == program.SUGGESTED:
+            out.print("  This is a suggestion: it waits for you.", soft_wrap=True)
             out.print(
                 f"  To accept: sciatica plan accept {outcome.exercise_id}",
                 highlight=False,
@@ -55,7 +58,7 @@ def show_update(out: Console, update: program.ProgramUpdate) -> None:
     for note in update.notes:
         out.print(escape(note), soft_wrap=True)
     if update.red_flag_screen:
-        out.print("[bold]Run `sciatica screen` to answer the safety questions again.[/]")
+        out.print("[bold]Run `sciatica screen --recheck` to answer the safety questions again.[/]")
 
 
 @plan_app.callback()
@@ -63,11 +66,16 @@ def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
     """Show today's doses with the reason for each, and suggestions waiting for you."""
     if ctx.invoked_subcommand is not None:
         return
-    today = date.today()
-    with local_unit_of_work() as (session, patient_id):
-        todays = program.todays_program(session, patient_id, today)
+    with local_context() as patient:
+        view = program.view_today(patient)
+        if view.program is None:
+            if json_output:
+                print_json({"gate": view.gate.to_json()})
+            raise ProgramClosed(view.gate)
+    todays = view.program
+    today = todays.day
     if json_output:
-        print_json(todays.to_json())
+        print_json({**todays.to_json(), "gate": view.gate.to_json()})
         return
     library = exercise_library()
     planned = {
@@ -89,6 +97,11 @@ def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
         reason = Text(item.current.reason or "Starting dose.", style="dim")
         console.print(Padding(reason, (0, 0, 0, 2)))
     console.print()
+    if view.gate.hold_step_ups:
+        console.print(f"[bold]{HOLD_MESSAGE}[/]", soft_wrap=True)
+        console.print(
+            "When a clinician has seen you: sciatica plan clinician-seen", highlight=False
+        )
     mode = "on" if todays.automatic else "off (changes wait for you to accept them)"
     console.print(f"Automatic progression: {mode}. Change it with: sciatica settings")
     for suggestion in todays.suggestions:
@@ -108,18 +121,27 @@ def accept(
     json_output: bool = JsonOption,
 ) -> None:
     """Accept the suggested dose change for one exercise."""
-    with local_unit_of_work() as (session, patient_id):
-        try:
-            outcome = program.accept_suggestion(session, patient_id, exercise, date.today())
-        except StoreError as exc:
-            fail(str(exc))
+    with local_context() as ctx:
+        outcome = program.accept(ctx, exercise)
     if json_output:
         print_json(outcome.to_json())
         return
-    reason = outcome.decision.reason.removeprefix(program.SUGGESTION_PREFIX)
+    reason = outcome.decision.reason
     console.print(
         f"[green]Accepted for {escape(outcome.exercise_name)}:[/] {escape(reason)}", soft_wrap=True
     )
+
+
+@plan_app.command("clinician-seen")
+def clinician_seen(json_output: bool = JsonOption) -> None:
+    """Record that a clinician has seen you: held step-ups may go ahead again."""
+    with local_context() as ctx:
+        ended = program.confirm_clinician_seen(ctx)
+        gate = program.current_gate(ctx)
+    if json_output:
+        print_json({"holds_ended": ended, "gate": gate.to_json()})
+        return
+    console.print("Thank you. Your program can step up again when you are ready.")
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ import typer
 
 from sciatica_care.cli.local import local_unit_of_work
 from sciatica_care.cli.output import JsonOption, console, print_json
-from sciatica_care.store import program
+from sciatica_care.services import program
 
 
 class OnOff(StrEnum):

@@ -1,6 +1,6 @@
 """``sciatica report``: the pain diary as a PDF for your clinician (clinical-spec.md §3, §6, §7).
 
-The numbers come from ``store.report_data`` and ``reports.pdf_report`` lays them out offline:
+The numbers come from ``services.report_data`` and ``reports.pdf_report`` lays them out offline:
 safety screening first, then pain and questionnaire change, the progress chart, the current
 exercise doses and how many sessions were done each week. Bring it to your appointment.
 """
@@ -15,7 +15,7 @@ import typer
 from sciatica_care.cli.local import local_unit_of_work
 from sciatica_care.cli.output import JsonOption, console, fail, print_json
 from sciatica_care.reports.pdf_report import ReportError, render_pdf
-from sciatica_care.store.report_data import report_data
+from sciatica_care.services.report_data import report_data
 
 
 def report(

@@ -2,16 +2,25 @@
 
 Interactive by default: one question at a time, in the order of ``content/triage.yaml``. With
 ``--answers FILE`` it screens the §8.1 JSON without asking; ``--json`` prints the §8.2 result.
-An emergency outcome shows the action first, in a high-contrast panel with one reason and nothing
-about exercises (§7.2), and then asks for the acknowledgement that unlocks the program.
+``--recheck`` asks only Q1–Q10, the safety questions owed after a session stopped for pain or new
+symptoms (§9 ruling 5). An emergency outcome shows the action first, in a high-contrast panel with
+one reason and nothing about exercises (§7.2), and then asks for the acknowledgement.
 
-When asking, an answer that already means "go to an emergency department now" shows that panel at
-once (§1, §7.2), then offers the rest of the questions for the clinician; a "no" saves the answers
-so far as a ``partial`` screening, which locks the program like any emergency screen.
+When asking:
+
+* Q1–Q7 are asked as a block; after a yes to any of them, the "already checked" follow-up names
+  the items answered yes (§9 ruling 1). Then, if the answers so far still mean "go to an emergency
+  department now", that is shown at once, before Q8 (§1, §7.2); likewise for any later answer.
+* After an emergency the person may stop (the answers so far are saved as a ``partial`` screen,
+  which locks the program like any emergency screen) or answer the rest for their clinician.
+* A yes to S5 (leg weakness) after a "no" to Q8 asks Q8 again (§9 ruling 3).
+
+The use cases live in ``services.screening``; this module asks, shows and calls them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +30,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.local import local_context
 from sciatica_care.cli.output import (
     JsonOption,
     console,
@@ -31,19 +40,23 @@ from sciatica_care.cli.output import (
 )
 from sciatica_care.content.triage import Question, QuestionKind, Triage, triage_content
 from sciatica_care.domain.screening import (
+    RECHECK_ITEMS,
     Action,
     DailyResult,
     Reason,
-    ScreeningError,
+    Reply,
     ScreeningResult,
     action_message,
+    ask_again,
+    assessed_topics,
     locks_program,
-    parse_answers,
     screen_so_far,
     should_ask,
+    unlock_question,
 )
-from sciatica_care.domain.screening import screen as screen_answers
-from sciatica_care.store import screenings
+from sciatica_care.services import screening
+from sciatica_care.services.gate import GateState
+from sciatica_care.services.screening import InvalidAnswers, SavedScreen
 
 _YES_NO = {
     "y": "yes",
@@ -55,12 +68,14 @@ _YES_NO = {
     "not sure": "unsure",
     "?": "unsure",
 }
+_ONLY_YES_NO = {key: value for key, value in _YES_NO.items() if value != "unsure"}
 _STYLES = {
     Action.URGENT_24_48H: "bold yellow",
     Action.ROUTINE: "bold cyan",
     Action.SELF_CARE: "bold green",
 }
 _EMERGENCY_STYLE = "bold white on dark_red"
+UNLOCKED = "Thank you. Follow the advice your doctor gave you. The program is unlocked."
 
 
 class _Stopped(Exception):
@@ -69,10 +84,9 @@ class _Stopped(Exception):
 
 @dataclass(frozen=True)
 class _EarlyEmergency:
-    """The questions stopped after an emergency answer: the answers so far and their result."""
+    """The questions stopped after an emergency answer: the answers so far."""
 
     answers: dict[str, object]
-    result: DailyResult
 
 
 def screen(
@@ -81,112 +95,137 @@ def screen(
         "--answers",
         help="Screen from a JSON file of answers (clinical-spec.md §8.1) instead of asking.",
     ),
+    recheck: bool = typer.Option(
+        False,
+        "--recheck",
+        help="Only the safety questions Q1-Q10, owed after a session stopped for pain or new "
+        "symptoms.",
+    ),
     json_output: bool = JsonOption,
 ) -> None:
     """Answer the safety questions and see what to do next. Not a diagnosis."""
     triage = triage_content()
-    data: object
     if answers_file is None:
         if json_output:
             fail("--json needs --answers FILE (the questions are asked in text only)")
-        asked = _ask_all(triage)
+        asked = _ask_all(triage, RECHECK_ITEMS if recheck else None)
         if isinstance(asked, _EarlyEmergency):
-            _save_partial(asked, triage)
+            saved = _submit(asked.answers, "answers", recheck=False, partial=True)
+            _acknowledge(saved, triage, asked.answers)
             return
-        data = asked
+        data: object = asked
     else:
         data = read_json_file(answers_file)
-    try:
-        answers = parse_answers(data)
-    except ScreeningError as exc:
-        where = answers_file.name if answers_file else "answers"
-        fail(f"{where}: {exc}")
-    result = screen_answers(answers, triage)
-    screening_id = _save_result(answers.model_dump(mode="json"), result)
+    where = answers_file.name if answers_file else "answers"
+    saved = _submit(data, where, recheck=recheck)
     if json_output:
-        print_json(result.model_dump(mode="json"))
+        print_json(saved.result.model_dump(mode="json"))
         return
-    show_result(result, triage)
-    if locks_program(result.action):
+    show_result(saved.result, triage)
+    if locks_program(saved.action):
         if answers_file is None:
-            _acknowledge(screening_id, triage)
+            assert isinstance(data, Mapping)
+            _acknowledge(saved, triage, data)
         else:
             console.print(Text(triage.lock_notice, style="bold"))
 
 
-# --- persistence -----------------------------------------------------------------------------------
+def _submit(data: object, where: str, *, recheck: bool, partial: bool = False) -> SavedScreen:
+    """Save through the use case; bad answers end the command naming each item (exit 2)."""
+    if not isinstance(data, Mapping):
+        fail(f'{where}: answers: must be an object keyed by item id, like {{"Q1": "no"}}')
+    with local_context() as ctx:
+        try:
+            if recheck:
+                return screening.submit_recheck(ctx, data)
+            return screening.submit_screen(ctx, data, partial=partial)
+        except InvalidAnswers as exc:
+            fail(f"{where}: {exc.message}")
 
 
-def _save_result(answers: dict[str, Any], result: ScreeningResult) -> int:
-    """Save the answers, the result and its content version (§1: log answers and action)."""
-    with local_unit_of_work() as (session, patient_id):
-        return screenings.save(session, patient_id, answers, result, acknowledged=False)
+# --- asking ----------------------------------------------------------------------------------------
 
 
-def _save_partial(stopped: _EarlyEmergency, triage: Triage) -> None:
-    """§1: log the answers and the emergency even when the rest were not asked, then ask for the
-    acknowledgement; the ``partial`` row locks the program like any emergency screen."""
-    with local_unit_of_work() as (session, patient_id):
-        screening_id = screenings.save(
-            session, patient_id, stopped.answers, stopped.result, acknowledged=False, kind="partial"
-        )
-    _acknowledge(screening_id, triage)
+def _ask_all(triage: Triage, items: tuple[str, ...] | None) -> dict[str, object] | _EarlyEmergency:
+    """Ask each question that applies (only ``items`` when given), in the order of the content.
 
-
-def _record_acknowledgement(screening_id: int, assessed: bool) -> None:
-    """§1: an emergency screen stays until acknowledged, and locks the program until assessed."""
-    with local_unit_of_work() as (session, patient_id):
-        screenings.acknowledge(session, patient_id, screening_id, assessed=assessed)
-
-
-# --- reading answers -------------------------------------------------------------------------------
-
-
-def _ask_all(triage: Triage) -> dict[str, object] | _EarlyEmergency:
-    """Ask each question that applies, one at a time, in the order of the content file.
-
-    The first answer that makes the answers so far an emergency shows it at once (§7.2); the
-    person then chooses whether to answer the rest for their clinician.
+    The Q1–Q7 block is judged after its "already checked" follow-up; after that, the first answer
+    that makes the answers so far an emergency shows it at once (§7.2) and the person chooses
+    whether to answer the rest for their clinician.
     """
     console.print(Text("Safety questions", style="bold"))
     console.print(
         "Answer each question with y (yes), n (no) or u (not sure). Not sure counts as yes.\n"
     )
+    questions = [q for q in triage.questions if items is None or q.id in items]
     intros = {section.id: section.intro for section in triage.sections}
+    block = set(triage.assessed.items)
     answers: dict[str, object] = {}
-    emergency: DailyResult | None = None
+    shown = False
     section = ""
     try:
-        for question in triage.questions:
+        for question in questions:
             if not should_ask(question, answers, triage):
                 continue
             if question.section != section:
                 section = question.section
                 console.print(Text(intros[section], style="bold"))
+            if question.id == triage.assessed.flag:
+                _name_assessed_items(answers, triage)
             answers[question.id] = _ask(question, triage)
-            if emergency is None:
-                so_far = screen_so_far(answers, triage)
-                if locks_program(so_far.action):
-                    emergency = so_far
-                    if not _continue_after_emergency(so_far, triage):
-                        return _EarlyEmergency(answers, so_far)
+            _ask_again(question, questions, answers, triage)
+            if question.id in block or shown:
+                continue
+            so_far = screen_so_far(answers, triage)
+            if locks_program(so_far.action):
+                shown = True
+                if not _continue_after_emergency(so_far, triage):
+                    return _EarlyEmergency(answers)
     except _Stopped:
-        if emergency is not None:
-            return _EarlyEmergency(answers, emergency)
+        so_far = screen_so_far(answers, triage)
+        if locks_program(so_far.action):
+            if not shown:  # stopped inside the Q1–Q7 block: the emergency still comes first
+                console.print()
+                show_emergency(so_far.top_reason, triage)
+            return _EarlyEmergency(answers)
         fail("the questions were stopped before the end; nothing was saved")
     console.print()
     return answers
+
+
+def _name_assessed_items(answers: Mapping[str, object], triage: Triage) -> None:
+    """§9 ruling 1: the follow-up is asked once for the block, naming the items answered yes."""
+    console.print(Text("You said yes to:"))
+    for topic in assessed_topics(answers, triage):
+        console.print(Text(f"- {topic}"))
+
+
+def _ask_again(
+    question: Question, questions: list[Question], answers: dict[str, object], triage: Triage
+) -> None:
+    """§9 ruling 3: after a yes to S5, a "no" to Q8 is asked again, then its follow-ups."""
+    again = ask_again(question, answers, triage)
+    if again is None:
+        return
+    console.print(Text(question.asks_again_note or "", style="bold"))
+    answers[again.id] = _ask(again, triage)
+    for follow_up in questions:
+        if (
+            follow_up.asked_if is not None
+            and follow_up.id not in answers
+            and should_ask(follow_up, answers, triage)
+        ):
+            answers[follow_up.id] = _ask(follow_up, triage)
 
 
 def _continue_after_emergency(result: DailyResult, triage: Triage) -> bool:
     """Show the emergency now, then ask whether to go on (default no: getting help comes first)."""
     console.print()
     show_emergency(result.top_reason, triage)
-    yes_no = {key: value for key, value in _YES_NO.items() if value != "unsure"}
     try:
         reply = _read_choice(
             "Do you want to answer the remaining questions for your clinician? y / n: ",
-            yes_no,
+            _ONLY_YES_NO,
             "Please type y or n.",
             default="no",
         )
@@ -251,8 +290,9 @@ def _read_number(prompt: str, low: int, high: int) -> int:
 # --- showing the outcome ---------------------------------------------------------------------------
 
 
-def show_result(result: ScreeningResult, triage: Triage) -> None:
-    """Print the outcome: the action first; an emergency shows one reason and nothing more."""
+def show_result(result: ScreeningResult | DailyResult, triage: Triage) -> None:
+    """Print the outcome: the action first; an emergency shows one reason and nothing more. A
+    re-check (``DailyResult``) has no pattern to show."""
     if result.action is Action.EMERGENCY_NOW:
         show_emergency(result.top_reason, triage)
         return
@@ -266,7 +306,8 @@ def show_result(result: ScreeningResult, triage: Triage) -> None:
         body.append("\n\nWhy:\n")
         body.append("\n".join(f"- {reason.text}" for reason in result.reasons))
     console.print(Panel(body, border_style=style, padding=(1, 2)))
-    console.print(Text(result.pattern_text))
+    if isinstance(result, ScreeningResult):
+        console.print(Text(result.pattern_text))
     if result.action is not Action.URGENT_24_48H:
         console.print(Text(triage.reassurance))
     console.print(Text(triage.footer, style="dim"))
@@ -285,28 +326,35 @@ def show_emergency(reason: Reason | None, triage: Triage) -> None:
     console.print(Panel(body, title="EMERGENCY", style=_EMERGENCY_STYLE, padding=(1, 2)))
 
 
-def _acknowledge(screening_id: int, triage: Triage) -> None:
-    """Ask for the §1 acknowledgement; the program stays locked until a doctor has assessed."""
-    yes_no = {key: value for key, value in _YES_NO.items() if value != "unsure"}
+def _acknowledge(saved: SavedScreen, triage: Triage, answers: Mapping[str, Any]) -> None:
+    """Ask for the §1 acknowledgement, then the §9 ruling 1 question that lifts the lock.
+
+    When the "already checked" follow-up was just answered no (or not sure), the unlock question
+    would ask the same thing again: the lock stays without asking.
+    """
     try:
         read = _read_choice(
-            "Have you read this, and will you get help now? y / n: ", yes_no, "Please type y or n."
+            "Have you read this, and will you get help now? y / n: ",
+            _ONLY_YES_NO,
+            "Please type y or n.",
         )
         if read != "yes":
             console.print(Text(action_message(Action.EMERGENCY_NOW, triage).headline, style="bold"))
             console.print(Text(triage.lock_notice))
             return
-        assessed = _read_choice(
-            "Has a doctor checked you for this since it started? y / n: ",
-            yes_no,
-            "Please type y or n.",
-        )
+        assessed = "no"
+        if answers.get(triage.assessed.flag) not in (Reply.NO, Reply.UNSURE):
+            assessed = _read_choice(
+                f"{unlock_question(triage)} y / n: ", _ONLY_YES_NO, "Please type y or n."
+            )
     except _Stopped:
         console.print(Text(triage.lock_notice))
         return
-    _record_acknowledgement(screening_id, assessed=assessed == "yes")
-    if assessed == "yes":
-        console.print("Thank you. Follow the advice your doctor gave you. The program is unlocked.")
+    with local_context() as ctx:
+        screening.acknowledge(ctx, saved.id, got_help=True, assessed_no_worse=assessed == "yes")
+        unlocked = screening.gate(ctx).state is not GateState.LOCKED
+    if assessed == "yes" and unlocked:
+        console.print(UNLOCKED)
     else:
         console.print(Text(triage.lock_notice))
 

@@ -2,7 +2,7 @@
 
 The player is a thin driver of ``domain.session.Session``: it turns the real clock into ``tick``
 events (multiplied by ``--speed`` so tests and demos run a whole session at once), prints the cues,
-and turns the person's answers into events. Today's doses come from ``store.program`` (progression
+and turns the person's answers into events. Today's doses come from ``services.program`` (progression
 as tolerated, clinical-spec.md §4.1–4.3), and after saving, each exercise's next dose is decided
 and its reason printed. All rules (doses, pacing, the pain-check stop of §4.1) live in the domain;
 nothing here decides anything clinical.
@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, TextIO
 
 import typer
@@ -32,6 +32,7 @@ from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
+from sciatica_care.cli.local import local_context, machine_clock
 from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
 from sciatica_care.cli.plan import show_update
 from sciatica_care.cli.program_gate import ensure_program_open
@@ -39,14 +40,18 @@ from sciatica_care.config import Settings, get_settings
 from sciatica_care.content.errors import ContentError
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
 from sciatica_care.domain.session import (
+    SAFETY_STOPS,
     CueKind,
     Phase,
     Session,
     SessionRecord,
     StopReason,
 )
+from sciatica_care.services import program as program_service
+from sciatica_care.services import sessions
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.program import TodaysProgram
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.program import ProgramUpdate, TodaysProgram
 
 FRAME_S = 0.1
 """Longest real-time wait between two ticks: how quickly a key press or a countdown is shown."""
@@ -369,37 +374,20 @@ def _summary(out: Console, record: SessionRecord, library: ExerciseLibrary) -> N
         out.print("All done for today. Well done.")
 
 
-# --- the store (the only places this module touches the database) ---------------------------
+# --- the use cases (the only places this module touches the database) -----------------------
 
 
-def todays_program(settings: Settings, today: date) -> TodaysProgram:
-    """The local profile's program for today: doses and reasons from progression (§4.1–4.3)."""
-    from sciatica_care.store import patients, program
-    from sciatica_care.store.database import open_database
-
-    db = open_database(settings)
-    try:
-        with db.session() as s:
-            return program.todays_program(s, patients.local_patient_id(s), today)
-    finally:
-        db.dispose()
+def todays_program(ctx: PatientContext) -> TodaysProgram:
+    """The local profile's program for today, behind the program gate (``ProgramClosed``)."""
+    return program_service.open_program(ctx)
 
 
 def save_session(
-    settings: Settings, record: SessionRecord, started_at: datetime
-) -> tuple[int, ProgramUpdate]:
-    """Keep the session for the local profile and decide each exercise's next dose from it."""
-    from sciatica_care.store import exercise_sessions, patients, program
-    from sciatica_care.store.database import open_database
-
-    db = open_database(settings)
-    try:
-        with db.session() as s:
-            patient_id = patients.local_patient_id(s)
-            session_id = exercise_sessions.save(s, patient_id, record, started_at)
-            return session_id, program.after_session(s, patient_id, session_id)
-    finally:
-        db.dispose()
+    ctx: PatientContext, record: SessionRecord, started_at: datetime
+) -> program_service.ProgramUpdate | None:
+    """Keep the session and let progression decide each exercise's next dose from it."""
+    saved = sessions.record_session(ctx, sessions.SessionSave(record=record, started_at=started_at))
+    return saved.update
 
 
 @dataclass(frozen=True)
@@ -410,32 +398,27 @@ class HistoryEntry:
     stop_reason: str | None
     stop_note: str | None
     elapsed_s: float
+    planned_exercises: list[str] | None
     items: list[dict[str, Any]]
 
 
-def saved_sessions(settings: Settings, limit: int | None) -> list[HistoryEntry]:
-    """The local profile's sessions, newest first, copied out of the database session."""
-    from sciatica_care.store import exercise_sessions, patients
-    from sciatica_care.store.database import open_database
+def saved_sessions(ctx: PatientContext, limit: int | None) -> list[HistoryEntry]:
+    """The local profile's sessions, newest first."""
+    from sciatica_care.store import exercise_sessions
 
-    db = open_database(settings)
-    try:
-        with db.session() as s:
-            patient_id = patients.local_patient_id(s)
-            return [
-                HistoryEntry(
-                    id=row.id,
-                    started_at=row.started_at,
-                    status=row.status,
-                    stop_reason=row.stop_reason,
-                    stop_note=row.stop_note,
-                    elapsed_s=row.elapsed_s,
-                    items=[exercise_sessions.result_json(item) for item in row.items],
-                )
-                for row in exercise_sessions.list_for(s, patient_id, limit=limit)
-            ]
-    finally:
-        db.dispose()
+    return [
+        HistoryEntry(
+            id=row.id,
+            started_at=row.started_at,
+            status=row.status,
+            stop_reason=row.stop_reason,
+            stop_note=row.stop_note,
+            elapsed_s=row.elapsed_s,
+            planned_exercises=row.planned_exercises,
+            items=[exercise_sessions.result_json(item) for item in row.items],
+        )
+        for row in sessions.history(ctx, limit=limit)
+    ]
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -472,12 +455,26 @@ def session_command(
         return keyboard.line()
 
     ensure_program_open(out, None if json_output else ask)
-    try:
-        library = exercise_library()
-        today = todays_program(settings, date.today())
-        program = today.planned()
-    except (ContentError, StoreError) as exc:
-        fail(str(exc))
+    with local_context() as ctx:
+        try:
+            library = exercise_library()
+            today = todays_program(ctx)
+        except (ContentError, StoreError) as exc:
+            fail(str(exc))
+        _run(ctx, today, library, out, keyboard, speed, json_output)
+
+
+def _run(
+    ctx: PatientContext,
+    today: TodaysProgram,
+    library: ExerciseLibrary,
+    out: Console,
+    keyboard: Keyboard,
+    speed: float,
+    json_output: bool,
+) -> None:
+    """Play today's program, save it, and say what changed."""
+    program = today.planned()
     for item in today.resting:
         until = item.current.paused_until
         when = f"until {until.isoformat()}" if until and item.current.active else "for now"
@@ -491,18 +488,26 @@ def session_command(
             print_json({"status": "rest_day", "items": [], "progression": None})
         return
     player = TerminalPlayer(Session(program), library, out, keyboard, speed=speed)
-    started_at = datetime.now(UTC)
+    started_at = ctx.clock.now_fn()
     record = player.run()
     _summary(out, record, library)
     try:
-        _, update = save_session(settings, record, started_at)
+        update = save_session(ctx, record, started_at)
     except StoreError as exc:
         if json_output:
             print_json(record.model_dump(mode="json"))
         fail(f"the session could not be saved: {exc}")
-    show_update(out, update)
+    if update is not None:
+        show_update(out, update)
+    if record.stop_reason in SAFETY_STOPS and not (update and update.red_flag_screen):
+        out.print(
+            "[bold]Before your next session, answer the safety questions: "
+            "sciatica screen --recheck[/]",
+            soft_wrap=True,
+        )
     if json_output:
-        print_json({**record.model_dump(mode="json"), "progression": update.to_json()})
+        progression = update.to_json() if update is not None else None
+        print_json({**record.model_dump(mode="json"), "progression": progression})
 
 
 def history_command(
@@ -510,10 +515,8 @@ def history_command(
     json_output: bool = JsonOption,
 ) -> None:
     """List your past sessions, newest first."""
-    try:
-        entries = saved_sessions(_settings(), limit)
-    except StoreError as exc:
-        fail(str(exc))
+    with local_context() as ctx:
+        entries = saved_sessions(ctx, limit)
     if json_output:
         print_json(
             [{**asdict(entry), "started_at": entry.started_at.isoformat()} for entry in entries]
@@ -527,14 +530,15 @@ def history_command(
         table.add_column(column)
     for entry in entries:
         done = sum(1 for item in entry.items if item["completed"])
+        planned = len(entry.planned_exercises or []) or len(entry.items)
         pains = [item["pain"] for item in entry.items if item["pain"] is not None]
         status = entry.status
         if entry.stop_reason:
             status += f" ({entry.stop_reason.replace('_', ' ')})"
         table.add_row(
-            entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            machine_clock().local(entry.started_at).strftime("%Y-%m-%d %H:%M"),
             status,
-            f"{done} of {len(entry.items)}",
+            f"{done} of {planned}",
             f"{max(pains)}/10" if pains else "-",
         )
     console.print(table)

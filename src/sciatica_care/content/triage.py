@@ -78,20 +78,18 @@ class Condition(Frozen):
     """When a rule holds: every part given must be true (an empty condition is refused).
 
     ``all_yes``: each listed item is answered yes; ``any_yes``: at least one is; ``age_over``: the
-    age is above this number; ``both_legs``: the body map reaches a leg zone on both sides (§2).
+    age is above this number. Symptoms in both legs on the body map count as a yes to the item
+    named by ``Triage.both_legs`` (Q7) in every condition (§9 ruling 2).
     """
 
     all_yes: tuple[str, ...] = ()
     any_yes: tuple[str, ...] = ()
     age_over: Annotated[int, Field(ge=0, le=120)] | None = None
-    both_legs: bool = False
 
     @model_validator(mode="after")
     def _not_empty(self) -> Condition:
-        if not (self.all_yes or self.any_yes or self.age_over is not None or self.both_legs):
-            raise ValueError(
-                "a condition needs at least one of all_yes, any_yes, age_over, both_legs"
-            )
+        if not (self.all_yes or self.any_yes or self.age_over is not None):
+            raise ValueError("a condition needs at least one of all_yes, any_yes, age_over")
         return self
 
     def items(self) -> tuple[str, ...]:
@@ -113,6 +111,11 @@ class Question(Frozen):
     action: Action | None = None
     reason: str | None = None
     unsure_counts_as_yes: bool = True
+    topic: str | None = None
+    """What a yes to this question was about, in a few words, for a follow-up that names it."""
+    asks_again: str | None = None
+    """A question asked earlier to ask once more when this one is yes and it was "no"."""
+    asks_again_note: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Question:
@@ -122,6 +125,8 @@ class Question(Frozen):
             raise ValueError("only a yes/no question can raise an action by itself")
         if self.kind is QuestionKind.NUMBER and (self.min is None or self.max is None):
             raise ValueError("a number question needs min and max")
+        if (self.asks_again is None) != (self.asks_again_note is None):
+            raise ValueError("asks_again and asks_again_note go together")
         return self
 
 
@@ -142,6 +147,14 @@ class Assessed(Frozen):
     items: tuple[str, ...]
     action: Action
     reason_suffix: str
+
+
+class BothLegs(Frozen):
+    """§2, §9 ruling 2: the body map ``item`` in both legs counts as a yes to ``counts_as``."""
+
+    item: str
+    counts_as: str
+    reason: str
 
 
 class ActionMessage(Frozen):
@@ -188,6 +201,7 @@ class Triage(Frozen):
     zones: Annotated[list[str], Field(min_length=6, max_length=6)]
     questions: list[Question]
     rules: list[Rule]
+    both_legs: BothLegs
     assessed: Assessed
     pattern: PatternTexts
 
@@ -208,6 +222,20 @@ class Triage(Frozen):
         for rule in self.rules:
             _check_known((rule.item, *rule.when.items()), known, f"rule {rule.id}")
         _check_known((self.assessed.flag, *self.assessed.items), known, "assessed")
+        for item in self.assessed.items:
+            if not self.question(item).topic:
+                raise ValueError(f"assessed: {item} needs a topic (the follow-up names it)")
+        _check_known((self.both_legs.item, self.both_legs.counts_as), known, "both_legs")
+        if self.question(self.both_legs.item).kind is not QuestionKind.ZONE:
+            raise ValueError(f"both_legs: {self.both_legs.item} is not the body map")
+        if self.question(self.both_legs.counts_as).action is None:
+            raise ValueError(f"both_legs: {self.both_legs.counts_as} raises no action")
+        for question in self.questions:
+            if question.asks_again is None:
+                continue
+            _check_known((question.asks_again,), known, f"{question.id}.asks_again")
+            if ids.index(question.asks_again) > ids.index(question.id):
+                raise ValueError(f"{question.id}.asks_again: {question.asks_again} comes later")
         return self
 
     def question(self, item: str) -> Question:
@@ -247,6 +275,7 @@ def content_version() -> str:
 __all__ = [
     "Action",
     "ActionMessage",
+    "BothLegs",
     "Condition",
     "Question",
     "QuestionKind",

@@ -1,7 +1,7 @@
 """What a clinician receives from the pain diary, as plain values: the input of the PDF and FHIR.
 
 The mission asks for "a pain diary ... with charts that show the trend, a PDF report and a FHIR
-export for the clinician". ``store.report_data`` fills one ``ReportData`` per patient and period;
+export for the clinician". ``services.report_data`` fills one ``ReportData`` per patient and period;
 ``reports.pdf_report`` and ``reports.fhir_bundle`` only read it. Keeping the shape here (like
 ``domain.progress.ProgressSeries``) lets both outputs agree on one set of numbers without the
 store knowing about PDF or FHIR. Row ids are kept where a FHIR resource needs a stable identity.

@@ -18,18 +18,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sciatica_care.domain.body_map import LEG_ZONE as LEG_ZONE  # re-exported for the diary's users
+from sciatica_care.domain.body_map import BodyMap, Side, SymptomKind
+from sciatica_care.domain.body_map import LegZones as LegZones
 from sciatica_care.domain.progression import BASELINE_MORNINGS, baseline_from_mornings
 
 Pain = Annotated[int, Field(ge=0, le=10)]
-Zone = Annotated[int, Field(ge=0, le=5)]
 Answer = Literal["yes", "no", "unsure"]
 DailyItem = Literal["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
-Side = Literal["left", "right"]
-SymptomKind = Literal["pain", "numbness"]
 Measure = Literal["leg", "back"]
 
-LEG_ZONE = 3
-"""§6 zones 3–5 (thigh, knee/calf, foot) are in the leg; 1–2 are back and buttock."""
 FLARE_RISE = 2
 """§4.3: a flare is pain at least 2 points above usual ..."""
 FLARE_MIN_DAYS = 2
@@ -55,23 +53,6 @@ ZONE_WORDS: dict[int, str] = {
 
 class _Entry(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class LegZones(_Entry):
-    """How far down one leg pain and numbness (or pins and needles) reach (§6 zones 0–5)."""
-
-    pain: Zone = 0
-    numbness: Zone = 0
-
-
-class BodyMap(_Entry):
-    """Both legs' furthest zones; the same shape as screening item S1 (§8.1)."""
-
-    left: LegZones = LegZones()
-    right: LegZones = LegZones()
-
-    def side(self, side: Side) -> LegZones:
-        return self.left if side == "left" else self.right
 
 
 class CheckIn(_Entry):
@@ -287,12 +268,9 @@ def zone_signals(entries: Sequence[CheckIn]) -> list[ZoneSignal]:
 def symptoms_in_both_legs(entry: CheckIn) -> bool:
     """Whether pain or numbness reaches into both legs (zone ≥3 on each side).
 
-    Symptoms appearing in the other leg are a reason to ask red-flag Q7 now (§6, §1).
+    Symptoms appearing in the other leg count as red-flag Q7 (§6, §1, §9 ruling 2).
     """
-    return all(
-        max(entry.zones.side(side).pain, entry.zones.side(side).numbness) >= LEG_ZONE
-        for side in ("left", "right")
-    )
+    return entry.zones.both_legs
 
 
 def daily_flags(entry: CheckIn) -> list[str]:

@@ -127,7 +127,10 @@ class ProgressionInput(_Strict):
     ``leg_pain_mean_this_week`` / ``leg_pain_mean_last_week``: 7-day mean morning leg NPRS, given at
     the weekly review (§4.1 weekly rule; see ``diary.weekly_leg_pain``).
     ``automatic``: false when the person turned automatic progression off (§7): the decision is
-    then only a suggestion that needs their acceptance.
+    then only a suggestion that needs their acceptance (``requires_acceptance``; the reason text
+    stays the same, each interface labels it as a suggestion).
+    ``red_sessions_this_week``: RED guided sessions in the 7 days up to the last session, whatever
+    the exercise (§9 ruling 6); without it only this exercise's RED sessions are counted.
     """
 
     exercise: str
@@ -140,6 +143,7 @@ class ProgressionInput(_Strict):
     leg_pain_mean_this_week: Annotated[float | None, Field(ge=0, le=10)] = None
     leg_pain_mean_last_week: Annotated[float | None, Field(ge=0, le=10)] = None
     automatic: bool = True
+    red_sessions_this_week: Annotated[int | None, Field(ge=0)] = None
 
     @field_validator("sessions")
     @classmethod
@@ -224,7 +228,11 @@ def check_fits(data: ProgressionInput, exercise: Exercise) -> None:
     """Refuse input that does not belong to ``exercise`` or exceeds its limits (names the field)."""
     if data.exercise != exercise.id:
         raise ProgressionError(f"exercise: '{data.exercise}' does not match '{exercise.id}'")
-    dose = data.dose
+    check_dose_fits(exercise, data.dose)
+
+
+def check_dose_fits(exercise: Exercise, dose: ProgressionDose) -> None:
+    """Refuse a dose beyond the exercise's limits (§4.2 maxima) or of the wrong kind."""
     if dose.sets > exercise.max_sets:
         raise ProgressionError(f"dose.sets: {dose.sets} is above the maximum {exercise.max_sets}")
     if exercise.kind is DoseKind.REPS:
@@ -446,6 +454,8 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
         for s, r in zip(data.sessions, results, strict=True)
         if r is SessionResult.RED and today - s.date < RED_WINDOW
     )
+    if data.red_sessions_this_week is not None:
+        reds = max(reds, data.red_sessions_this_week)
     this_week, last_week = data.leg_pain_mean_this_week, data.leg_pain_mean_last_week
     weekly_rise = this_week - last_week if this_week is not None and last_week is not None else 0.0
     notes = []
@@ -473,8 +483,6 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
         # Only a step up waits for the person: stopping or stepping down on pain protects them and
         # applies at once even with automatic progression off (§4.1; §7 lower-risk design).
         requires_acceptance = not data.automatic and action is ProgressionAction.PROGRESS
-        if requires_acceptance:
-            text = "Suggestion: " + text
         return ProgressionDecision(
             exercise=exercise.id,
             last_result=last_result,

@@ -113,6 +113,40 @@ def stop_message(reason: StopReason) -> str | None:
     return STOP_MESSAGE if reason in SAFETY_STOPS else None
 
 
+def red_pain_check(pain: int | None, spread: bool | None, new_numbness: bool | None) -> bool:
+    """clinical-spec.md §4.1 RED, as far as the pain check shows it: pain 8 or more, spread down
+    the leg, or new numbness or weakness (the next-morning part is judged later, by progression)."""
+    return bool(spread) or bool(new_numbness) or (pain is not None and pain >= PAIN_STOP_AT)
+
+
+def red_stop(
+    stop_reason: str | None, items: Sequence[tuple[int | None, bool | None, bool | None]]
+) -> bool:
+    """A session that ended RED: stopped for a symptom, or any pain check RED (§4.1, §9.5).
+
+    After such a session the safety questions Q1–Q10 come before the next one (§9 ruling 5).
+    """
+    if stop_reason in {reason.value for reason in SAFETY_STOPS}:
+        return True
+    return any(red_pain_check(*item) for item in items)
+
+
+def pain_for_progression(
+    pain: int | None, stop_reason: str | None, last_in_session: bool
+) -> int | None:
+    """The peak pain progression reads for one exercise result, or None when it has no signal.
+
+    §9 ruling 7: the exercise a session stopped at for a symptom is a RED result even when the
+    pain check was not completed. A stop for pain without a score counts at the RED threshold;
+    a stop for spread or numbness carries its own flag, so its unknown pain counts as 0.
+    """
+    if pain is not None:
+        return pain
+    if not last_in_session or stop_reason not in {r.value for r in SAFETY_STOPS}:
+        return None
+    return PAIN_STOP_AT if stop_reason == StopReason.PAIN else 0
+
+
 class SessionStatus(StrEnum):
     COMPLETED = "completed"
     STOPPED = "stopped"
@@ -208,6 +242,32 @@ class SessionRecord(_Frozen):
     elapsed_s: Annotated[float, Field(ge=0)]
     items: list[ExerciseResult]
     notes: list[str] = []
+    planned_exercises: list[str] = []
+    """The exercise ids the session set out to do, so history can say "2 of 4 exercises"."""
+
+
+def settle_stop(record: SessionRecord) -> SessionRecord:
+    """A stopped session as progression and history must read it (§9 ruling 7).
+
+    A stop for pain spreading or new numbness marks the exercise in progress with that symptom,
+    and an exercise whose pain check was never answered is not "completed", whichever player sent
+    the record (terminal, browser or offline outbox).
+    """
+    if record.status is not SessionStatus.STOPPED or not record.items:
+        return record
+    reason = record.stop_reason
+    last = record.items[-1]
+    update: dict[str, object] = {}
+    if reason is StopReason.SPREAD_DOWN_LEG and not last.spread_down_leg:
+        update["spread_down_leg"] = True
+    if reason is StopReason.NEW_NUMBNESS_OR_WEAKNESS and not last.new_numbness_or_weakness:
+        update["new_numbness_or_weakness"] = True
+    if last.pain is None and last.completed and reason in SAFETY_STOPS:
+        update["completed"] = False
+    if not update:
+        return record
+    items = [*record.items[:-1], last.model_copy(update=update)]
+    return record.model_copy(update={"items": items})
 
 
 class SessionState(_Frozen):
@@ -565,6 +625,7 @@ class Session:
             elapsed_s=round(self._elapsed, 3),
             items=items,
             notes=list(self._notes),
+            planned_exercises=[ex.exercise_id for ex in self._program],
         )
 
     # --- events --------------------------------------------------------------------------

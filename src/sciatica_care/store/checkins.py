@@ -79,3 +79,21 @@ def entries(
 def has_morning_entry(session: Session, patient_id: int, day: date) -> bool:
     """Whether a morning entry exists for ``day`` (a later entry that day is then "other")."""
     return any(entry.moment == "morning" for entry in entries(session, patient_id, day, day))
+
+
+def awaiting_progression(session: Session, patient_id: int) -> list[CheckIn]:
+    """Entries progression has not used yet, oldest first."""
+    query = select(CheckIn).where(CheckIn.patient_id == patient_id, CheckIn.progressed_at.is_(None))
+    return list(session.scalars(query.order_by(CheckIn.recorded_at, CheckIn.id)))
+
+
+def by_client_id(session: Session, patient_id: int, client_id: str) -> CheckIn | None:
+    """The entry an offline browser saved under ``client_id``, if any."""
+    query = select(CheckIn).where(CheckIn.patient_id == patient_id, CheckIn.client_id == client_id)
+    return session.scalars(query).first()
+
+
+def get(session: Session, patient_id: int, checkin_id: int) -> CheckIn | None:
+    """One entry of this patient (None for another patient's id)."""
+    row = session.get(CheckIn, checkin_id)
+    return row if row is not None and row.patient_id == patient_id else None

@@ -23,6 +23,10 @@ def save(
     record: RecordLike,
     started_at: datetime,
     client_id: str | None = None,
+    *,
+    final: bool = True,
+    version: int = 0,
+    planned_exercises: list[str] | None = None,
 ) -> int:
     """Store a session with its results in one transaction.
 
@@ -44,6 +48,10 @@ def save(
     row.stop_reason = data.get("stop_reason")
     row.stop_note = data.get("stop_note")
     row.elapsed_s = float(data.get("elapsed_s", 0.0))
+    row.final = final
+    row.version = version
+    row.planned_exercises = planned_exercises
+    row.progressed_at = None
     row.items = [
         ExerciseResult(
             patient_id=patient_id,
@@ -84,6 +92,39 @@ RESULT_FIELDS = (
 def result_json(item: ExerciseResult) -> dict[str, Any]:
     """One stored result in the shape of ``domain.session.ExerciseResult`` (for APIs and --json)."""
     return {name: getattr(item, name) for name in RESULT_FIELDS}
+
+
+def by_client_id(session: Session, patient_id: int, client_id: str) -> ExerciseSession | None:
+    """The session an offline player saved under ``client_id``, if any."""
+    return session.scalars(
+        select(ExerciseSession).where(
+            ExerciseSession.patient_id == patient_id, ExerciseSession.client_id == client_id
+        )
+    ).first()
+
+
+def get(session: Session, patient_id: int, session_id: int) -> ExerciseSession | None:
+    row = session.get(ExerciseSession, session_id)
+    return row if row is not None and row.patient_id == patient_id else None
+
+
+def list_since(session: Session, patient_id: int, since: datetime | None) -> list[ExerciseSession]:
+    """Sessions started after ``since`` (all when None), newest first."""
+    query = select(ExerciseSession).where(ExerciseSession.patient_id == patient_id)
+    if since is not None:
+        query = query.where(ExerciseSession.started_at > since)
+    order = (ExerciseSession.started_at.desc(), ExerciseSession.id.desc())
+    return list(session.scalars(query.order_by(*order)))
+
+
+def awaiting_progression(session: Session, patient_id: int) -> list[ExerciseSession]:
+    """Final sessions progression has not used yet, oldest first."""
+    query = select(ExerciseSession).where(
+        ExerciseSession.patient_id == patient_id,
+        ExerciseSession.final.is_(True),
+        ExerciseSession.progressed_at.is_(None),
+    )
+    return list(session.scalars(query.order_by(ExerciseSession.started_at, ExerciseSession.id)))
 
 
 def list_for(session: Session, patient_id: int, limit: int | None = None) -> list[ExerciseSession]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,6 +98,10 @@ class ExerciseSession(Base):
     stop_reason: Mapped[str | None] = mapped_column(String(32))
     stop_note: Mapped[str | None] = mapped_column(Text)
     elapsed_s: Mapped[float] = mapped_column(Float, default=0.0)
+    final: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    planned_exercises: Mapped[list[str] | None] = mapped_column(JSONDoc)
+    progressed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     items: Mapped[list[ExerciseResult]] = relationship(
         back_populates="session",
         cascade="all, delete-orphan",
@@ -148,6 +153,7 @@ class CheckIn(Base):
     leg_pain: Mapped[int] = mapped_column(Integer)
     back_pain: Mapped[int] = mapped_column(Integer)
     daily_action: Mapped[str | None] = mapped_column(String(32))
+    progressed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class QuestionnaireResponse(Base):

@@ -2,7 +2,8 @@
 
 The export is a versioned JSON document with one list per table, surrogate ids left out and a
 session's results nested in it, so it can be restored into any database, SQLite or PostgreSQL.
-Import replaces the patient's data in one transaction: it either all lands or nothing changes.
+Import first checks every value against the domain (``domain.portable_data``), then replaces the
+patient's data in one transaction: it either all lands or nothing changes.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from sciatica_care.domain.portable_data import (
+    FORMAT,
+    FORMAT_VERSION,
+    PortableDataError,
+    check_document,
+)
 from sciatica_care.store.base import Base
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.models import (
@@ -31,8 +38,15 @@ from sciatica_care.store.models import (
 )
 from sciatica_care.store.types import UTCDateTime
 
-FORMAT = "sciatica-care-export"
-FORMAT_VERSION = 1
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "TABLES",
+    "export_csv",
+    "export_patient",
+    "import_patient",
+    "stored_counts",
+]
 
 TABLES: dict[str, type[Base]] = {
     "screenings": Screening,
@@ -106,10 +120,25 @@ def _parse(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def stored_counts(session: Session, patient_id: int) -> dict[str, int]:
+    """How many rows of each table this patient has: what an import would replace."""
+    counts: dict[str, int] = {}
+    for name, model in TABLES.items():
+        owner = model.__table__.c.patient_id
+        counts[name] = session.scalar(select(func.count()).where(owner == patient_id)) or 0
+    return counts
+
+
 def import_patient(session: Session, patient_id: int, document: dict[str, Any]) -> dict[str, int]:
-    """Replace this patient's data with ``document``; returns how many rows each table received."""
-    if document.get("format") != FORMAT or document.get("version") != FORMAT_VERSION:
-        raise StoreError("not a Sciatica Care export (format or version does not match)")
+    """Replace this patient's data with ``document``; returns how many rows each table received.
+
+    Every value is checked first (``check_document``), so a file the program could not use is
+    refused with the path of the bad value before anything is deleted.
+    """
+    try:
+        clean = check_document(document)
+    except PortableDataError as exc:
+        raise StoreError(str(exc)) from exc
     patient = session.get(Patient, patient_id)
     if patient is None:
         raise StoreError(f"no patient {patient_id}")
@@ -117,18 +146,18 @@ def import_patient(session: Session, patient_id: int, document: dict[str, Any]) 
     try:
         for model in TABLES.values():
             session.execute(delete(model).where(model.patient_id == patient_id))  # type: ignore[attr-defined]
-        profile = document.get("profile", {})
-        patient.settings = profile.get("settings") or {}
-        started = profile.get("program_started_on")
+        profile = clean["profile"]
+        patient.settings = profile["settings"]
+        started = profile["program_started_on"]
         patient.program_started_on = date.fromisoformat(started) if started else None
         for name, model in TABLES.items():
-            rows = document.get(name, [])
+            rows = clean[name]
             for data in rows:
                 obj = model(patient_id=patient_id, **_parse(model, data))
                 if isinstance(obj, ExerciseSession):
                     obj.items = [
                         ExerciseResult(patient_id=patient_id, **_parse(ExerciseResult, item))
-                        for item in data.get("items", [])
+                        for item in data["items"]
                     ]
                 session.add(obj)
             counts[name] = len(rows)

@@ -74,3 +74,11 @@ def acknowledge(session: Session, patient_id: int, screening_id: int, assessed: 
     if assessed:
         row.assessed_at = now
     return row
+
+
+def mark_assessed(session: Session, patient_id: int, screening_id: int) -> None:
+    """Record that a clinician has seen the person about this screen's answers."""
+    row = session.get(Screening, screening_id)
+    if row is None or row.patient_id != patient_id:
+        raise StoreError(f"no screening {screening_id}")
+    row.assessed_at = row.assessed_at or utcnow()

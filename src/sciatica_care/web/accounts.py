@@ -18,6 +18,7 @@ from sciatica_care.web.account_actions import (
 from sciatica_care.web.credentials import email_problem, new_password_problem, normalise_email
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
+from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
     SignedIn,
     database,
@@ -125,6 +126,7 @@ async def sign_in_submit(request: Request) -> Response:
 def sign_out(request: Request) -> Response:
     response = _redirect("/")
     end_session(request, response)
+    forget_this_device(request, response)
     flash(request, response, "You are signed out.", "info")
     return response
 

@@ -1,25 +1,25 @@
 """The check-in pages: the form with the body map, and what was saved.
 
 Same entry and daily safety questions as the JSON API (``api/diary.py``); both call
-``diary_actions.record_checkin``. When the daily questions raise an emergency the result is the
+``services.checkins.record_checkin``. When the daily questions raise an emergency the result is the
 safety screen's emergency page (clinical-spec.md §7.2), which returns until acknowledged.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.screening import action_message
-from sciatica_care.store import checkins, patients
-from sciatica_care.store.models import CheckIn as CheckInRow
-from sciatica_care.store.program_access import locking_screening
+from sciatica_care.services import program
+from sciatica_care.services.checkins import diary_view, record_checkin, stored_checkin
+from sciatica_care.services.context import PatientContext
+from sciatica_care.store import checkins
 from sciatica_care.web.body_map import FIGURES, KIND_LABELS, SIDES, ZONE_CHOICES
 from sciatica_care.web.checkin_form import (
     HEAT_OR_COLD,
@@ -31,24 +31,20 @@ from sciatica_care.web.checkin_form import (
     map_legend,
     read_checkin,
 )
-from sciatica_care.web.diary_actions import diary_view, record_checkin
+from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
-from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.screening_pages import emergency_screen
-from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render
 
 router = APIRouter()
 
 
-def _today(request: Request, caller: SignedIn) -> dt.date:
-    with database(request).session() as session:
-        return local_today(patients.get_settings(session, caller.patient_id))
-
-
 def _form_page(
-    request: Request, caller: SignedIn, form: FormState, client_id: str, status_code: int = 200
+    request: Request,
+    ctx: PatientContext,
+    form: FormState,
+    client_id: str,
+    status_code: int = 200,
 ) -> Response:
     return render(
         request,
@@ -56,7 +52,7 @@ def _form_page(
         {
             "form": form,
             "client_id": client_id,
-            "today": _today(request, caller),
+            "today": ctx.clock.today(),
             "questions": daily_questions(),
             "replies": REPLIES,
             "moments": MOMENTS,
@@ -76,21 +72,22 @@ def _form_page(
 
 
 @router.get("/check-in")
-def checkin_form(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
+def checkin_form(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
     """A fresh form; its ``client_id`` makes a double submit or an offline re-send harmless."""
-    return _form_page(request, caller, FormState(), str(uuid.uuid4()))
+    return _form_page(request, ctx, FormState(), str(uuid.uuid4()))
 
 
 @router.post("/check-in")
-async def checkin_submit(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
-    parsed = read_checkin(await read_form(request), _today(request, caller))
+async def checkin_submit(
+    request: Request, ctx: PatientContext = Depends(current_context)
+) -> Response:
+    parsed = read_checkin(await read_form(request), ctx.clock.today())
     if parsed.entry is None:
         return _form_page(
-            request, caller, parsed.form, parsed.client_id or str(uuid.uuid4()), status_code=400
+            request, ctx, parsed.form, parsed.client_id or str(uuid.uuid4()), status_code=400
         )
     outcome = record_checkin(
-        database(request),
-        caller.patient_id,
+        ctx,
         parsed.entry,
         ces_assessed=parsed.ces_assessed,
         client_id=parsed.client_id,
@@ -103,19 +100,16 @@ async def checkin_submit(request: Request, caller: SignedIn = Depends(current_pa
 
 @router.get("/check-in/{checkin_id}")
 def checkin_result(
-    checkin_id: int, request: Request, caller: SignedIn = Depends(current_patient)
+    checkin_id: int, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
     """What was saved; the action of the daily questions first, an emergency as the whole page."""
-    with database(request).session() as session:
-        row = session.get(CheckInRow, checkin_id)
-        if row is None or row.patient_id != caller.patient_id:
-            raise HTTPException(404)
-        entry = checkins.to_entry(row)
-        action = Action(row.daily_action or Action.SELF_CARE.value)
-        locking = locking_screening(session, caller.patient_id)
-    if action is Action.EMERGENCY_NOW and locking is not None:
-        return emergency_screen(request, locking)
-    view = diary_view(database(request), caller.patient_id, entry)
+    row = stored_checkin(ctx, checkin_id)
+    entry = checkins.to_entry(row)
+    action = Action(row.daily_action or Action.SELF_CARE.value)
+    gate = program.current_gate(ctx)
+    if action is Action.EMERGENCY_NOW and gate.locking is not None:
+        return gate_page(request, gate)
+    view = diary_view(ctx, entry)
     return render(
         request,
         "checkin/result.html",

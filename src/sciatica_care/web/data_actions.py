@@ -3,7 +3,7 @@
 Export: everything stored for the patient (``store.portability``) as one JSON document, or as one
 CSV per table in a zip for spreadsheets. For the clinician: the diary as a FHIR R4 bundle
 (``reports.fhir_bundle``) and as a PDF report (``reports.pdf_report``), both from
-``store.report_data`` in the patient's own time zone. Reminders: daily times kept in the patient's settings,
+``services.report_data`` in the patient's own time zone. Reminders: daily times kept in the patient's settings,
 served as iCalendar (``reports.reminders``) by download or through a private feed URL. The feed
 URL carries ``<patient id>.<random secret>``; only the secret's SHA-256 is stored, so a copy of
 the database cannot be used to read anyone's feed, and making a new link cancels the old one.
@@ -27,11 +27,11 @@ from sciatica_care.domain.clinician_report import ReportData
 from sciatica_care.reports.fhir_bundle import bundle_json
 from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.reports.reminders import Reminder, reminders_calendar
+from sciatica_care.services.report_data import report_data
 from sciatica_care.store import patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.portability import export_csv, export_patient
-from sciatica_care.store.report_data import report_data
 from sciatica_care.web.patient_zone import SETTING as ZONE_SETTING
 from sciatica_care.web.patient_zone import local_today, patient_zone, valid_zone
 

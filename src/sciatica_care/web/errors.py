@@ -16,6 +16,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from sciatica_care.services.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    ProgramClosed,
+    ServiceError,
+)
 from sciatica_care.store.errors import StoreError
 from sciatica_care.web.security import (
     CsrfRejected,
@@ -116,6 +123,29 @@ async def _store_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 500)
 
 
+async def _service_error(request: Request, exc: Exception) -> Response:
+    """A use case's refusal, mapped once: 422 naming the field, 404, 409, 409/423 for the gate."""
+    from sciatica_care.web.context import gate_page, gate_status
+
+    if isinstance(exc, InvalidInput):
+        if is_api(request):
+            loc = ["body", *(int(p) if p.isdigit() else p for p in exc.field.split("."))]
+            detail = [{"loc": loc, "msg": exc.message, "type": "value_error"}]
+            return JSONResponse({"detail": detail}, status_code=422)
+        return error_page(request, 422, exc.message)
+    if isinstance(exc, ProgramClosed):
+        if is_api(request):
+            return JSONResponse(
+                {"detail": exc.gate.message, "gate": exc.gate.to_json()},
+                status_code=gate_status(exc.gate),
+            )
+        return gate_page(request, exc.gate)
+    status = 404 if isinstance(exc, NotFound) else 409 if isinstance(exc, Conflict) else 400
+    if is_api(request):
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+    return error_page(request, status, str(exc) if status != 404 else None)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     logger.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
     if is_api(request):
@@ -130,4 +160,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DisclaimerRequired, _disclaimer_required)
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
     app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -7,9 +7,10 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.content.exercises import exercise_library
-from sciatica_care.store.program_access import Access, program_access
-from sciatica_care.web.screening_pages import emergency_screen
-from sciatica_care.web.security import database, lookup_signed_in
+from sciatica_care.services import program
+from sciatica_care.services.gate import GateState
+from sciatica_care.web.context import current_context, gate_page
+from sciatica_care.web.security import lookup_signed_in
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -28,9 +29,8 @@ def home(request: Request) -> Response:
         return render(request, "home.html", {"exercises": exercise_library().exercises})
     if not caller.disclaimer_acknowledged:
         return RedirectResponse("/disclaimer", status_code=303)
-    with database(request).session() as session:
-        access = program_access(session, caller.patient_id)
-    if access.access is Access.LOCKED:
-        assert access.locking is not None
-        return emergency_screen(request, access.locking)
-    return render(request, "home.html", {"exercises": [], "screened": access.open})
+    gate = program.current_gate(current_context(request, caller))
+    if gate.state is GateState.LOCKED:
+        return gate_page(request, gate)
+    screened = gate.state is not GateState.NEEDS_SCREENING
+    return render(request, "home.html", {"exercises": [], "screened": screened})

@@ -1,7 +1,7 @@
-"""The patient's own time zone: "today", reminder times and "wait until 14:35" are local times.
+"""The patient's own time zone in the web app (the rule itself is ``services.clock``).
 
-The server keeps UTC; the browser tells us its zone (``Intl.DateTimeFormat``) when reminders are
-saved, and it is kept in the patient's settings under ``timezone``. Without one we use UTC.
+The browser reports its zone at sign-up (and when reminders are saved); it is kept in the
+patient's settings under ``timezone``. Without one the clock is UTC.
 """
 
 from __future__ import annotations
@@ -9,31 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from sciatica_care.store.base import utcnow
+from sciatica_care.services.clock import UTC_ZONE, ZONE_SETTING, patient_clock, zone_named
 
-SETTING = "timezone"
-
-
-def valid_zone(name: str) -> ZoneInfo | None:
-    """The zone called ``name`` (an IANA name such as ``Europe/London``), or None."""
-    if not name or len(name) > 64 or ".." in name or name.startswith("/"):
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+SETTING = ZONE_SETTING
+valid_zone = zone_named
 
 
 def patient_zone(settings: Mapping[str, Any]) -> ZoneInfo:
     """The zone stored in the patient's settings, or UTC."""
-    return valid_zone(str(settings.get(SETTING) or "")) or ZoneInfo("UTC")
+    return zone_named(settings.get(SETTING)) or UTC_ZONE
 
 
 def local_now(settings: Mapping[str, Any]) -> dt.datetime:
-    return utcnow().astimezone(patient_zone(settings))
+    return patient_clock(settings).now()
 
 
 def local_today(settings: Mapping[str, Any]) -> dt.date:
-    return local_now(settings).date()
+    return patient_clock(settings).today()

@@ -9,13 +9,12 @@ setting) makes the player's clock run N times faster, for tests and demonstratio
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.domain.session import NUMBNESS_STOP_MESSAGE, SAFETY_LINE, STOP_MESSAGE
-from sciatica_care.store.program_access import Access, program_access
-from sciatica_care.web.screening_pages import emergency_screen
-from sciatica_care.web.security import SignedIn, current_patient, database
+from sciatica_care.services import program
+from sciatica_care.services.context import PatientContext
+from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -25,15 +24,11 @@ MAX_SPEED = 200.0
 
 @router.get("/session")
 def player(
-    request: Request, caller: SignedIn = Depends(current_patient), speed: float | None = None
+    request: Request, ctx: PatientContext = Depends(current_context), speed: float | None = None
 ) -> Response:
-    with database(request).session() as session:
-        access = program_access(session, caller.patient_id)
-    if access.access is Access.LOCKED:
-        assert access.locking is not None
-        return emergency_screen(request, access.locking)
-    if access.access is Access.NEEDS_SCREENING:
-        return RedirectResponse("/screening", status_code=303)
+    gate = program.current_gate(ctx)
+    if not gate.open:
+        return gate_page(request, gate)
     configured = float(getattr(request.app.state.settings, "speed", 1.0) or 1.0)
     clock_speed = min(MAX_SPEED, max(0.1, speed if speed else configured))
     return render(

@@ -2,7 +2,7 @@
 
 One place decides which exercises are on today and at which dose, so the page, the JSON and the
 guided player never disagree. The doses come from the patient's current prescription
-(``store.program``, kept up to date by progression after each session, clinical-spec.md
+(``services.program``, kept up to date by progression after each session, clinical-spec.md
 §4.1–4.2), each with the reason for its latest change; an exercise paused by the RED rule (§4.1)
 or removed (§6) is listed with its resume date instead of being played. With automatic
 progression off, a decision waits as a suggested change until the person accepts it (§7 "Lower-risk
@@ -13,13 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
-
-from sqlalchemy.orm import Session
 
 from sciatica_care.domain.session import PlannedExercise
-from sciatica_care.store import patients, program
-from sciatica_care.web.patient_zone import local_today, patient_zone
+from sciatica_care.services import program
 
 
 @dataclass(frozen=True)
@@ -51,9 +47,8 @@ class TodaysPlan:
     automatic: bool = True
 
 
-def todays_plan(session: Session, patient_id: int, today: date) -> TodaysPlan:
-    """The patient's program for ``today`` (level-2 standard doses until progression changes them)."""
-    current = program.todays_program(session, patient_id, today)
+def plan_of(current: program.TodaysProgram) -> TodaysPlan:
+    """Today's program as the pages and the player show it."""
     paused = [
         PausedExercise(
             exercise_id=item.exercise.id,
@@ -64,11 +59,7 @@ def todays_plan(session: Session, patient_id: int, today: date) -> TodaysPlan:
         for item in current.resting
     ]
     suggestions = [
-        PendingChange(
-            s.exercise_id,
-            s.exercise_name,
-            s.decision.reason.removeprefix(program.SUGGESTION_PREFIX),
-        )
+        PendingChange(s.exercise_id, s.exercise_name, s.decision.reason)
         for s in current.suggestions
     ]
     return TodaysPlan(
@@ -79,27 +70,6 @@ def todays_plan(session: Session, patient_id: int, today: date) -> TodaysPlan:
     )
 
 
-def accept_change(session: Session, patient_id: int, exercise_id: str) -> program.DecisionOutcome:
-    """Apply the change waiting for one exercise, counted from the patient's own today.
-
-    ``StoreError`` (naming the exercise) when no change waits for it, e.g. a second click.
-    """
-    day = local_today(patients.get_settings(session, patient_id))
-    return program.accept_suggestion(session, patient_id, exercise_id, day)
-
-
 def accepted_text(outcome: program.DecisionOutcome) -> str:
     """What the person is told after accepting: the decision's own sentence."""
-    reason = outcome.decision.reason.removeprefix(program.SUGGESTION_PREFIX)
-    return f"Accepted for {outcome.exercise_name}: {reason}"
-
-
-def record_session(session: Session, patient_id: int, session_id: int) -> dict[str, Any]:
-    """Let progression decide the next doses from a saved, finished session (clinical-spec §4.1).
-
-    Returns what changed (decisions with their reasons, notes, whether the red-flag questions
-    should be answered again) for the player to show.
-    """
-    zone = patient_zone(patients.get_settings(session, patient_id))
-    update = program.after_session(session, patient_id, session_id, tz=zone)
-    return update.to_json()
+    return f"Accepted for {outcome.exercise_name}: {outcome.decision.reason}"

@@ -2,7 +2,7 @@
 
 The chart is ``reports.charts`` SVG, inline so it needs no request of its own and works offline
 once the page is cached (a wide and a phone layout, CSS shows the one that fits); it is labelled for screen readers, and a table holds every number it
-draws. The sentences come from ``store.progress.progress_summary`` with the clinical-spec.md §3
+draws. The sentences come from ``services.progress.progress_summary`` with the clinical-spec.md §3
 thresholds, so only a change of the published size is called one that matters.
 """
 
@@ -18,9 +18,9 @@ from starlette.responses import Response
 from sciatica_care.domain import diary
 from sciatica_care.domain.progress import ProgressSeries
 from sciatica_care.reports.charts import COMPACT, WIDE, chart_svg
+from sciatica_care.services.progress import progress_series, progress_summary
 from sciatica_care.store import checkins, patients
 from sciatica_care.store.database import Database
-from sciatica_care.store.progress import progress_series, progress_summary
 from sciatica_care.web.patient_zone import local_today, patient_zone
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render

@@ -4,6 +4,11 @@ The service worker must be served from the site root, not from /static/, because
 controls pages under its own path; ``Service-Worker-Allowed: /`` says so explicitly. It is sent
 with ``no-cache`` so a new version reaches browsers on their next visit. What it caches and why
 is written at the top of ``static/sw.js``; the offline outbox is ``static/offline.js``.
+
+Signing out and deleting the account make this browser forget the person
+(``forget_this_device``): the answer carries ``Clear-Site-Data`` and a short-lived
+``sc_clear_device`` cookie, and the next page's ``offline.js`` deletes the outbox and every cache
+itself, for browsers that ignore the header (it is honoured on https and localhost only).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
@@ -20,6 +25,10 @@ router = APIRouter(include_in_schema=False)
 
 STATIC_DIR = Path(__file__).with_name("static")
 THEME = "#0b5cad"
+CLEAR_SITE_DATA = '"cache", "storage"'
+CLEAR_DEVICE_COOKIE = "sc_clear_device"
+"""Read by ``offline.js``, so not HttpOnly; it says only "clean up", nothing about anyone."""
+CLEAR_DEVICE_MAX_AGE_S = 30 * 24 * 3600
 
 MANIFEST = {
     "name": "Sciatica Care",
@@ -82,4 +91,22 @@ def service_worker() -> Response:
         script.replace("__STATIC_VERSION__", static_version()),
         media_type="text/javascript; charset=utf-8",
         headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+    )
+
+
+def forget_this_device(request: Request, response: Response) -> None:
+    """The browser drops the offline outbox, the cached pages and the stored settings.
+
+    For sign-out and account deletion: the next person on a shared phone must not see, nor send,
+    what the last one recorded (issue 8, item 11).
+    """
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    response.set_cookie(
+        CLEAR_DEVICE_COOKIE,
+        "1",
+        max_age=CLEAR_DEVICE_MAX_AGE_S,
+        path="/",
+        httponly=False,
+        samesite="lax",
+        secure=request.url.scheme == "https",
     )

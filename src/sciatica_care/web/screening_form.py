@@ -6,25 +6,36 @@ reported against the item it belongs to, in words that name the item, and the an
 the page can be shown again (clinical-spec.md §8.1: nothing is guessed).
 
 Follow-up items (Q8a after a yes to Q8, CES_ASSESSED after a yes to any of Q1–Q7) are on the page
-for everyone, so the form works without JavaScript; an answer to a follow-up that does not apply
-is dropped (``domain.screening.should_ask``). A follow-up that applies and can raise the action
-(Q8a) must be answered; one that can only lower it (CES_ASSESSED) counts as "no" when left out
-(§8.1), so an emergency answer is never held up by a question.
+for everyone, so the form works without JavaScript. A follow-up that applies and can raise the
+action (Q8a) must be answered, and a yes to it counts even when it does not apply (§9 ruling 3: Q8a
+yes is an emergency even if Q8 was skipped); one that can only lower the action (CES_ASSESSED)
+counts as "no" when left out (§8.1) and is dropped when it does not apply, so an emergency answer
+is never held up by a question.
+
+A question asked again (§9 ruling 3: a yes to S5, leg weakness, after a "no" to Q8) is the field
+``Q8_again`` right after S5; its answer replaces the earlier one. Without it, that form is not
+complete: the field is named, like a missing answer.
+
+The form may be read incomplete: ``ParsedForm.given`` holds every valid answer given so far, so
+that a partly filled form holding an emergency answer can be saved as a partial screen (§7.2).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from typing import Any
 
 from sciatica_care.content.triage import Question, QuestionKind, Triage
-from sciatica_care.domain.screening import Answers, ScreeningError, parse_answers, should_ask
+from sciatica_care.domain.body_map import KINDS, SIDES
+from sciatica_care.domain.screening import ask_again, should_ask
 from sciatica_care.web.forms import FormState
 
 REPLIES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
-SIDES = ("left", "right")
-BODY_MAP_PARTS = ("pain", "numbness")
+BODY_MAP_PARTS = KINDS
+AGAIN = "_again"
+"""Suffix of the field of a question asked again (``Q8_again``)."""
 _NAMES = {
     "age": "Your age",
     "S1": "Body map",
@@ -33,11 +44,15 @@ _NAMES = {
     "CES_ASSESSED": "Already checked by a doctor",
 }
 
+__all__ = ["BODY_MAP_PARTS", "REPLIES", "SIDES"]
+
 
 def item_label(item: str) -> str:
     """How a page names an item: "Question 3", "Question 8a", "Question S4", "Leg pain now"."""
     if item in _NAMES:
         return _NAMES[item]
+    if item.endswith(AGAIN):
+        return f"{item_label(item.removesuffix(AGAIN))}, again"
     if item.startswith("S1_"):
         _, side, part = item.split("_")
         return f"Body map, {side} leg {part}"
@@ -57,46 +72,74 @@ def follow_up_note(question: Question) -> str:
     return f"Answer this only if you said yes to {names}."
 
 
+def again_note(question: Question) -> str:
+    """Why a question is asked again: "Answer this only if you said yes to Question S5 and no to
+    Question 8."."""
+    return (
+        f"Answer this only if you said yes to {item_label(question.id)} and no to "
+        f"{item_label(question.asks_again or '')}."
+    )
+
+
 def body_map_field(side: str, part: str) -> str:
     return f"S1_{side}_{part}"
 
 
 @dataclass(frozen=True)
 class ParsedForm:
-    """The §8.1 answers when the form was complete; otherwise ``form.errors`` says what is not."""
+    """The valid answers given (``given``, §8.1 values) and, in ``form.errors``, what is missing
+    or wrong; ``complete`` when there is nothing."""
 
     form: FormState
-    answers: Answers | None
+    given: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return self.form.ok
 
 
-def read_screening(form: FormState, triage: Triage) -> ParsedForm:
-    """Turn submitted form values into validated answers, or errors per item."""
+def read_screening(
+    form: FormState, triage: Triage, items: Collection[str] | None = None
+) -> ParsedForm:
+    """Turn submitted form values into answers, and errors per item (only ``items`` when given,
+    e.g. the Q1–Q10 re-check)."""
+    questions = [q for q in triage.questions if items is None or q.id in items]
     data: dict[str, Any] = {}
-    for question in triage.questions:
+    for question in questions:
         if question.kind is QuestionKind.YES_NO:
             _yes_no(form, question, data)
         elif question.kind is QuestionKind.NUMBER:
             _number(form, question, data)
         else:
             _body_map(form, data)
-    for question in triage.questions:
-        if question.asked_if is None:
-            continue
-        if not should_ask(question, data, triage):
+    for question in questions:
+        _asked_again(form, question, data, triage)
+    for question in questions:
+        if question.asked_if is None or should_ask(question, data, triage):
+            if question.id not in data and question.action is not None:
+                form.add_error(
+                    question.id, f"{item_label(question.id)}: choose yes, no or not sure."
+                )
+        elif question.action is None:
             data.pop(question.id, None)
             form.errors.pop(question.id, None)
-        elif question.id not in data and question.action is not None:
-            form.add_error(question.id, f"{item_label(question.id)}: choose yes, no or not sure.")
-    if not form.ok:
-        return ParsedForm(form, None)
-    try:
-        return ParsedForm(form, parse_answers(data))
-    except ScreeningError as exc:
-        for problem in str(exc).split("; "):
-            item, _, why = problem.partition(": ")
-            name = item.split(".")[0]
-            form.add_error(name, f"{item_label(name)}: {why}")
-        return ParsedForm(form, None)
+    return ParsedForm(form, data)
+
+
+def _asked_again(form: FormState, question: Question, data: dict[str, Any], triage: Triage) -> None:
+    """§9 ruling 3: the earlier question asked again after ``question``; its answer replaces the
+    first one, and a missing one is named."""
+    again = ask_again(question, data, triage)
+    name = f"{question.asks_again}{AGAIN}"
+    if again is None:
+        return
+    value = form.value(name)
+    if value in {reply for reply, _ in REPLIES}:
+        data[again.id] = value
+    else:
+        form.add_error(
+            name, f"{item_label(name)}: {question.asks_again_note} Choose yes, no or not sure."
+        )
 
 
 def _yes_no(form: FormState, question: Question, data: dict[str, Any]) -> None:
@@ -127,6 +170,7 @@ def _body_map(form: FormState, data: dict[str, Any]) -> None:
     if not given:
         return
     zones: dict[str, dict[str, int]] = {side: {} for side in SIDES}
+    complete = True
     for side in SIDES:
         for part in BODY_MAP_PARTS:
             name = body_map_field(side, part)
@@ -134,5 +178,7 @@ def _body_map(form: FormState, data: dict[str, Any]) -> None:
             if raw.isdigit() and 0 <= int(raw) <= 5:
                 zones[side][part] = int(raw)
             else:
+                complete = False
                 form.add_error(name, f"{item_label(name)}: choose a zone from 0 to 5.")
-    data["S1"] = zones
+    if complete:
+        data["S1"] = zones

@@ -1,44 +1,58 @@
-"""The safety screen pages: the questions, the outcome, and the emergency screen's acknowledgement.
+"""The safety screen pages: the questions, the outcome, the re-check after a RED stop, and the
+emergency screen's acknowledgement.
 
-Same questions, outcomes and lock-out as ``sciatica screen`` (clinical-spec.md §1, §2, §7.2): the
-outcome page leads with what to do and by when, and every reason names the answer that raised it.
-An emergency outcome is the whole screen: the action, call buttons, one reason, nothing about
-exercise. It comes back (here, on Today and in the player) until the person acknowledges it and
-says a doctor has assessed them.
+Same questions, outcomes and lock-out as ``sciatica screen``; both call ``services.screening``
+(clinical-spec.md §1, §2, §7.2, §9). The outcome page leads with what to do and by when, and every
+reason names the answer that raised it. An emergency outcome is the whole screen: the action, call
+buttons, one reason, nothing about exercise. It comes back (here, on Today and in the player) until
+the person acknowledges it and answers yes to the §9 ruling 1 question.
+
+The emergency comes first: with JavaScript, ``screening.js`` asks ``POST /screening/so-far`` after
+each answer and shows the emergency inline, before the next question; without it, a partly filled
+form holding an emergency answer is saved as a partial screen and answered with the emergency
+page, not with a list of the questions still open.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.content.triage import Action, QuestionKind, Triage, triage_content
 from sciatica_care.domain.screening import (
+    RECHECK_ITEMS,
     ScreeningError,
     action_message,
+    assessed_topics,
     locks_program,
     parse_answers,
     sciatica_pattern,
-    screen,
+    screen_so_far,
+    unlock_question,
 )
-from sciatica_care.store import screenings
+from sciatica_care.services import screening
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.gate import ScreenRecord
+from sciatica_care.services.screening import InvalidAnswers, SavedScreen
 from sciatica_care.store.models import Screening
-from sciatica_care.store.program_access import locking_screening
+from sciatica_care.web.context import current_context
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.screening_form import (
+    AGAIN,
     BODY_MAP_PARTS,
     REPLIES,
     SIDES,
+    ParsedForm,
+    again_note,
     body_map_field,
     follow_up_note,
     item_label,
     read_screening,
 )
-from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -49,9 +63,13 @@ EMERGENCY_CALLS = (
     ("112", "Call 112", "Europe, and most mobile phones"),
 )
 """tel: buttons on the emergency screen (§7.2 "call button"); triage.yaml names 999 and 911."""
+UNLOCK_CHOICES = (("yes", "Yes"), ("no", "No, or not sure"))
+"""§9 ruling 1: "not sure" never lifts the lock."""
 
 
-def emergency_screen(request: Request, row: Screening, form: FormState | None = None) -> Response:
+def emergency_screen(
+    request: Request, row: Screening | ScreenRecord, form: FormState | None = None
+) -> Response:
     """The §7.2 emergency screen for ``row``: action first, call buttons, one reason, no exercise.
 
     The site navigation is left out so that nothing but the action competes for attention.
@@ -67,6 +85,9 @@ def emergency_screen(request: Request, row: Screening, form: FormState | None = 
             "reason": reasons[0]["text"] if reasons else None,
             "calls": EMERGENCY_CALLS,
             "lock_notice": triage.lock_notice,
+            "unlock_question": unlock_question(triage),
+            "unlock_hint": triage.question(triage.assessed.flag).help,
+            "unlock_choices": UNLOCK_CHOICES,
             "form": form or FormState(),
             "nav": [],
         },
@@ -74,11 +95,20 @@ def emergency_screen(request: Request, row: Screening, form: FormState | None = 
     )
 
 
-def _form_page(request: Request, form: FormState, status_code: int = 200) -> Response:
+def _form_page(
+    request: Request,
+    form: FormState,
+    *,
+    recheck: bool = False,
+    given: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
     triage = triage_content()
     intros = {section.id: section.intro for section in triage.sections}
     sections: list[dict[str, Any]] = []
     for question in triage.questions:
+        if recheck and question.id not in RECHECK_ITEMS:
+            continue
         if not sections or sections[-1]["id"] != question.section:
             sections.append(
                 {"id": question.section, "intro": intros[question.section], "questions": []}
@@ -89,6 +119,8 @@ def _form_page(request: Request, form: FormState, status_code: int = 200) -> Res
         "screening/form.html",
         {
             "form": form,
+            "recheck": recheck,
+            "action_url": "/screening/recheck" if recheck else "/screening",
             "sections": sections,
             "zones": triage.zones,
             "replies": REPLIES,
@@ -97,60 +129,128 @@ def _form_page(request: Request, form: FormState, status_code: int = 200) -> Res
             "body_map_field": body_map_field,
             "item_label": item_label,
             "follow_up_note": follow_up_note,
+            "again_note": again_note,
+            "again_suffix": AGAIN,
+            "question": triage.question,
+            "assessed": triage.assessed,
+            "topics": assessed_topics(given or {}, triage),
             "kinds": QuestionKind,
+            "emergency": action_message(Action.EMERGENCY_NOW, triage),
+            "calls": EMERGENCY_CALLS,
         },
         status_code=status_code,
     )
 
 
-def _own_screening(request: Request, caller: SignedIn, screening_id: int) -> Screening:
-    with database(request).session() as session:
-        row = session.get(Screening, screening_id)
-        if row is None or row.patient_id != caller.patient_id:
-            raise HTTPException(404)
-        return row
-
-
 def _pattern_text(row: Screening, triage: Triage) -> str | None:
     """The §2 pattern sentence (not stored: it is rebuilt from the saved answers)."""
+    if row.kind != screening.FULL:
+        return None
     try:
         return sciatica_pattern(parse_answers(row.answers), triage)[1]
     except ScreeningError:
         return None
 
 
+def _locked_page(request: Request, ctx: PatientContext) -> Response | None:
+    """The emergency screen while one is unresolved (§1: it comes back until answered)."""
+    gate = screening.gate(ctx)
+    if gate.locking is not None:
+        return emergency_screen(request, gate.locking)
+    return None
+
+
+def _save(
+    request: Request,
+    ctx: PatientContext,
+    parsed: ParsedForm,
+    *,
+    recheck: bool,
+) -> SavedScreen | Response:
+    """Save the form: complete, or (partial) when the answers so far are already an emergency;
+    otherwise the form again with every open item named."""
+    try:
+        if parsed.complete:
+            if recheck:
+                return screening.submit_recheck(ctx, parsed.given)
+            return screening.submit_screen(ctx, parsed.given)
+        if locks_program(screen_so_far(parsed.given).action):
+            return screening.submit_screen(ctx, parsed.given, partial=True)
+    except InvalidAnswers as exc:
+        for item, why in exc.problems:
+            name = item.split(".")[0]
+            parsed.form.add_error(name, f"{item_label(name)}: {why}")
+    return _form_page(request, parsed.form, recheck=recheck, given=parsed.given, status_code=400)
+
+
 @router.get("/screening")
-def screening_form(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
+def screening_form(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
     """The questions; while an emergency screen is unresolved, that screen instead (§1)."""
-    with database(request).session() as session:
-        locking = locking_screening(session, caller.patient_id)
-    if locking is not None:
-        return emergency_screen(request, locking)
-    return _form_page(request, FormState())
+    return _locked_page(request, ctx) or _form_page(request, FormState())
 
 
 @router.post("/screening")
 async def screening_submit(
-    request: Request, caller: SignedIn = Depends(current_patient)
+    request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
+    parsed = read_screening(await read_form(request), triage_content())
+    saved = _save(request, ctx, parsed, recheck=False)
+    if isinstance(saved, Response):
+        return saved
+    return RedirectResponse(f"/screening/{saved.id}", status_code=303)
+
+
+@router.post("/screening/so-far")
+async def screening_so_far(
+    request: Request, ctx: PatientContext = Depends(current_context)
+) -> JSONResponse:
+    """What the answers given so far mean, for ``screening.js`` to show an emergency at once.
+
+    Nothing is saved. ``assessed_topics`` names the Q1–Q7 items answered yes, for the "already
+    checked" follow-up (§9 ruling 1).
+    """
     triage = triage_content()
     parsed = read_screening(await read_form(request), triage)
-    if parsed.answers is None:
-        return _form_page(request, parsed.form, status_code=400)
-    result = screen(parsed.answers, triage)
-    with database(request).session() as session:
-        screening_id = screenings.save(
-            session, caller.patient_id, parsed.answers.model_dump(mode="json"), result
-        )
-    return RedirectResponse(f"/screening/{screening_id}", status_code=303)
+    result = screen_so_far(parsed.given, triage)
+    top = result.top_reason
+    return JSONResponse(
+        {
+            "action": result.action.value,
+            "emergency": locks_program(result.action),
+            "reason": top.model_dump(mode="json") if top else None,
+            "assessed_topics": assessed_topics(parsed.given, triage),
+        }
+    )
+
+
+@router.get("/screening/recheck")
+def recheck_form(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
+    """Q1–Q10 after a session stopped for pain or new symptoms (§9 ruling 5)."""
+    return _locked_page(request, ctx) or _form_page(request, FormState(), recheck=True)
+
+
+@router.post("/screening/recheck")
+async def recheck_submit(
+    request: Request, ctx: PatientContext = Depends(current_context)
+) -> Response:
+    """Save the re-check; an emergency is its page, anything else goes back to Today."""
+    parsed = read_screening(await read_form(request), triage_content(), items=RECHECK_ITEMS)
+    saved = _save(request, ctx, parsed, recheck=True)
+    if isinstance(saved, Response):
+        return saved
+    if saved.action is not Action.SELF_CARE:
+        return RedirectResponse(f"/screening/{saved.id}", status_code=303)
+    response = RedirectResponse("/today", status_code=303)
+    flash(request, response, "Thank you. None of your answers is a warning sign.", "success")
+    return response
 
 
 @router.get("/screening/{screening_id}")
 def screening_result(
-    screening_id: int, request: Request, caller: SignedIn = Depends(current_patient)
+    screening_id: int, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
     """The outcome of one screen: what to do, by when, why, and the §2 pattern."""
-    row = _own_screening(request, caller, screening_id)
+    row = screening.get(ctx, screening_id)
     action = Action(row.action)
     if locks_program(action) and row.assessed_at is None:
         return emergency_screen(request, row)
@@ -166,30 +266,34 @@ def screening_result(
             "pattern_text": _pattern_text(row, triage),
             "reassurance": triage.reassurance if action < Action.URGENT_24_48H else None,
             "item_label": item_label,
+            "again_url": "/screening/recheck" if row.kind == screening.RECHECK else "/screening",
         },
     )
 
 
 @router.post("/screening/{screening_id}/acknowledge")
 async def acknowledge_emergency(
-    screening_id: int, request: Request, caller: SignedIn = Depends(current_patient)
+    screening_id: int, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
-    """§1: the person read the emergency screen; the program opens only once a doctor assessed."""
-    row = _own_screening(request, caller, screening_id)
+    """§1: the person read the emergency screen; the lock lifts only on a yes to the §9 ruling 1
+    question (a doctor has checked them for this since it started, and it is no worse and no
+    different since)."""
+    row = screening.get(ctx, screening_id)
     form = await read_form(request)
     if form.value("read") != "yes":
         form.add_error("read", "Tick the box to confirm you read this.")
-    if form.value("assessed") not in ("yes", "no"):
-        form.add_error("assessed", "Choose yes or no: has a doctor checked you?")
+    if form.value("assessed") not in dict(UNLOCK_CHOICES):
+        form.add_error("assessed", f"Choose yes or no: {unlock_question()}")
     if not form.ok:
         return emergency_screen(request, row, form)
     assessed = form.value("assessed") == "yes"
-    with database(request).session() as session:
-        screenings.acknowledge(session, caller.patient_id, screening_id, assessed=assessed)
-    if assessed:
+    screening.acknowledge(ctx, screening_id, got_help=True, assessed_no_worse=assessed)
+    gate = screening.gate(ctx)
+    if assessed and gate.locking is None:
         response = RedirectResponse("/today", status_code=303)
         flash(request, response, "Thank you. Follow the advice your doctor gave you.")
         return response
-    response = RedirectResponse(f"/screening/{screening_id}", status_code=303)
+    target = gate.locking.id if gate.locking is not None else screening_id
+    response = RedirectResponse(f"/screening/{target}", status_code=303)
     flash(request, response, triage_content().lock_notice, "warning")
     return response

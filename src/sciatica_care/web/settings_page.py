@@ -11,11 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from sciatica_care.store import program
+from sciatica_care.services import program
 from sciatica_care.web.account_actions import AccountProblem, change_password, delete_account
 from sciatica_care.web.credentials import new_password_problem
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
+from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import SignedIn, database, end_session, signed_in
 from sciatica_care.web.templating import render
 
@@ -120,5 +121,6 @@ async def delete_account_submit(
         return _page(request, caller, delete_form=form, status_code=400)
     response = RedirectResponse("/", status_code=303)
     end_session(request, response)
+    forget_this_device(request, response)
     flash(request, response, "Your account and all your data are deleted.", "info")
     return response

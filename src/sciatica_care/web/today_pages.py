@@ -20,16 +20,16 @@ from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain.screening import action_message
 from sciatica_care.domain.session import SAFETY_LINE
 from sciatica_care.reports.exercise_picture import render_exercise_svg
-from sciatica_care.store import patients, questionnaire_responses
-from sciatica_care.store.base import utcnow
-from sciatica_care.store.errors import StoreError
-from sciatica_care.store.program_access import Access, program_access
+from sciatica_care.services import program
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import Conflict, NotFound
+from sciatica_care.services.gate import HOLD_MESSAGE
+from sciatica_care.services.permissions import Permission
+from sciatica_care.store import questionnaire_responses
+from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
-from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.program_plan import accept_change, accepted_text, todays_plan
+from sciatica_care.web.program_plan import accepted_text, plan_of
 from sciatica_care.web.questionnaire_actions import ASKED, asked_questionnaires
-from sciatica_care.web.screening_pages import emergency_screen
-from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -39,22 +39,16 @@ RESCREEN_AFTER = timedelta(days=7)
 
 
 @router.get("/today")
-def today(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
-    with database(request).session() as session:
-        access = program_access(session, caller.patient_id)
-        settings = patients.get_settings(session, caller.patient_id)
-        day = local_today(settings)
-        plan = todays_plan(session, caller.patient_id, day) if access.open else None
-        due = set(questionnaire_responses.due(session, caller.patient_id, day)) & set(ASKED)
-    if access.access is Access.LOCKED:
-        assert access.locking is not None
-        return emergency_screen(request, access.locking)
-    if plan is None or access.latest is None:
-        response = RedirectResponse("/screening", status_code=303)
-        flash(request, response, "First, a short safety check. Then your exercises.", "info")
-        return response
+def today(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
+    view = program.view_today(ctx)
+    if view.program is None or view.gate.latest is None:
+        return gate_page(request, view.gate)
+    day = view.program.day
+    with ctx.unit(Permission.READ) as session:
+        due = set(questionnaire_responses.due(session, ctx.patient_id, day)) & set(ASKED)
+    plan = plan_of(view.program)
     library = exercise_library()
-    latest_action = Action(access.latest.action)
+    latest_action = Action(view.gate.latest.action)
     cards = [
         {
             "planned": item,
@@ -80,34 +74,36 @@ def today(request: Request, caller: SignedIn = Depends(current_patient)) -> Resp
                 if latest_action is not Action.SELF_CARE
                 else None
             ),
-            "rescreen_due": utcnow() - access.latest.created_at >= RESCREEN_AFTER,
+            "hold_message": HOLD_MESSAGE if view.gate.hold_step_ups else None,
+            "rescreen_due": ctx.clock.now() - view.gate.latest.created_at >= RESCREEN_AFTER,
         },
     )
 
 
 @router.post("/today/suggestions/{exercise_id}/accept")
 def accept_suggestion(
-    exercise_id: str, request: Request, caller: SignedIn = Depends(current_patient)
+    exercise_id: str, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
     """Accept one suggested dose change, then back to Today with what changed."""
-    message = None
-    with database(request).session() as session:
-        access = program_access(session, caller.patient_id)
-        if access.open:
-            try:
-                message = accepted_text(accept_change(session, caller.patient_id, exercise_id))
-            except StoreError:
-                message = None
-    if access.access is Access.LOCKED:
-        assert access.locking is not None
-        return emergency_screen(request, access.locking)
-    if not access.open:
-        return RedirectResponse("/screening", status_code=303)
     response = RedirectResponse("/today", status_code=303)
-    if message is None:
+    try:
+        outcome = program.accept(ctx, exercise_id)
+    except NotFound:
         flash(
             request, response, "That change is no longer waiting. Today shows your doses.", "info"
         )
-    else:
-        flash(request, response, message)
+        return response
+    except Conflict as exc:
+        flash(request, response, str(exc), "info")
+        return response
+    flash(request, response, accepted_text(outcome))
+    return response
+
+
+@router.post("/today/clinician-seen")
+def clinician_seen(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
+    """The person records that a clinician has seen them: held step-ups may go ahead (§9.4)."""
+    program.confirm_clinician_seen(ctx)
+    response = RedirectResponse("/today", status_code=303)
+    flash(request, response, "Thank you. Your program can step up again when you are ready.")
     return response

@@ -22,6 +22,7 @@ from sciatica_care.web.account_actions import (
     sign_up,
 )
 from sciatica_care.web.credentials import MAX_PASSWORD_LENGTH, EmailAddress, NewPassword
+from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
     SignedIn,
     database,
@@ -105,8 +106,9 @@ def create_session(body: SignIn, request: Request, response: Response) -> Me:
 def delete_session(
     request: Request, response: Response, caller: SignedIn = Depends(signed_in)
 ) -> None:
-    """Sign this client out."""
+    """Sign this client out; the browser forgets its outbox and cached pages."""
     end_session(request, response)
+    forget_this_device(request, response)
 
 
 @router.get("/me")
@@ -151,3 +153,4 @@ def delete_me(
     except AccountProblem as exc:
         raise _http(exc) from None
     end_session(request, response)
+    forget_this_device(request, response)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
@@ -19,12 +19,18 @@ from starlette.responses import JSONResponse, Response
 from sciatica_care.content.triage import triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.screening import action_message
-from sciatica_care.store import checkins, patients
+from sciatica_care.services.checkins import (
+    CheckInOutcome,
+    diary_view,
+    record_checkin,
+    stored_checkin,
+    stored_checkins,
+)
+from sciatica_care.services.context import PatientContext
+from sciatica_care.store import checkins
 from sciatica_care.store.models import CheckIn as CheckInRow
 from sciatica_care.web.checkin_form import BOTH_LEGS_Q7
-from sciatica_care.web.diary_actions import CheckInOutcome, diary_view, record_checkin
-from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.security import SignedIn, current_patient, database
+from sciatica_care.web.context import current_context
 
 router = APIRouter(prefix="/api", tags=["diary"])
 
@@ -95,8 +101,8 @@ def _stored(row: CheckInRow) -> dict[str, Any]:
     }
 
 
-def _outcome_json(request: Request, caller: SignedIn, outcome: CheckInOutcome) -> dict[str, Any]:
-    view = diary_view(database(request), caller.patient_id, outcome.entry)
+def _outcome_json(ctx: PatientContext, outcome: CheckInOutcome) -> dict[str, Any]:
+    view = diary_view(ctx, outcome.entry)
     message = action_message(outcome.action, triage_content())
     return {
         "id": outcome.id,
@@ -113,42 +119,27 @@ def _outcome_json(request: Request, caller: SignedIn, outcome: CheckInOutcome) -
 
 
 @router.post("/checkins", status_code=201)
-def create_checkin(
-    body: CheckInBody, request: Request, caller: SignedIn = Depends(current_patient)
-) -> Response:
+def create_checkin(body: CheckInBody, ctx: PatientContext = Depends(current_context)) -> Response:
     """Record a check-in and run the daily safety questions; idempotent by ``client_id``."""
-    with database(request).session() as session:
-        today = local_today(patients.get_settings(session, caller.patient_id))
     outcome = record_checkin(
-        database(request),
-        caller.patient_id,
-        _entry(body, today),
+        ctx,
+        _entry(body, ctx.clock.today()),
         ces_assessed=body.ces_assessed,
         client_id=body.client_id,
     )
-    return JSONResponse(
-        _outcome_json(request, caller, outcome), status_code=201 if outcome.created else 200
-    )
+    return JSONResponse(_outcome_json(ctx, outcome), status_code=201 if outcome.created else 200)
 
 
 @router.get("/checkins")
 def list_checkins(
-    request: Request,
     since: dt.date | None = Query(None),
     until: dt.date | None = Query(None),
-    caller: SignedIn = Depends(current_patient),
+    ctx: PatientContext = Depends(current_context),
 ) -> list[dict[str, Any]]:
     """This patient's check-ins, oldest first (``since``/``until`` inclusive)."""
-    with database(request).session() as session:
-        return [_stored(row) for row in checkins.list_for(session, caller.patient_id, since, until)]
+    return [_stored(row) for row in stored_checkins(ctx, since, until)]
 
 
 @router.get("/checkins/{checkin_id}")
-def get_checkin(
-    checkin_id: int, request: Request, caller: SignedIn = Depends(current_patient)
-) -> dict[str, Any]:
-    with database(request).session() as session:
-        row = session.get(CheckInRow, checkin_id)
-        if row is None or row.patient_id != caller.patient_id:
-            raise HTTPException(404, "No such check-in.")
-        return _stored(row)
+def get_checkin(checkin_id: int, ctx: PatientContext = Depends(current_context)) -> dict[str, Any]:
+    return _stored(stored_checkin(ctx, checkin_id))

@@ -3,8 +3,9 @@
 Everything the guided player needs in one answer: each exercise with its dose, the reason for any
 change and its animated picture; exercises paused today with their resume date; and ``steps``,
 the session as the domain state machine walks it (``web.session_script``), with the pain-check
-rules (clinical-spec.md §4.1). The program is behind the safety screen: 409 before the first
-screen, 423 while an emergency screen is unresolved (§1, §7.2).
+rules (clinical-spec.md §4.1). The program is behind the program gate (``services.gate``): 409 before the first
+screen or while the safety questions are owed after a RED stop, 423 while an emergency screen is
+unresolved (§1, §7.2, §9); ``gate`` in the answer also says whether step-ups are held.
 
 ``POST /api/program/suggestions/{exercise_id}/accept`` applies a dose change that waits for the
 person's yes (automatic progression off, §7 "Lower-risk design"); 404 when none waits.
@@ -15,17 +16,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from sciatica_care.content.exercises import Dose, DoseKind, exercise_library
 from sciatica_care.reports.exercise_picture import render_exercise_svg
-from sciatica_care.store import patients
-from sciatica_care.store.errors import StoreError
-from sciatica_care.store.program_access import Access, ProgramAccess, program_access
-from sciatica_care.web.patient_zone import local_today
-from sciatica_care.web.program_plan import TodaysPlan, accept_change, todays_plan
-from sciatica_care.web.security import SignedIn, current_patient, database
+from sciatica_care.services import program
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import ProgramClosed
+from sciatica_care.web.context import current_context
+from sciatica_care.web.program_plan import TodaysPlan, plan_of
 from sciatica_care.web.session_script import PlayerRules, ScriptStep, session_script
 
 router = APIRouter(prefix="/api", tags=["program"])
@@ -73,6 +73,8 @@ class TodaysProgram(BaseModel):
     suggestions: list[SuggestedChange]
     steps: list[ScriptStep]
     rules: PlayerRules
+    hold_step_ups: bool = False
+    hold_message: str | None = None
 
 
 def program_json(plan: TodaysPlan, day: date) -> TodaysProgram:
@@ -121,42 +123,33 @@ def program_json(plan: TodaysPlan, day: date) -> TodaysProgram:
 
 
 @router.get("/program/today")
-def program_today(request: Request, caller: SignedIn = Depends(current_patient)) -> TodaysProgram:
-    with database(request).session() as session:
-        access = program_access(session, caller.patient_id)
-        day = local_today(patients.get_settings(session, caller.patient_id))
-        plan = todays_plan(session, caller.patient_id, day) if access.open else None
-    _refuse_closed(access)
-    assert plan is not None
-    return program_json(plan, day)
-
-
-def _refuse_closed(access: ProgramAccess) -> None:
-    """423 while an emergency screen locks the program, 409 before the first safety check."""
-    if access.access is Access.LOCKED:
-        assert access.locking is not None
-        raise HTTPException(
-            423,
-            detail=(
-                f"The program is locked by the emergency result of safety check "
-                f"{access.locking.id}: acknowledge it with POST "
-                f"/api/screenings/{access.locking.id}/acknowledge once a doctor has assessed you."
-            ),
-        )
-    if not access.open:
-        raise HTTPException(409, detail="Answer the safety questions first (POST /api/screenings).")
+def program_today(ctx: PatientContext = Depends(current_context)) -> TodaysProgram:
+    view = program.view_today(ctx)
+    if view.program is None:
+        raise ProgramClosed(view.gate)
+    answer = program_json(plan_of(view.program), view.program.day)
+    gate = view.gate.to_json()
+    return answer.model_copy(
+        update={
+            "hold_step_ups": view.gate.hold_step_ups,
+            "hold_message": gate["hold_message"],
+        }
+    )
 
 
 @router.post("/program/suggestions/{exercise_id}/accept")
 def accept_suggestion(
-    exercise_id: str, request: Request, caller: SignedIn = Depends(current_patient)
+    exercise_id: str, ctx: PatientContext = Depends(current_context)
 ) -> dict[str, Any]:
-    """Apply the suggested change for one exercise; the accepted decision comes back (§8.3)."""
-    with database(request).session() as session:
-        access = program_access(session, caller.patient_id)
-        _refuse_closed(access)
-        try:
-            outcome = accept_change(session, caller.patient_id, exercise_id)
-        except StoreError as exc:
-            raise HTTPException(404, detail=str(exc)) from exc
-        return outcome.to_json()
+    """Apply the suggested change for one exercise; the accepted decision comes back (§8.3).
+
+    409 when no suggestion waits, or when it is a step up while step-ups are held (§9 ruling 4).
+    """
+    return program.accept(ctx, exercise_id).to_json()
+
+
+@router.post("/program/clinician-seen")
+def clinician_seen(ctx: PatientContext = Depends(current_context)) -> dict[str, Any]:
+    """The person records that a clinician has seen them: held step-ups may go ahead again."""
+    ended = program.confirm_clinician_seen(ctx)
+    return {"holds_ended": ended, "gate": program.current_gate(ctx).to_json()}

@@ -1,9 +1,14 @@
-"""The safety screen over JSON (clinical-spec.md §8.1 in, §8.2 out).
+"""The safety screen over JSON (clinical-spec.md §8.1 in, §8.2 out); the use cases are
+``services.screening``.
 
 ``POST /api/screenings`` takes the §8.1 answers and answers 201 with the §8.2 result plus the
 saved screen's ``id``; bad answers are a 422 whose ``detail`` names each item
-(``loc: ["body", "Q3"]``), like every other validation error of the API. An emergency result locks
-the program until ``POST /api/screenings/{id}/acknowledge`` says a doctor has assessed the person.
+(``loc: ["body", "Q3"]``), like every other validation error of the API.
+``POST /api/screenings/recheck`` takes Q1–Q10 (with Q8a and CES_ASSESSED), the safety questions
+owed after a session stopped for pain or new symptoms (§9 ruling 5); its result has no pattern.
+An emergency result locks the program until ``POST /api/screenings/{id}/acknowledge`` answers yes
+(``assessed: true``) to ``unlock_question``: "Has a doctor checked you for this since it started,
+and is it no worse and no different since?" (§9 ruling 1).
 """
 
 from __future__ import annotations
@@ -11,34 +16,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Body, Depends, HTTPException, status
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from sciatica_care.content.triage import Action, triage_content
-from sciatica_care.domain.screening import (
-    Pattern,
-    Reason,
-    ScreeningError,
-    locks_program,
-    parse_answers,
-    screen,
-)
-from sciatica_care.store import screenings
+from sciatica_care.content.triage import Action
+from sciatica_care.domain.screening import Pattern, Reason, locks_program, unlock_question
+from sciatica_care.services import screening
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.gate import GateState
+from sciatica_care.services.screening import InvalidAnswers
 from sciatica_care.store.models import Screening
-from sciatica_care.store.program_access import locking_screening
-from sciatica_care.web.security import SignedIn, current_patient, database
+from sciatica_care.web.context import current_context
 
 router = APIRouter(prefix="/api", tags=["screening"])
+
+UNLOCK_QUESTION = unlock_question()
 
 
 class SavedScreening(BaseModel):
     """A saved screen: the §8.2 result (action, pattern, reasons, content_version) and its state.
 
-    ``program_locked`` is true while any emergency screen waits for "a doctor has assessed me".
+    ``kind`` is "full", "partial" (stopped at an emergency), "recheck" or "daily";
+    ``program_locked`` is true while any emergency screen waits for a yes to ``unlock_question``.
     """
 
     id: int
+    kind: str
     created_at: datetime
     action: Action
     pattern: Pattern | None
@@ -47,92 +51,90 @@ class SavedScreening(BaseModel):
     acknowledged_at: datetime | None
     assessed_at: datetime | None
     program_locked: bool
+    unlock_question: str | None
 
     @classmethod
     def of(cls, row: Screening, program_locked: bool) -> SavedScreening:
+        action = Action(row.action)
         return cls(
             id=row.id,
+            kind=row.kind,
             created_at=row.created_at,
-            action=Action(row.action),
+            action=action,
             pattern=Pattern(row.pattern) if row.pattern else None,
             reasons=[Reason.model_validate(reason) for reason in row.result.get("reasons", [])],
             content_version=row.content_version,
             acknowledged_at=row.acknowledged_at,
             assessed_at=row.assessed_at,
             program_locked=program_locked,
+            unlock_question=(
+                UNLOCK_QUESTION if locks_program(action) and row.assessed_at is None else None
+            ),
         )
 
 
 class Acknowledgement(BaseModel):
-    """§1: the person read the emergency screen; ``assessed``: a doctor has checked them since."""
+    """§1: the person read the emergency screen and will get help; ``assessed``: their answer to
+    ``unlock_question`` (§9 ruling 1)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    assessed: bool
+    assessed: bool = Field(description=UNLOCK_QUESTION)
 
 
-def _validation_error(exc: ScreeningError) -> RequestValidationError:
+def _validation_error(exc: InvalidAnswers) -> RequestValidationError:
     """The domain's per-item problems in FastAPI's 422 shape: ``loc`` ends with the item id."""
-    errors = []
-    for problem in str(exc).split("; "):
-        item, _, why = problem.partition(": ")
-        loc = ("body", *item.split("."))
-        errors.append({"loc": loc, "msg": f"{item}: {why}", "type": "value_error"})
+    errors = [
+        {"loc": ("body", *item.split(".")), "msg": f"{item}: {why}", "type": "value_error"}
+        for item, why in exc.problems
+    ]
     return RequestValidationError(errors)
 
 
-def _saved(request: Request, caller: SignedIn, row: Screening) -> SavedScreening:
-    with database(request).session() as session:
-        locked = locking_screening(session, caller.patient_id) is not None
-    return SavedScreening.of(row, locked)
+def _saved(ctx: PatientContext, row: Screening) -> SavedScreening:
+    return SavedScreening.of(row, screening.gate(ctx).state is GateState.LOCKED)
 
 
 @router.post("/screenings", status_code=status.HTTP_201_CREATED)
 def create_screening(
-    request: Request,
     answers: dict[str, Any] = Body(..., examples=[{"Q1": "no", "age": 42, "S2_leg": 6}]),
-    caller: SignedIn = Depends(current_patient),
+    ctx: PatientContext = Depends(current_context),
 ) -> SavedScreening:
     """Screen §8.1 answers, save answers + result + content version, return the §8.2 result."""
     try:
-        parsed = parse_answers(answers)
-    except ScreeningError as exc:
+        saved = screening.submit_screen(ctx, answers)
+    except InvalidAnswers as exc:
         raise _validation_error(exc) from None
-    result = screen(parsed, triage_content())
-    with database(request).session() as session:
-        screening_id = screenings.save(
-            session, caller.patient_id, parsed.model_dump(mode="json"), result
-        )
-        row = session.get(Screening, screening_id)
-        assert row is not None
-    return _saved(request, caller, row)
+    return SavedScreening.of(saved.row, saved.program_locked)
+
+
+@router.post("/screenings/recheck", status_code=status.HTTP_201_CREATED)
+def create_recheck(
+    answers: dict[str, Any] = Body(..., examples=[{"Q1": "no", "Q8": "no", "Q9": "yes"}]),
+    ctx: PatientContext = Depends(current_context),
+) -> SavedScreening:
+    """The Q1–Q10 re-check after a RED session stop (§9 ruling 5), saved as kind "recheck"."""
+    try:
+        saved = screening.submit_recheck(ctx, answers)
+    except InvalidAnswers as exc:
+        raise _validation_error(exc) from None
+    return SavedScreening.of(saved.row, saved.program_locked)
 
 
 @router.get("/screenings/latest")
-def latest_screening(
-    request: Request, caller: SignedIn = Depends(current_patient)
-) -> SavedScreening:
+def latest_screening(ctx: PatientContext = Depends(current_context)) -> SavedScreening:
     """The newest full screen (404 when there is none yet)."""
-    with database(request).session() as session:
-        row = screenings.latest(session, caller.patient_id)
+    row = screening.latest(ctx)
     if row is None:
         raise HTTPException(404, detail="No safety check yet: POST /api/screenings first.")
-    return _saved(request, caller, row)
+    return _saved(ctx, row)
 
 
 @router.post("/screenings/{screening_id}/acknowledge")
 def acknowledge_screening(
-    screening_id: int,
-    body: Acknowledgement,
-    request: Request,
-    caller: SignedIn = Depends(current_patient),
+    screening_id: int, body: Acknowledgement, ctx: PatientContext = Depends(current_context)
 ) -> SavedScreening:
-    """Record the acknowledgement (and the assessment) of one of the caller's screens."""
-    with database(request).session() as session:
-        row = session.get(Screening, screening_id)
-        if row is None or row.patient_id != caller.patient_id:
-            raise HTTPException(404, detail=f"No safety check {screening_id}.")
-        if not locks_program(Action(row.action)):
-            raise HTTPException(409, detail="Only an emergency result needs acknowledging.")
-        screenings.acknowledge(session, caller.patient_id, screening_id, assessed=body.assessed)
-    return _saved(request, caller, row)
+    """Record the acknowledgement (and the answer to ``unlock_question``) of one of the caller's
+    emergency screens: 404 for anyone else's, 409 for a screen that is not an emergency."""
+    row = screening.acknowledge(ctx, screening_id, got_help=True, assessed_no_worse=body.assessed)
+    return _saved(ctx, row)

@@ -44,6 +44,7 @@
     notes: [],
     tallies: [],
     clientId: null,
+    version: 0,           // save counter: the server never lets a lower version replace a higher
     startedAt: null,
     stopPanelOpen: false
   };
@@ -308,7 +309,9 @@
   }
 
   function payload(final) {
-    return { client_id: s.clientId, started_at: s.startedAt, final: final, record: record() };
+    s.version += 1;
+    return { client_id: s.clientId, started_at: s.startedAt, final: final, version: s.version,
+      record: record() };
   }
 
   function csrf() {

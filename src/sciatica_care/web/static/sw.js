@@ -4,14 +4,20 @@
  * Today's program, the player, the check-in and GET /api/program/today: network first, the last
  * copy from the cache when offline, so a session can run on a train. Other API calls and every
  * POST go to the network only (offline.js queues entries made offline).
- * Pages are personal: they are cached only when the server answered them directly (never a
- * redirect to sign in), and offline.js deletes the page cache on sign-out.
+ * Pages are personal, so they are kept per account: every signed-in page tells this worker its
+ * account (offline.js posts {type: "account"}); the worker remembers it, deletes every other
+ * account's pages, and caches and serves pages only from that account's cache. Until a page has
+ * named an account (a new worker, or after sign-out deleted every cache) no page is cached or
+ * served from the cache. Only direct answers are cached, never a redirect to sign in.
  */
 "use strict";
 
 var VERSION = "__STATIC_VERSION__"; // replaced when served: a hash of static/
 var STATIC_CACHE = "sciatica-static-" + VERSION;
-var PAGE_CACHE = "sciatica-pages-v1";
+var PAGE_CACHE_PREFIX = "sciatica-pages-";
+var ACCOUNT_CACHE = "sciatica-account";
+var ACCOUNT_KEY = "/__sciatica/account";
+var ACCOUNT_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 
 var STATIC_FILES = [
   "/static/app.css",
@@ -42,29 +48,74 @@ function cacheIfDirect(cache, request, response) {
   return Promise.resolve(response);
 }
 
+/* The account whose pages may be cached and served, or null (read each time: the worker may be
+   stopped between events, and sign-out deletes this cache). */
+function currentAccount() {
+  return caches.match(ACCOUNT_KEY, { cacheName: ACCOUNT_CACHE }).then(function (hit) {
+    return hit ? hit.text() : null;
+  }).then(function (account) {
+    return account && ACCOUNT_PATTERN.test(account) ? account : null;
+  }, function () { return null; });
+}
+
+function pageCacheName(account) { return PAGE_CACHE_PREFIX + account; }
+
+function forgetOtherAccounts(account) {
+  return caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf(PAGE_CACHE_PREFIX) === 0 && name !== pageCacheName(account);
+    }).map(function (name) { return caches.delete(name); }));
+  });
+}
+
+/* Keep the offline pages of the account now signed in, once per account. */
+function warm(account) {
+  return caches.open(pageCacheName(account)).then(function (cache) {
+    return Promise.all(OFFLINE_PATHS.map(function (path) {
+      return fetch(path, { credentials: "same-origin" })
+        .then(function (r) { return cacheIfDirect(cache, path, r); })
+        .catch(function () { return null; });
+    }));
+  });
+}
+
+function useAccount(account) {
+  return currentAccount().then(function (known) {
+    if (known === account) { return null; }
+    return forgetOtherAccounts(account).then(function () {
+      return caches.open(ACCOUNT_CACHE);
+    }).then(function (cache) {
+      return cache.put(ACCOUNT_KEY, new Response(account));
+    }).then(function () { return warm(account); });
+  });
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type !== "account" || typeof data.account !== "string") { return; }
+  if (!ACCOUNT_PATTERN.test(data.account)) { return; }
+  event.waitUntil(useAccount(data.account));
+});
+
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(STATIC_CACHE).then(function (cache) {
       return Promise.all(STATIC_FILES.map(function (path) {
         return cache.add(path).catch(function () { /* a missing file must not stop install */ });
       }));
-    }).then(function () {
-      return caches.open(PAGE_CACHE).then(function (cache) {
-        return Promise.all(OFFLINE_PATHS.map(function (path) {
-          return fetch(path, { credentials: "same-origin" })
-            .then(function (r) { return cacheIfDirect(cache, path, r); })
-            .catch(function () { return null; });
-        }));
-      });
     }).then(function () { return self.skipWaiting(); })
   );
 });
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(
-    caches.keys().then(function (names) {
+    Promise.all([caches.keys(), currentAccount()]).then(function (found) {
+      var names = found[0];
+      var keep = found[1] ? pageCacheName(found[1]) : null;
       return Promise.all(names.filter(function (name) {
-        return name.indexOf("sciatica-static-") === 0 && name !== STATIC_CACHE;
+        var oldStatic = name.indexOf("sciatica-static-") === 0 && name !== STATIC_CACHE;
+        var otherPages = name.indexOf(PAGE_CACHE_PREFIX) === 0 && name !== keep;
+        return oldStatic || otherPages;
       }).map(function (name) { return caches.delete(name); }));
     }).then(function () { return self.clients.claim(); })
   );
@@ -104,12 +155,18 @@ self.addEventListener("fetch", function (event) {
   }
 
   if (offlineCapable(url)) {
-    event.respondWith(caches.open(PAGE_CACHE).then(function (cache) {
-      return fetch(request).then(function (r) {
-        return cacheIfDirect(cache, request, r);
-      }).catch(function () {
-        return cache.match(request, { ignoreSearch: true }).then(function (hit) {
-          return hit || (request.mode === "navigate" ? offlinePage() : Response.error());
+    event.respondWith(currentAccount().then(function (account) {
+      return fetch(request).then(function (response) {
+        if (!account) { return response; }
+        return caches.open(pageCacheName(account)).then(function (cache) {
+          return cacheIfDirect(cache, request, response);
+        }).catch(function () { return response; });
+      }, function () {
+        var hit = account ? caches.match(request, {
+          cacheName: pageCacheName(account), ignoreSearch: true
+        }) : Promise.resolve(undefined);
+        return hit.then(function (found) {
+          return found || (request.mode === "navigate" ? offlinePage() : Response.error());
         });
       });
     }));

@@ -8,10 +8,13 @@ from sciatica_care.domain.diary import BodyMap, CheckIn, LegZones
 from sciatica_care.domain.progress import DoseChange, Flare
 from sciatica_care.domain.questionnaires import score_grc, score_psfs, score_sbi
 from sciatica_care.domain.session import SessionStatus
-from sciatica_care.store import checkins, patients, program, questionnaire_responses
+from sciatica_care.services import program
+from sciatica_care.services.clock import Clock
+from sciatica_care.services.gate import program_gate
+from sciatica_care.services.progress import progress_series, progress_summary
+from sciatica_care.store import checkins, exercise_sessions, patients, questionnaire_responses
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import Patient
-from sciatica_care.store.progress import progress_series, progress_summary
 from tests.store.diary_story import day, exercise_session, morning
 
 PSFS_START = {"Walking to the shop": 3, "Sitting at work": 4, "Putting on socks": 2}
@@ -36,8 +39,10 @@ def _story(database: Database) -> int:
         checkins.save(s, pid, right_leg)  # not a morning: the chart leaves it out
         for n in (15, 16):
             sid = exercise_session(s, pid, n, {"pelvic-tilt": 2})
-            program.after_session(s, pid, sid, tz=UTC)
-            program.after_morning_checkin(s, pid, day(n + 1), tz=UTC)
+            saved = exercise_sessions.get(s, pid, sid)
+            assert saved is not None
+            program.after_session(s, pid, saved, Clock(UTC), program_gate(s, pid))
+            program.after_morning_checkin(s, pid, day(n + 1), Clock(UTC), program_gate(s, pid))
         exercise_session(s, pid, 18, {"bird-dog": 9}, status=SessionStatus.STOPPED)
         questionnaire_responses.save(
             s,

@@ -8,7 +8,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from sciatica_care.content.exercises import Dose
-from sciatica_care.store import StoreError, checkins, exercise_sessions, patients, program
+from sciatica_care.domain.screening import screen_daily
+from sciatica_care.services import program
+from sciatica_care.services.clock import Clock
+from sciatica_care.services.errors import NotFound
+from sciatica_care.services.gate import program_gate
+from sciatica_care.store import checkins, exercise_sessions, patients, screenings
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import DoseDecision, Patient
 from tests.store.diary_story import day, exercise_session, morning
@@ -16,6 +21,25 @@ from tests.store.diary_story import day, exercise_session, morning
 TILT_12 = Dose(sets=1, reps=12, hold_s=3, per_side=False)
 TILT_10 = Dose(sets=1, reps=10, hold_s=3, per_side=False)
 REASON_12 = "You managed 10 pelvic tilt reps with little pain twice: today 12."
+
+
+CLOCK = Clock(UTC)
+
+
+def after_session(s: Session, pid: int, sid: int) -> program.ProgramUpdate:
+    saved = exercise_sessions.get(s, pid, sid)
+    assert saved is not None
+    return program.after_session(s, pid, saved, CLOCK, program_gate(s, pid))
+
+
+def after_morning(s: Session, pid: int, when: object) -> program.ProgramUpdate:
+    return program.after_morning_checkin(s, pid, when, CLOCK, program_gate(s, pid))  # type: ignore[arg-type]
+
+
+def accept(s: Session, pid: int, exercise_id: str, when: object) -> program.DecisionOutcome:
+    gate = program_gate(s, pid)
+    object.__setattr__(gate, "state", gate.state.OPEN)
+    return program.accept_suggestion(s, pid, exercise_id, when, gate)  # type: ignore[arg-type]
 
 
 def _usual_week(s: Session, pid: int) -> None:
@@ -29,13 +53,13 @@ def _two_good_sessions(database: Database, pid: int) -> list[program.ProgramUpda
     with database.session() as s:
         _usual_week(s, pid)
         sid = exercise_session(s, pid, 8, {"pelvic-tilt": 2})
-        updates.append(program.after_session(s, pid, sid, tz=UTC))
+        updates.append(after_session(s, pid, sid))
         morning(s, pid, 9, leg=3)
-        updates.append(program.after_morning_checkin(s, pid, day(9), tz=UTC))
+        updates.append(after_morning(s, pid, day(9)))
         sid = exercise_session(s, pid, 9, {"pelvic-tilt": 2})
-        updates.append(program.after_session(s, pid, sid, tz=UTC))
+        updates.append(after_session(s, pid, sid))
         morning(s, pid, 10, leg=3)
-        updates.append(program.after_morning_checkin(s, pid, day(10), tz=UTC))
+        updates.append(after_morning(s, pid, day(10)))
     return updates
 
 
@@ -84,7 +108,7 @@ def test_a_second_morning_entry_does_not_decide_again(database: Database) -> Non
     _two_good_sessions(database, pid)
     with database.session() as s:
         morning(s, pid, 10, leg=3)
-        again = program.after_morning_checkin(s, pid, day(10), tz=UTC)
+        again = after_morning(s, pid, day(10))
         count = s.query(DoseDecision).filter_by(patient_id=pid).count()
     assert again.decisions == []
     assert count == 4
@@ -97,9 +121,9 @@ def test_red_session_pauses_the_exercise_with_a_resume_date_and_skips_it(
     with database.session() as s:
         _usual_week(s, pid)
         sid = exercise_session(s, pid, 8, {"pelvic-tilt": 8, "bird-dog": 2})
-        update = program.after_session(s, pid, sid, tz=UTC)
+        update = after_session(s, pid, sid)
         morning(s, pid, 9, leg=3)
-        next_morning = program.after_morning_checkin(s, pid, day(9), tz=UTC)
+        next_morning = after_morning(s, pid, day(9))
         resting = program.todays_program(s, pid, day(9))
         back = program.todays_program(s, pid, day(10))
 
@@ -126,7 +150,7 @@ def test_new_numbness_at_the_pain_check_pauses_the_exercise_and_asks_for_the_saf
         sid = exercise_session(
             s, pid, 8, {"pelvic-tilt": 2, "bird-dog": 2}, numb=frozenset({"pelvic-tilt"})
         )
-        update = program.after_session(s, pid, sid, tz=UTC)
+        update = after_session(s, pid, sid)
         resting = program.todays_program(s, pid, day(9))
 
     decisions = {d.exercise_id: d.decision for d in update.decisions}
@@ -146,7 +170,7 @@ def test_a_pause_for_pain_applies_even_with_automatic_progression_off(
         program.set_auto_progression(s, pid, False)
         _usual_week(s, pid)
         sid = exercise_session(s, pid, 8, {"pelvic-tilt": 8})
-        update = program.after_session(s, pid, sid, tz=UTC)
+        update = after_session(s, pid, sid)
         resting = program.todays_program(s, pid, day(9))
 
     tilt = next(d for d in update.decisions if d.exercise_id == "pelvic-tilt")
@@ -160,9 +184,9 @@ def test_two_red_sessions_in_a_week_ask_for_a_routine_review(database: Database)
     with database.session() as s:
         _usual_week(s, pid)
         first = exercise_session(s, pid, 8, {"bird-dog": 9})
-        program.after_session(s, pid, first, tz=UTC)
+        after_session(s, pid, first)
         second = exercise_session(s, pid, 10, {"bird-dog": 9})
-        update = program.after_session(s, pid, second, tz=UTC)
+        update = after_session(s, pid, second)
     assert update.escalation == "ROUTINE"
 
 
@@ -176,10 +200,11 @@ def test_with_automatic_progression_off_the_step_is_a_suggestion_until_accepted(
 
     last = updates[-1].decisions[0]
     assert (last.decision.action.value, last.status) == ("PROGRESS", "suggested")
-    assert last.decision.reason.startswith("Suggestion: ")
+    assert last.decision.requires_acceptance
+    assert not last.decision.reason.startswith("Suggestion")
     with database.session() as s:
         before = program.todays_program(s, pid, day(10))
-        accepted = program.accept_suggestion(s, pid, "pelvic-tilt", day(10))
+        accepted = accept(s, pid, "pelvic-tilt", day(10))
         after = program.todays_program(s, pid, day(10))
     assert before.doses["pelvic-tilt"] == (2, TILT_10)
     assert [x.exercise_id for x in before.suggestions] == ["pelvic-tilt"]
@@ -189,13 +214,13 @@ def test_with_automatic_progression_off_the_step_is_a_suggestion_until_accepted(
     assert after.suggestions == []
 
 
-def test_accepting_when_nothing_waits_is_a_store_error(database: Database) -> None:
+def test_accepting_when_nothing_waits_is_not_found(database: Database) -> None:
     pid = _patient(database)
     with (
-        pytest.raises(StoreError, match="no suggestion is waiting for 'bird-dog'"),
+        pytest.raises(NotFound, match="no suggestion is waiting for 'bird-dog'"),
         database.session() as s,
     ):
-        program.accept_suggestion(s, pid, "bird-dog", day(1))
+        accept(s, pid, "bird-dog", day(1))
 
 
 def test_urgent_daily_answers_hold_back_a_step_up(database: Database) -> None:
@@ -208,7 +233,10 @@ def test_urgent_daily_answers_hold_back_a_step_up(database: Database) -> None:
                 morning(s, pid, 9, leg=3)
         entry = checkins.entries(s, pid, day(9), day(9))[0]
         checkins.save(s, pid, entry.model_copy(update={"day": day(10)}), "URGENT_24_48H")
-        update = program.after_morning_checkin(s, pid, day(10), tz=UTC)
+        answers = {"Q1": "yes", "Q2": "no", "Q3": "no", "Q4": "no", "Q5": "no", "Q6": "no"}
+        answers |= {"Q7": "no", "CES_ASSESSED": "yes"}
+        screenings.save(s, pid, answers, screen_daily(answers), kind="daily")
+        update = after_morning(s, pid, day(10))
         today = program.todays_program(s, pid, day(10))
     assert update.decisions == []
     assert update.notes == [program.SCREEN_PAUSE_NOTE]
@@ -226,9 +254,9 @@ def test_another_patient_sees_none_of_it(database: Database) -> None:
         theirs = program.todays_program(s, other, day(10))
     assert theirs.doses["pelvic-tilt"] == (2, TILT_10)
     assert theirs.reasons == {} and theirs.suggestions == []
-    with pytest.raises(StoreError, match="no session"), database.session() as s:
+    with database.session() as s:
         mine = exercise_sessions.list_for(s, pid)[0].id
-        program.after_session(s, other, mine, tz=UTC)
+        assert exercise_sessions.get(s, other, mine) is None
 
 
 def test_weekly_review_with_leg_pain_up_two_regresses_and_asks_for_review(
@@ -242,8 +270,8 @@ def test_weekly_review_with_leg_pain_up_two_regresses_and_asks_for_review(
             exercise_session(s, pid, n, {"bird-dog": 3})
         for n in range(8, 15):
             morning(s, pid, n, leg=5)
-        program.after_morning_checkin(s, pid, day(8), tz=UTC)  # first weekly review: day 8
-        update = program.after_morning_checkin(s, pid, day(15), tz=UTC)
+        after_morning(s, pid, day(8))  # first weekly review: day 8
+        update = after_morning(s, pid, day(15))
     weekly = [d for d in update.decisions if d.trigger == "weekly"]
     assert [d.exercise_id for d in weekly] == ["bird-dog"]
     assert weekly[0].decision.escalation == "ROUTINE"
@@ -259,11 +287,11 @@ def test_spreading_down_the_leg_twice_at_the_easiest_level_removes_the_exercise(
         first = exercise_session(
             s, pid, 8, {"knee-to-chest": 3}, spread=frozenset({"knee-to-chest"})
         )
-        program.after_session(s, pid, first, tz=UTC)
+        after_session(s, pid, first)
         second = exercise_session(
             s, pid, 11, {"knee-to-chest": 3}, spread=frozenset({"knee-to-chest"})
         )
-        update = program.after_session(s, pid, second, tz=UTC)
+        update = after_session(s, pid, second)
         later = program.todays_program(s, pid, day(30))
     assert update.decisions[0].decision.remove_exercise is True
     knee = next(i for i in later.items if i.exercise.id == "knee-to-chest")

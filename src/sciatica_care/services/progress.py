@@ -21,9 +21,9 @@ from sciatica_care.domain.questionnaires import (
     describe_change,
     describe_grc,
 )
+from sciatica_care.services.program import applied_changes
 from sciatica_care.store import checkins, questionnaire_responses
 from sciatica_care.store.models import ExerciseSession
-from sciatica_care.store.program import applied_changes, local_day
 
 FLARE_LOOK_BACK = timedelta(days=14)
 """Mornings before the window that a flare-up at its start is measured against (usual pain)."""
@@ -85,7 +85,7 @@ def progress_series(
     sessions = [
         SessionPoint(day=day, status="completed" if row.status == "completed" else "stopped")
         for row in rows
-        if first <= (day := local_day(row.started_at, tz)) <= today
+        if first <= (day := row.started_at.astimezone(tz).date()) <= today
     ]
     names = {exercise.id: exercise.name for exercise in library.exercises}
     changes = [

@@ -1,22 +1,29 @@
 """The patient's exercise program: current doses, today's program, and progression as tolerated.
 
-This module is orchestration, not rules. After a session and after the next morning's check-in it
+The application layer's program use cases (moved here from ``store``: this is orchestration, not
+persistence, and not rules). After a session and after the next morning's check-in it
 gathers, per exercise, what ``domain.progression.decide`` needs (clinical-spec.md §4.1–4.3, §8.3):
 the current dose, the stored sessions with their pain response, the baseline morning pain, the
 date of the last step, a current flare-up and, at the weekly review, the weekly leg-pain means.
 It stores every decision with its reason and, when automatic progression is on, applies it to the
 dose the next session uses; when it is off, the decision waits as a suggestion the person accepts
 (§7 "progression offered as a rule the user applies"). CLI and web call the same functions.
+
+Progression is derived work (design.md "Transactions"): it never shares a transaction with what the
+person recorded. ``catch_up`` runs it for every final session and check-in not yet used, oldest
+first, in its own transaction; when it fails the entries stay marked as waiting and the next read
+or write tries again. A step up is held while the program gate holds step-ups (§9 ruling 4).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from sciatica_care.content.exercises import Dose, Exercise, ExerciseLibrary, exercise_library
@@ -29,14 +36,27 @@ from sciatica_care.domain.progression import (
     ProgressionError,
     ProgressionInput,
     SessionRecord,
+    check_dose_fits,
     decide,
 )
-from sciatica_care.domain.screening import pauses_progression
-from sciatica_care.domain.session import STANDARD_LEVEL, PlannedExercise, build_program
-from sciatica_care.store import checkins, exercise_sessions, patients
-from sciatica_care.store.base import utcnow
+from sciatica_care.domain.screening import locks_program
+from sciatica_care.domain.session import (
+    STANDARD_LEVEL,
+    PlannedExercise,
+    build_program,
+    pain_for_progression,
+    red_stop,
+)
+from sciatica_care.services.clock import Clock, utcnow
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import Conflict, NotFound, ProgramClosed, ServiceError
+from sciatica_care.services.gate import Gate, program_gate
+from sciatica_care.services.permissions import Permission
+from sciatica_care.store import checkins, doses, exercise_sessions, patients, screenings
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.models import DoseDecision, ExerciseDose, ExerciseSession
+from sciatica_care.store.models import DoseDecision, ExerciseSession
+
+logger = logging.getLogger(__name__)
 
 AUTO_PROGRESSION = "auto_progression"
 """Patient setting: apply decisions automatically (default) or keep them as suggestions."""
@@ -52,19 +72,18 @@ ACCEPTED = "accepted"
 SUPERSEDED = "superseded"
 CHANGED = (APPLIED, ACCEPTED)
 """Statuses whose decision changed the dose the person does."""
-SUGGESTION_PREFIX = "Suggestion: "
 _EXTRA_KEYS = ("trigger", "accepted_on")
 """Keys stored beside the §8.3 decision in ``DoseDecision.decision``."""
+RED_WINDOW = timedelta(days=7)
 
 SCREEN_PAUSE_NOTE = (
-    "Your answers to the safety questions pause any step up: doses stay the same until you "
-    "have spoken to a doctor."
+    "Your answers to the safety questions hold any step up until a clinician has seen you. "
+    "Your current doses continue."
 )
-
-
-def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
-    """The person's calendar day of a stored (UTC) time; ``tz`` None means this computer's zone."""
-    return moment.astimezone(tz).date()
+RESET_REASON = (
+    "Your saved dose no longer matched this exercise, so it is back to the starting dose of "
+    "its level."
+)
 
 
 # --- doses -----------------------------------------------------------------------------------
@@ -94,29 +113,39 @@ def _default_dose(exercise: Exercise) -> CurrentDose:
 def current_doses(
     session: Session, patient_id: int, library: ExerciseLibrary | None = None
 ) -> dict[str, CurrentDose]:
-    """Every exercise of the library with its current dose, in program order."""
+    """Every exercise of the library with its current dose, in program order.
+
+    A stored dose that no longer fits the content (a level or limit changed since) falls back to
+    its level's starting dose instead of breaking every later page and check-in.
+    """
     library = library or exercise_library()
-    rows = {
-        row.exercise_id: row
-        for row in session.scalars(
-            select(ExerciseDose).where(ExerciseDose.patient_id == patient_id)
-        )
-    }
-    doses: dict[str, CurrentDose] = {}
+    rows = doses.dose_rows(session, patient_id)
+    current: dict[str, CurrentDose] = {}
     for exercise in library.exercises:
         row = rows.get(exercise.id)
         if row is None:
-            doses[exercise.id] = _default_dose(exercise)
+            current[exercise.id] = _default_dose(exercise)
             continue
-        doses[exercise.id] = CurrentDose(
+        try:
+            level = exercise.level(row.level)
+            dose = Dose.model_validate(row.dose)
+            check_dose_fits(exercise, _progression_dose(dose))
+        except (ValidationError, ValueError, KeyError, LookupError):
+            logger.warning("stored dose of %s does not fit the content; reset", exercise.id)
+            fallback = _default_dose(exercise)
+            current[exercise.id] = CurrentDose(
+                exercise.id, fallback.level, fallback.dose, reason=RESET_REASON
+            )
+            continue
+        current[exercise.id] = CurrentDose(
             exercise_id=exercise.id,
-            level=row.level,
-            dose=Dose.model_validate(row.dose),
+            level=level.level,
+            dose=dose,
             active=row.active,
             paused_until=row.paused_until,
             reason=row.reason,
         )
-    return doses
+    return current
 
 
 def _progression_dose(dose: Dose) -> ProgressionDose:
@@ -140,21 +169,16 @@ def _apply(
     session: Session, patient_id: int, exercise: Exercise, decision: ProgressionDecision
 ) -> None:
     """Make a decision the dose of the next session (PAUSE: rest until ``resume_on``)."""
-    row = session.scalars(
-        select(ExerciseDose).where(
-            ExerciseDose.patient_id == patient_id, ExerciseDose.exercise_id == exercise.id
-        )
-    ).first()
-    if row is None:
-        row = ExerciseDose(patient_id=patient_id, exercise_id=exercise.id)
-        session.add(row)
-    row.level = decision.next_level
-    row.dose = _content_dose(decision.next_dose, exercise, decision.next_level).model_dump()
-    row.active = not decision.remove_exercise
-    row.paused_until = decision.resume_on
-    row.reason = decision.reason.removeprefix(SUGGESTION_PREFIX)
-    row.updated_at = utcnow()
-    session.flush()
+    doses.set_dose(
+        session,
+        patient_id,
+        exercise.id,
+        level=decision.next_level,
+        dose=_content_dose(decision.next_dose, exercise, decision.next_level).model_dump(),
+        active=not decision.remove_exercise,
+        paused_until=decision.resume_on,
+        reason=decision.reason,
+    )
 
 
 # --- settings --------------------------------------------------------------------------------
@@ -220,15 +244,6 @@ class ProgramUpdate:
         }
 
 
-def _decision_rows(
-    session: Session, patient_id: int, exercise_id: str | None = None
-) -> list[DoseDecision]:
-    query = select(DoseDecision).where(DoseDecision.patient_id == patient_id)
-    if exercise_id is not None:
-        query = query.where(DoseDecision.exercise_id == exercise_id)
-    return list(session.scalars(query.order_by(DoseDecision.decided_at, DoseDecision.id)))
-
-
 def decision_of(row: DoseDecision) -> ProgressionDecision:
     """The domain decision stored in a row (without the bookkeeping keys)."""
     data = {k: v for k, v in row.decision.items() if k not in _EXTRA_KEYS}
@@ -258,31 +273,49 @@ def _session_records(
     exercise_id: str,
     entries: Sequence[diary.CheckIn],
     since: date,
-    tz: tzinfo | None,
+    clock: Clock,
 ) -> list[SessionRecord]:
-    """Stored results of one exercise with a pain check, as §8.3 sessions, oldest first.
+    """Stored results of one exercise with a pain signal, as §8.3 sessions, oldest first.
 
     The next-morning pain is the morning check-in of the day after the session: a morning two days
-    later reflects more than the session.
+    later reflects more than the session. An exercise the session stopped at for a symptom counts
+    as RED even without a completed pain check (§9 ruling 7).
     """
     mornings = dict(diary.morning_pain(entries, "leg"))
     records = []
     for result in exercise_sessions.results_for(session, patient_id, exercise_id):
-        if result.pain is None:
+        saved = result.session
+        if not saved.final:
             continue
-        day = local_day(result.session.started_at, tz)
+        last = result.position == len(saved.items) - 1
+        pain = pain_for_progression(result.pain, saved.stop_reason, last)
+        if pain is None:
+            continue
+        day = clock.day_of(saved.started_at)
         if day < since:
             continue
         records.append(
             SessionRecord(
                 date=day,
-                peak_pain=result.pain,
+                peak_pain=pain,
                 spread_down_leg=bool(result.spread_down_leg),
                 new_numbness_or_weakness=bool(result.new_numbness_or_weakness),
                 next_morning_pain=mornings.get(day + timedelta(days=1)),
             )
         )
     return sorted(records, key=lambda r: r.date)
+
+
+def red_sessions_in_week(session: Session, patient_id: int, day: date, clock: Clock) -> int:
+    """RED guided sessions in the 7 days up to ``day``, whatever the exercise (§9 ruling 6)."""
+    count = 0
+    for row in exercise_sessions.list_since(session, patient_id, None):
+        started = clock.day_of(row.started_at)
+        if not row.final or started > day or day - started >= RED_WINDOW:
+            continue
+        items = [(i.pain, i.spread_down_leg, i.new_numbness_or_weakness) for i in row.items]
+        count += red_stop(row.stop_reason, items)
+    return count
 
 
 def _baseline(entries: Sequence[diary.CheckIn], last_session: date) -> float:
@@ -298,15 +331,6 @@ def _baseline(entries: Sequence[diary.CheckIn], last_session: date) -> float:
     return later if later is not None else 0.0
 
 
-def _screen_pauses(session: Session, patient_id: int, day: date) -> bool:
-    """The daily red-flag answers of today or yesterday pause progression (URGENT or higher)."""
-    rows = checkins.list_for(session, patient_id, since=day - timedelta(days=1), until=day)
-    return any(
-        row.daily_action is not None and pauses_progression(Action(row.daily_action))
-        for row in rows
-    )
-
-
 @dataclass(frozen=True)
 class _Context:
     """What every decision of one update shares."""
@@ -314,9 +338,10 @@ class _Context:
     entries: list[diary.CheckIn]
     today: date
     automatic: bool
-    screen_paused: bool
+    hold_step_ups: bool
     weekly: diary.WeeklyPain | None
-    tz: tzinfo | None
+    clock: Clock
+    red_sessions: int
 
 
 def _decide_one(
@@ -329,7 +354,7 @@ def _decide_one(
     context: _Context,
 ) -> DecisionOutcome | None:
     """Decide for one exercise, store the decision and apply it when automatic; None if skipped."""
-    rows = _decision_rows(session, patient_id, exercise.id)
+    rows = doses.decision_rows(session, patient_id, exercise.id)
     last_day = records[-1].date
     same_session = [row for row in rows if _decided_on(row) == last_day]
     if any(row.action == ProgressionAction.PAUSE for row in same_session):
@@ -352,29 +377,28 @@ def _decide_one(
             leg_pain_mean_this_week=weekly.this_week if weekly else None,
             leg_pain_mean_last_week=weekly.last_week if weekly else None,
             automatic=context.automatic,
+            red_sessions_this_week=context.red_sessions,
         )
         decision = decide(data, exercise)
     except (ProgressionError, ValueError) as exc:
-        raise StoreError(
+        raise ServiceError(
             f"{exercise.id}: the stored dose does not fit the exercise ({exc})"
         ) from exc
-    if context.screen_paused and decision.action is ProgressionAction.PROGRESS:
+    if context.hold_step_ups and decision.action is ProgressionAction.PROGRESS:
         return None
     changes = decision.action is not ProgressionAction.HOLD
     status = SUGGESTED if changes and decision.requires_acceptance else APPLIED
     for row in rows:
         if row.status == SUGGESTED:
             row.status = SUPERSEDED
-    row = DoseDecision(
-        patient_id=patient_id,
-        exercise_id=exercise.id,
-        decided_at=utcnow(),
-        decision={**decision.model_dump(mode="json"), "trigger": trigger},
-        action=decision.action.value,
-        status=status,
+    row = doses.add_decision(
+        session,
+        patient_id,
+        exercise.id,
+        {**decision.model_dump(mode="json"), "trigger": trigger},
+        decision.action.value,
+        status,
     )
-    session.add(row)
-    session.flush()
     if status == APPLIED:
         _apply(session, patient_id, exercise, decision)
     return DecisionOutcome(row.id, exercise.id, exercise.name, decision, status, trigger)
@@ -384,57 +408,60 @@ def _context(
     session: Session,
     patient_id: int,
     today: date,
-    tz: tzinfo | None,
+    clock: Clock,
+    hold_step_ups: bool,
     weekly: diary.WeeklyPain | None,
 ) -> _Context:
     return _Context(
         entries=checkins.entries(session, patient_id, since=today - HISTORY, until=today),
         today=today,
         automatic=auto_progression(session, patient_id),
-        screen_paused=_screen_pauses(session, patient_id, today),
+        hold_step_ups=hold_step_ups,
         weekly=weekly,
-        tz=tz,
+        clock=clock,
+        red_sessions=red_sessions_in_week(session, patient_id, today, clock),
     )
 
 
 def after_session(
     session: Session,
     patient_id: int,
-    session_id: int,
+    saved: ExerciseSession,
+    clock: Clock,
+    gate: Gate,
     library: ExerciseLibrary | None = None,
-    tz: tzinfo | None = None,
 ) -> ProgramUpdate:
-    """Decide the next dose of each exercise that got a pain check in the saved session.
+    """Decide the next dose of each exercise of the saved session that has a pain signal.
 
     The session's own next morning is not known yet, so a step up waits for it (the domain holds
     the dose and says so); a RED result pauses the exercise at once.
     """
     library = library or exercise_library()
-    saved = session.get(ExerciseSession, session_id)
-    if saved is None or saved.patient_id != patient_id:
-        raise StoreError(f"no session {session_id}")
-    today = local_day(saved.started_at, tz)
-    context = _context(session, patient_id, today, tz, weekly=None)
-    doses = current_doses(session, patient_id, library)
+    saved.progressed_at = utcnow()
+    today = clock.day_of(saved.started_at)
+    context = _context(session, patient_id, today, clock, gate.hold_step_ups, weekly=None)
+    current = current_doses(session, patient_id, library)
     known = {exercise.id: exercise for exercise in library.exercises}
     update = ProgramUpdate()
     seen: set[str] = set()
+    last = len(saved.items) - 1
     for item in saved.items:
         exercise = known.get(item.exercise_id)
-        if item.pain is None or exercise is None or exercise.id in seen:
+        pain = pain_for_progression(item.pain, saved.stop_reason, item.position == last)
+        if pain is None or exercise is None or exercise.id in seen:
             continue
         seen.add(exercise.id)
         records = _session_records(
-            session, patient_id, exercise.id, context.entries, today - HISTORY, tz
+            session, patient_id, exercise.id, context.entries, today - HISTORY, clock
         )
-        if not records or not doses[exercise.id].active:
+        if not records or not current[exercise.id].active:
             continue
         outcome = _decide_one(
-            session, patient_id, exercise, doses[exercise.id], records, "session", context
+            session, patient_id, exercise, current[exercise.id], records, "session", context
         )
         if outcome is not None:
             update.decisions.append(outcome)
-    if context.screen_paused:
+    if context.hold_step_ups:
         update.notes.append(SCREEN_PAUSE_NOTE)
     return update
 
@@ -451,8 +478,9 @@ def after_morning_checkin(
     session: Session,
     patient_id: int,
     day: date,
+    clock: Clock,
+    gate: Gate,
     library: ExerciseLibrary | None = None,
-    tz: tzinfo | None = None,
 ) -> ProgramUpdate:
     """Re-decide with the next-morning pain; at the weekly review, add the weekly means.
 
@@ -467,16 +495,18 @@ def after_morning_checkin(
             checkins.entries(session, patient_id, since=day - 2 * WEEK, until=day), day
         )
         patients.update_settings(session, patient_id, **{WEEKLY_REVIEW: day.isoformat()})
-    context = _context(session, patient_id, day, tz, weekly)
+    for row in checkins.list_for(session, patient_id, since=day, until=day):
+        row.progressed_at = row.progressed_at or utcnow()
+    context = _context(session, patient_id, day, clock, gate.hold_step_ups, weekly)
     rising = weekly is not None and (weekly.rise or 0) >= 2
-    doses = current_doses(session, patient_id, library)
+    all_doses = current_doses(session, patient_id, library)
     update = ProgramUpdate()
     for exercise in library.exercises:
-        current = doses[exercise.id]
+        current = all_doses[exercise.id]
         if not current.active:
             continue
         records = _session_records(
-            session, patient_id, exercise.id, context.entries, day - HISTORY, tz
+            session, patient_id, exercise.id, context.entries, day - HISTORY, clock
         )
         if not records or records[-1].date >= day:
             continue
@@ -489,7 +519,7 @@ def after_morning_checkin(
         outcome = _decide_one(session, patient_id, exercise, current, records, trigger, context)
         if outcome is not None:
             update.decisions.append(outcome)
-    if context.screen_paused:
+    if context.hold_step_ups:
         update.notes.append(SCREEN_PAUSE_NOTE)
     return update
 
@@ -583,7 +613,7 @@ def pending_suggestions(
     """Decisions waiting for acceptance, one (the latest) per exercise, in program order."""
     library = library or exercise_library()
     latest: dict[str, DoseDecision] = {}
-    for row in _decision_rows(session, patient_id):
+    for row in doses.decision_rows(session, patient_id):
         if row.status == SUGGESTED:
             latest[row.exercise_id] = row
     return [
@@ -598,9 +628,9 @@ def todays_program(
 ) -> TodaysProgram:
     """Today's program for this patient (what the guided session and ``sciatica plan`` show)."""
     library = library or exercise_library()
-    doses = current_doses(session, patient_id, library)
+    current = current_doses(session, patient_id, library)
     items = [
-        ProgramItem(exercise, doses[exercise.id], doses[exercise.id].resting_on(today))
+        ProgramItem(exercise, current[exercise.id], current[exercise.id].resting_on(today))
         for exercise in library.exercises
     ]
     return TodaysProgram(
@@ -617,16 +647,26 @@ def accept_suggestion(
     patient_id: int,
     exercise_id: str,
     today: date,
+    gate: Gate,
     library: ExerciseLibrary | None = None,
 ) -> DecisionOutcome:
-    """Apply the waiting suggestion for one exercise; ``StoreError`` when there is none."""
+    """Apply the waiting suggestion for one exercise.
+
+    ``ProgramClosed`` while the gate is closed; ``Conflict`` for a step up while step-ups are held
+    (§9 ruling 4: no *accepted* step up either); ``NotFound`` when no suggestion waits (a second
+    click).
+    """
+    if not gate.open:
+        raise ProgramClosed(gate)
     library = library or exercise_library()
     waiting = {s.exercise_id: s for s in pending_suggestions(session, patient_id, library)}
     suggestion = waiting.get(exercise_id)
     if suggestion is None:
         names = ", ".join(waiting) or "none"
-        raise StoreError(f"no suggestion is waiting for '{exercise_id}' (waiting: {names})")
-    row = session.get(DoseDecision, suggestion.decision_id)
+        raise NotFound(f"no suggestion is waiting for '{exercise_id}' (waiting: {names})")
+    if gate.hold_step_ups and suggestion.decision.action is ProgressionAction.PROGRESS:
+        raise Conflict(SCREEN_PAUSE_NOTE)
+    row = doses.get_decision(session, patient_id, suggestion.decision_id)
     assert row is not None
     row.status = ACCEPTED
     row.decision = {**row.decision, "accepted_on": today.isoformat()}
@@ -638,14 +678,123 @@ def accept_suggestion(
     )
 
 
+# --- derived work ----------------------------------------------------------------------------
+
+
+def run_pending(session: Session, patient_id: int, clock: Clock) -> ProgramUpdate:
+    """Progression for every final session and check-in not yet used, oldest first.
+
+    Sessions are decided as they were saved; a morning check-in re-decides with its next-morning
+    pain (§4.1). Each row is marked as used, so this runs once per entry.
+    """
+    gate = program_gate(session, patient_id)
+    waiting: list[tuple[Any, str, Any]] = [
+        (row.started_at, "session", row)
+        for row in exercise_sessions.awaiting_progression(session, patient_id)
+    ]
+    waiting += [
+        (row.recorded_at, "checkin", row)
+        for row in checkins.awaiting_progression(session, patient_id)
+    ]
+    update = ProgramUpdate()
+    for _, kind, row in sorted(waiting, key=lambda item: (item[0], item[1])):
+        if kind == "session":
+            step = after_session(session, patient_id, row, clock, gate)
+        elif checkins.to_entry(row).moment == "morning":
+            step = after_morning_checkin(session, patient_id, row.day, clock, gate)
+        else:
+            step = ProgramUpdate()
+        row.progressed_at = utcnow()
+        update.decisions.extend(step.decisions)
+        update.notes.extend(note for note in step.notes if note not in update.notes)
+    session.flush()
+    return update
+
+
+def catch_up(db: Any, patient_id: int, clock: Clock) -> ProgramUpdate | None:
+    """``run_pending`` in its own transaction; None when it failed (the entries stay waiting).
+
+    What the person recorded is already committed: a failure here is logged (without personal
+    data) and tried again on the next read or write, never shown as a lost entry.
+    """
+    try:
+        with db.session() as session:
+            return run_pending(session, patient_id, clock)
+    except (ServiceError, StoreError, ValueError, LookupError) as exc:
+        logger.warning("progression is waiting: %s", exc.__class__.__name__)
+        return None
+
+
 def applied_changes(
     session: Session, patient_id: int, since: date | None = None
 ) -> list[DoseDecision]:
     """Decisions that changed a dose (applied or accepted, not HOLD), oldest first."""
     return [
         row
-        for row in _decision_rows(session, patient_id)
+        for row in doses.decision_rows(session, patient_id)
         if row.status in CHANGED
         and row.action != ProgressionAction.HOLD
         and (since is None or _decided_on(row) >= since)
     ]
+
+
+# --- use cases -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramView:
+    """The gate and, when it is open, today's program (what Today, the player and plan show)."""
+
+    gate: Gate
+    program: TodaysProgram | None
+    update: ProgramUpdate | None = None
+
+
+def current_gate(ctx: PatientContext) -> Gate:
+    with ctx.unit(Permission.READ) as session:
+        return program_gate(session, ctx.patient_id)
+
+
+def view_today(ctx: PatientContext) -> ProgramView:
+    """Catch up on waiting progression, then the gate and today's program in the patient's day."""
+    update = catch_up(ctx.db, ctx.patient_id, ctx.clock)
+    with ctx.unit(Permission.READ) as session:
+        gate = program_gate(session, ctx.patient_id)
+        todays = todays_program(session, ctx.patient_id, ctx.clock.today()) if gate.open else None
+    return ProgramView(gate, todays, update)
+
+
+def open_program(ctx: PatientContext) -> TodaysProgram:
+    """Today's program for a session about to start; ``ProgramClosed`` when the gate is shut."""
+    view = view_today(ctx)
+    if view.program is None:
+        raise ProgramClosed(view.gate)
+    return view.program
+
+
+def accept(ctx: PatientContext, exercise_id: str) -> DecisionOutcome:
+    """Accept the suggestion waiting for one exercise (gate and hold checked)."""
+    with ctx.unit(Permission.ADJUST) as session:
+        gate = program_gate(session, ctx.patient_id)
+        return accept_suggestion(session, ctx.patient_id, exercise_id, ctx.clock.today(), gate)
+
+
+def confirm_clinician_seen(ctx: PatientContext) -> int:
+    """The person records that a clinician has seen them: URGENT holds end (§9 ruling 4).
+
+    An emergency lock is not lifted here: it needs its own answer (``screening``). Returns the
+    number of holds ended.
+    """
+    with ctx.unit(Permission.OWN) as session:
+        gate = program_gate(session, ctx.patient_id)
+        ended = 0
+        for row in gate.holding:
+            if not locks_program(Action(row.action)):
+                screenings.mark_assessed(session, ctx.patient_id, row.id)
+                ended += 1
+        return ended
+
+
+def set_automatic(ctx: PatientContext, on: bool) -> None:
+    with ctx.unit(Permission.ADJUST) as session:
+        set_auto_progression(session, ctx.patient_id, on)

@@ -7,10 +7,10 @@ from datetime import UTC
 import pytest
 
 from sciatica_care.domain.diary import ZoneTrend
+from sciatica_care.services.report_data import report_data
 from sciatica_care.store import StoreError, patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import Patient
-from sciatica_care.store.report_data import report_data
 from tests.store import report_story
 from tests.store.diary_story import day
 

@@ -2,7 +2,7 @@
 
 Read-only orchestration over the other repositories: the latest screen and any daily warning
 signs (§1), the current doses with their last change (§4), sessions and weekly adherence, morning
-pain (§3 NPRS) with the change wording of ``store.progress.progress_summary``, questionnaire
+pain (§3 NPRS) with the change wording of ``services.progress.progress_summary``, questionnaire
 scores, the §6 zone trends, heat and cold uses (§5) and the chart's series. The PDF and the FHIR
 bundle both start from this value, so they always show the same numbers.
 """
@@ -29,18 +29,18 @@ from sciatica_care.domain.clinician_report import (
     weekly_adherence,
 )
 from sciatica_care.domain.diary import ZoneTrend
+from sciatica_care.services import program
+from sciatica_care.services.progress import progress_series, progress_summary
 from sciatica_care.store import (
     checkins,
     exercise_sessions,
     patients,
-    program,
     questionnaire_responses,
     screenings,
     therapy_uses,
 )
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.models import CheckIn, DoseDecision, Screening
-from sciatica_care.store.progress import progress_series, progress_summary
 
 REPORTED_INSTRUMENTS = ("sbi", "psfs", "grc")
 """The freely usable §3 set besides NPRS, which comes from the check-ins."""
@@ -65,7 +65,7 @@ def _red_flags(row: Screening, triage: Triage) -> list[RedFlag]:
 
 def _screening_line(row: Screening, triage: Triage, tz: tzinfo | None) -> ScreeningLine:
     return ScreeningLine(
-        day=program.local_day(row.created_at, tz),
+        day=row.created_at.astimezone(tz).date(),
         kind=row.kind,
         action=row.action,
         acknowledged=row.acknowledged_at is not None,
@@ -97,7 +97,7 @@ def _first_of_each_day(mornings: list[PainReading]) -> list[PainReading]:
 
 def _reason(change: DoseDecision) -> str:
     """The sentence of the decision that last changed the dose (not of a later "hold")."""
-    return program.decision_of(change).reason.removeprefix(program.SUGGESTION_PREFIX)
+    return program.decision_of(change).reason
 
 
 def _doses(session: Session, patient_id: int, library: ExerciseLibrary) -> list[DoseLine]:
@@ -135,7 +135,7 @@ def _first_record_day(session: Session, patient_id: int, tz: tzinfo | None) -> d
         days.append(rows[0].day)
     sessions = exercise_sessions.list_for(session, patient_id)
     if sessions:
-        days.append(program.local_day(sessions[-1].started_at, tz))
+        days.append(sessions[-1].started_at.astimezone(tz).date())
     answered = questionnaire_responses.list_for(session, patient_id)
     if answered:
         days.append(answered[0].day)
@@ -205,7 +205,7 @@ def report_data(
                 stop_reason=row.stop_reason,
             )
             for row in exercise_sessions.list_for(session, patient_id)
-            if first <= (day := program.local_day(row.started_at, tz)) <= today
+            if first <= (day := row.started_at.astimezone(tz).date()) <= today
         ),
         key=lambda line: (line.started_at, line.id),
     )
@@ -214,7 +214,7 @@ def report_data(
     uses = [
         use
         for use in therapy_uses.list_for(session, patient_id, since=since)
-        if first <= program.local_day(use.started_at, tz) <= today
+        if first <= use.started_at.astimezone(tz).date() <= today
     ]
 
     full = screenings.latest(session, patient_id, kind="full")
@@ -223,7 +223,7 @@ def report_data(
         for row in screenings.list_for(session, patient_id)
         if row.kind == "daily"
         and row.action != "SELF_CARE"
-        and first <= program.local_day(row.created_at, tz) <= today
+        and first <= row.created_at.astimezone(tz).date() <= today
     ]
 
     signals = [s for s in diary.zone_signals(entries) if s.trend is not ZoneTrend.NOT_ENOUGH_DATA]

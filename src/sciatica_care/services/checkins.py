@@ -1,0 +1,153 @@
+"""Recording a check-in, written once for the page, the JSON API and the offline outbox.
+
+A check-in is the diary entry (domain ``CheckIn``) plus the daily red-flag questions Q1–Q7 and,
+when one of them is yes, whether a doctor already assessed it (clinical-spec.md §1). One
+transaction stores the entry and keeps a screening record when the answers raise an action (so an
+emergency locks the program and an URGENT answer holds step-ups, see ``services.gate``). Then, in
+its own transaction, progression re-decides doses with the next-morning pain (§4.1): a failure
+there never loses the entry and is caught up on the next read or write.
+
+Saving is idempotent by ``(patient, client_id)``: an entry re-sent by an offline browser, or a
+form submitted twice (even at the same moment), is stored once and the first answer stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sciatica_care.content.triage import Action
+from sciatica_care.domain import diary
+from sciatica_care.domain.screening import DailyResult, locks_program, screen_daily
+from sciatica_care.services import program
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import NotFound
+from sciatica_care.services.permissions import Permission
+from sciatica_care.store import checkins, screenings
+from sciatica_care.store.errors import StoreError
+from sciatica_care.store.models import CheckIn as CheckInRow
+
+CES_ASSESSED = "CES_ASSESSED"
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    """What happened: the stored id, whether it is new, the daily screen and program notes."""
+
+    id: int
+    created: bool
+    entry: diary.CheckIn
+    daily: DailyResult
+    notes: list[str] = field(default_factory=list)
+    update: program.ProgramUpdate | None = None
+
+    @property
+    def action(self) -> Action:
+        return self.daily.action
+
+
+def daily_answers(entry: diary.CheckIn, ces_assessed: str | None) -> dict[str, str]:
+    """The Q1–Q7 answers in the §8.1 shape, with CES_ASSESSED when given."""
+    answers: dict[str, str] = {item: reply for item, reply in entry.red_flags.items()}
+    if ces_assessed is not None:
+        answers[CES_ASSESSED] = ces_assessed
+    return answers
+
+
+def _store(
+    ctx: PatientContext,
+    entry: diary.CheckIn,
+    answers: dict[str, str],
+    daily: DailyResult,
+    client_id: str | None,
+) -> tuple[int, diary.CheckIn, bool]:
+    """(row id, the stored entry, created) — the first copy of a ``client_id`` stands."""
+    with ctx.unit(Permission.RECORD) as session:
+        if client_id is not None:
+            found = checkins.by_client_id(session, ctx.patient_id, client_id)
+            if found is not None:
+                return found.id, checkins.to_entry(found), False
+        checkin_id = checkins.save(
+            session,
+            ctx.patient_id,
+            entry,
+            daily.action.value,
+            at=ctx.clock.now_fn(),
+            client_id=client_id,
+        )
+        if daily.action is not Action.SELF_CARE:
+            screenings.save(session, ctx.patient_id, answers, daily, kind="daily")
+        return checkin_id, entry, True
+
+
+def record_checkin(
+    ctx: PatientContext,
+    entry: diary.CheckIn,
+    *,
+    ces_assessed: str | None = None,
+    client_id: str | None = None,
+) -> CheckInOutcome:
+    """Store ``entry`` once (by ``client_id``) with its daily screen; see the module docstring.
+
+    Raises ``ScreeningError`` when Q1–Q7 are incomplete (the callers check the form first).
+    """
+    answers = daily_answers(entry, ces_assessed)
+    daily = screen_daily(answers)
+    try:
+        checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id)
+    except StoreError:
+        if client_id is None:
+            raise
+        checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id)
+    update = program.catch_up(ctx.db, ctx.patient_id, ctx.clock) if created else None
+    if update is None or locks_program(daily.action):
+        update = None  # §7.2: an emergency answer shows no exercise content
+    elif not update.decisions and not update.notes:
+        update = None
+    notes = [f"{d.exercise_name}: {d.decision.reason}" for d in update.decisions] if update else []
+    notes += update.notes if update else []
+    return CheckInOutcome(
+        id=checkin_id, created=created, entry=stored, daily=daily, notes=notes, update=update
+    )
+
+
+@dataclass(frozen=True)
+class DiaryView:
+    """What the result page and the API show after a check-in: trends and a flare-up."""
+
+    signals: list[diary.ZoneSignal]
+    flare: diary.Flare | None
+    both_legs: bool
+
+
+def diary_view(ctx: PatientContext, entry: diary.CheckIn) -> DiaryView:
+    """§6 zone trends, a §4.3 flare-up and symptoms in both legs, up to the entry's day."""
+    with ctx.unit(Permission.READ) as session:
+        entries = checkins.entries(session, ctx.patient_id, until=entry.day)
+    signals = [
+        s
+        for s in diary.zone_signals(entries)
+        if s.trend is not diary.ZoneTrend.NOT_ENOUGH_DATA and (s.to_zone or s.from_zone)
+    ]
+    return DiaryView(
+        signals=signals,
+        flare=diary.detect_flare(entries, entry.day),
+        both_legs=diary.symptoms_in_both_legs(entry),
+    )
+
+
+def stored_checkin(ctx: PatientContext, checkin_id: int) -> CheckInRow:
+    """One of the patient's entries; ``NotFound`` for anyone else's id."""
+    with ctx.unit(Permission.READ) as session:
+        row = checkins.get(session, ctx.patient_id, checkin_id)
+    if row is None:
+        raise NotFound("No such check-in.")
+    return row
+
+
+def stored_checkins(
+    ctx: PatientContext, since: date | None = None, until: date | None = None
+) -> list[CheckInRow]:
+    """The patient's entries, oldest first (``since``/``until`` inclusive)."""
+    with ctx.unit(Permission.READ) as session:
+        return checkins.list_for(session, ctx.patient_id, since, until)

@@ -1,0 +1,51 @@
+"""The context every use case takes: the database, the actor, whose data, and their clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from sciatica_care.services.clock import Clock, patient_clock, utcnow
+from sciatica_care.services.permissions import Actor, Permission, authorize
+from sciatica_care.store import patients
+from sciatica_care.store.database import Database
+
+
+@dataclass(frozen=True)
+class PatientContext:
+    """One actor working on one patient's data, with that patient's clock."""
+
+    db: Database
+    actor: Actor
+    patient_id: int
+    clock: Clock
+
+    @contextmanager
+    def unit(self, permission: Permission) -> Iterator[Session]:
+        """A transaction in which ``actor`` may do ``permission`` (checked first, every time)."""
+        with self.db.session() as session:
+            authorize(session, self.actor, permission, self.patient_id)
+            yield session
+
+
+def patient_context(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    now_fn: Callable[[], datetime] = utcnow,
+    clock: Clock | None = None,
+) -> PatientContext:
+    """The context for ``actor`` on ``patient_id``; ``NotFound`` when they may not see them.
+
+    The clock is the patient's own zone from their settings unless one is given (the CLI passes
+    the computer's zone).
+    """
+    with db.session() as session:
+        authorize(session, actor, Permission.READ, patient_id)
+        if clock is None:
+            clock = patient_clock(patients.get_settings(session, patient_id), now_fn)
+    return PatientContext(db, actor, patient_id, clock)

@@ -1,0 +1,175 @@
+"""The program gate: one function every entry point calls before exercise content.
+
+clinical-spec.md §1, §4.1 and the §9 rulings, in the order they are checked:
+
+1. **Emergency → locked.** Any emergency screen (full, daily or the questions after a RED stop)
+   hides the program until the person says they got help *and* "a doctor has checked you for this
+   since it started, and it is no worse and no different since" (§9 ruling 1).
+2. **No screen yet → screen first.**
+3. **After a RED stop → the safety questions Q1–Q10** before the next session (§9 ruling 5): a
+   session that ended RED, newer than the last full screen or re-check.
+4. **URGENT → hold.** The program is open, but no step up is applied or accepted until the person
+   records that a clinician has seen them (§9 ruling 4); current doses and step-downs continue.
+
+Reading the gate changes nothing; the interfaces show ``message`` and the way forward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sciatica_care.content.triage import Action
+from sciatica_care.domain.screening import locks_program, pauses_progression
+from sciatica_care.domain.session import red_stop
+from sciatica_care.store import exercise_sessions, screenings
+from sciatica_care.store.models import ExerciseSession, Screening
+
+SCREEN_KINDS = ("full",)
+"""Screens that count as "the safety questions were answered" (a partial one stopped early)."""
+RECHECK_KINDS = ("full", "recheck")
+"""Screens that answer the Q1–Q10 re-check after a RED stop (a full screen asks them too)."""
+
+
+class GateState(StrEnum):
+    OPEN = "open"
+    NEEDS_SCREENING = "needs_screening"
+    LOCKED = "locked"
+    SAFETY_RECHECK = "safety_recheck"
+
+
+MESSAGES = {
+    GateState.OPEN: "Your program is open.",
+    GateState.NEEDS_SCREENING: (
+        "Answer the safety questions first. They take about three minutes and tell you when to "
+        "get help fast."
+    ),
+    GateState.LOCKED: (
+        "Your answers need urgent care: go to an emergency department or call your emergency "
+        "number now. The program stays closed until a doctor has checked you and nothing is "
+        "worse or different since."
+    ),
+    GateState.SAFETY_RECHECK: (
+        "You stopped your last session because of pain or new symptoms. Answer the safety "
+        "questions before you exercise again."
+    ),
+}
+HOLD_MESSAGE = (
+    "Your answers to the safety questions hold any step up until a clinician has seen you. "
+    "Your current doses continue, and doses still go down if pain asks for it."
+)
+
+
+@dataclass(frozen=True)
+class ScreenRecord:
+    """A stored screen as the gate read it: plain values, safe after the transaction ended."""
+
+    id: int
+    kind: str
+    action: str
+    pattern: str | None
+    answers: dict[str, Any]
+    result: dict[str, Any]
+    created_at: datetime
+    acknowledged_at: datetime | None
+    assessed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Screening) -> ScreenRecord:
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            action=row.action,
+            pattern=row.pattern,
+            answers=dict(row.answers),
+            result=dict(row.result),
+            created_at=row.created_at,
+            acknowledged_at=row.acknowledged_at,
+            assessed_at=row.assessed_at,
+        )
+
+
+@dataclass(frozen=True)
+class RedSession:
+    """The session that ended RED and owes the safety questions (§9 ruling 5)."""
+
+    id: int
+    started_at: datetime
+    stop_reason: str | None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The program's state for one patient, with what caused it."""
+
+    state: GateState
+    locking: ScreenRecord | None = None
+    red_session: RedSession | None = None
+    holding: tuple[ScreenRecord, ...] = ()
+    latest: ScreenRecord | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.state is GateState.OPEN
+
+    @property
+    def hold_step_ups(self) -> bool:
+        """§9 ruling 4: an URGENT answer not yet followed by a clinician's visit holds step-ups."""
+        return bool(self.holding) or self.state is GateState.LOCKED
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.state]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "state": self.state.value,
+            "message": self.message,
+            "hold_step_ups": self.hold_step_ups,
+            "hold_message": HOLD_MESSAGE if self.hold_step_ups else None,
+            "locking_screening_id": self.locking.id if self.locking else None,
+        }
+
+
+def _newest(rows: list[Screening], kinds: tuple[str, ...]) -> ScreenRecord | None:
+    chosen = [row for row in rows if row.kind in kinds]
+    return ScreenRecord.of(chosen[-1]) if chosen else None
+
+
+def _ended_red(row: ExerciseSession) -> bool:
+    items = [(i.pain, i.spread_down_leg, i.new_numbness_or_weakness) for i in row.items]
+    return red_stop(row.stop_reason, items)
+
+
+def program_gate(session: Session, patient_id: int) -> Gate:
+    """The gate of ``patient_id``'s program now (see the module docstring for the order)."""
+    rows = screenings.list_for(session, patient_id)
+    locking = next(
+        (
+            ScreenRecord.of(row)
+            for row in reversed(rows)
+            if locks_program(Action(row.action)) and row.assessed_at is None
+        ),
+        None,
+    )
+    holding = tuple(
+        ScreenRecord.of(row)
+        for row in rows
+        if pauses_progression(Action(row.action)) and row.assessed_at is None
+    )
+    latest = _newest(rows, SCREEN_KINDS)
+    if locking is not None:
+        return Gate(GateState.LOCKED, locking=locking, holding=holding, latest=latest)
+    if latest is None:
+        return Gate(GateState.NEEDS_SCREENING, holding=holding)
+    recheck = _newest(rows, RECHECK_KINDS)
+    since: datetime | None = recheck.created_at if recheck is not None else None
+    for row in exercise_sessions.list_since(session, patient_id, since):
+        if _ended_red(row):
+            red = RedSession(row.id, row.started_at, row.stop_reason)
+            return Gate(GateState.SAFETY_RECHECK, red_session=red, holding=holding, latest=latest)
+    return Gate(GateState.OPEN, holding=holding, latest=latest)
