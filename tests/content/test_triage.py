@@ -74,3 +74,51 @@ def test_an_unknown_action_code_names_the_question(tmp_path: Path) -> None:
 
     with pytest.raises(ContentError, match=r"questions\.1\.action"):
         load_triage(_write(tmp_path, data))
+
+
+def _question(data: dict[str, Any], item: str) -> dict[str, Any]:
+    question: dict[str, Any] = next(q for q in data["questions"] if q["id"] == item)
+    return question
+
+
+def test_the_body_map_in_both_legs_counts_as_question_7() -> None:
+    both_legs = load_triage().both_legs
+
+    assert (both_legs.item, both_legs.counts_as) == ("S1", "Q7")
+    assert "S1" not in load_triage().assessed.items  # lowered only through Q7 (§9 ruling 2)
+
+
+def test_both_legs_must_name_the_body_map_and_a_question_with_an_action(tmp_path: Path) -> None:
+    data = _packaged()
+    data["both_legs"]["item"] = "Q7"
+    with pytest.raises(ContentError, match=r"both_legs: Q7 is not the body map"):
+        load_triage(_write(tmp_path, data))
+
+    data = _packaged()
+    data["both_legs"]["counts_as"] = "S3"
+    with pytest.raises(ContentError, match=r"both_legs: S3 raises no action"):
+        load_triage(_write(tmp_path, data))
+
+
+def test_every_item_the_assessed_follow_up_lowers_has_a_topic_to_name_it(tmp_path: Path) -> None:
+    data = _packaged()
+    del _question(data, "Q4")["topic"]
+
+    with pytest.raises(ContentError, match=r"assessed: Q4 needs a topic"):
+        load_triage(_write(tmp_path, data))
+
+
+def test_a_question_asked_again_must_come_earlier(tmp_path: Path) -> None:
+    data = _packaged()
+    _question(data, "Q8")["asks_again"] = "S5"
+    _question(data, "Q8")["asks_again_note"] = "Again."
+
+    with pytest.raises(ContentError, match=r"Q8.asks_again: S5 comes later"):
+        load_triage(_write(tmp_path, data))
+
+
+def test_leg_weakness_asks_question_8_again() -> None:
+    s5 = load_triage().question("S5")
+
+    assert s5.asks_again == "Q8"
+    assert s5.asks_again_note

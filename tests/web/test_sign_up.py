@@ -124,3 +124,29 @@ def test_api_sign_up_with_a_bad_email_is_422_naming_the_field(client: TestClient
 
     assert response.status_code == 422
     assert [e["loc"] for e in response.json()["detail"]] == [["body", "email"]]
+
+
+def test_the_zone_the_browser_reports_becomes_the_patients_clock(
+    client: TestClient, database: Database
+) -> None:
+    page = client.get("/signup").text
+    assert 'name="timezone"' in page and "/static/timezone.js" in page
+
+    response = _submit(
+        client, email="zoe@example.org", password=PASSWORD, timezone="Australia/Sydney"
+    )
+
+    assert response.status_code == 303
+    with database.session() as session:
+        patient = session.scalars(select(Patient)).one()
+        assert patient.settings["timezone"] == "Australia/Sydney"
+
+
+def test_an_unknown_zone_is_ignored_and_the_clock_stays_utc(
+    client: TestClient, database: Database
+) -> None:
+    response = _submit(client, email="zoe@example.org", password=PASSWORD, timezone="Mars/Olympus")
+
+    assert response.status_code == 303
+    with database.session() as session:
+        assert "timezone" not in session.scalars(select(Patient)).one().settings

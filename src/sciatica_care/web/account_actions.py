@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sciatica_care.store import accounts, auth_sessions, login_attempts
+from sciatica_care.services.clock import ZONE_SETTING, zone_named
+from sciatica_care.store import accounts, auth_sessions, login_attempts, patients
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
@@ -39,8 +40,12 @@ class AccountProblem(Exception):
         return self.message
 
 
-def sign_up(db: Database, email: str, password: str) -> int:
-    """Create an account and return its patient id (409 when the e-mail is taken)."""
+def sign_up(db: Database, email: str, password: str, timezone: str | None = None) -> int:
+    """Create an account and return its patient id (409 when the e-mail is taken).
+
+    ``timezone`` is the IANA zone the browser reported; it becomes the patient's clock (every
+    "today" and shown time). An unknown name is ignored: the clock stays UTC until Settings.
+    """
     password_hash = hash_password(password)
     taken = AccountProblem(
         "An account with this email already exists. Sign in instead.", 409, field="email"
@@ -49,7 +54,10 @@ def sign_up(db: Database, email: str, password: str) -> int:
         with db.session() as session:
             if accounts.find_by_email(session, email) is not None:
                 raise taken
-            return accounts.create(session, email, password_hash, utcnow())
+            patient_id = accounts.create(session, email, password_hash, utcnow())
+            if zone_named(timezone) is not None:
+                patients.update_settings(session, patient_id, **{ZONE_SETTING: timezone})
+            return patient_id
     except StoreError as exc:  # lost a race with another sign-up of the same address
         raise taken from exc
 

@@ -73,7 +73,7 @@ async def sign_up_submit(request: Request) -> Response:
         form.add_error("password", problem)
     if form.ok:
         try:
-            patient_id = sign_up(database(request), email, password)
+            patient_id = sign_up(database(request), email, password, form.value("timezone"))
         except AccountProblem as exc:
             form.add_error(exc.field or "email", exc.message)
     if not form.ok:

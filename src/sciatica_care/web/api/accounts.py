@@ -8,6 +8,7 @@ signed in must send the session's CSRF token (``csrf_token`` in the ``/api/me`` 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,6 +44,8 @@ class StrictBody(BaseModel):
 class SignUp(StrictBody):
     email: EmailAddress
     password: NewPassword
+    timezone: Annotated[str | None, Field(max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")] = None
+    """The IANA zone of the person (``Intl.DateTimeFormat().resolvedOptions().timeZone``)."""
 
 
 class SignIn(StrictBody):
@@ -86,7 +89,7 @@ def _http(exc: AccountProblem) -> HTTPException:
 def create_account(body: SignUp, request: Request, response: Response) -> Me:
     """Create an account and sign this client in (409 when the e-mail is taken)."""
     try:
-        patient_id = sign_up(database(request), body.email, body.password)
+        patient_id = sign_up(database(request), body.email, body.password, body.timezone)
     except AccountProblem as exc:
         raise _http(exc) from None
     return Me.of(start_session(request, response, patient_id))

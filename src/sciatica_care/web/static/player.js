@@ -294,7 +294,8 @@
       stop_note: s.stopNote,
       elapsed_s: Math.round(s.elapsed * 1000) / 1000,
       items: items,
-      notes: s.notes.slice()
+      notes: s.notes.slice(),
+      planned_exercises: program.exercises.map(function (ex) { return ex.exercise_id; })
     };
   }
 

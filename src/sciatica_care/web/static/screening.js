@@ -21,6 +21,7 @@
   if (!form) return;
   var panel = document.getElementById("so-far");
   var emergency = document.getElementById("so-far-emergency");
+  var actions = document.getElementById("so-far-actions");
   var slot = panel && panel.querySelector("[data-assessed-slot]");
   var assessed = form.querySelector("fieldset.assessed");
   var url = form.getAttribute("data-so-far");
@@ -108,6 +109,7 @@
       reason.parentNode.hidden = !result.reason;
     }
     emergency.hidden = !result.emergency;
+    actions.hidden = !result.emergency;
     var named = assessed && !assessed.hidden;
     if (assessed && named && (result.emergency || assessed.parentNode === slot)) {
       slot.appendChild(assessed);
