@@ -466,7 +466,8 @@ def screen_so_far(replies: Mapping[str, object], triage: Triage | None = None) -
     The same rules as ``screen``, over raw §8.1 values; unanswered (or unreadable) items count as
     "no". Every rule only raises an action on a "yes", so more answers can only raise this action,
     never lower it, with one exception fixed by §1: a later "yes" to CES_ASSESSED lowers the
-    cauda equina items (a lock from such a screen is lifted by the "assessed" acknowledgement).
+    cauda equina items answered yes, and with them the body map in both legs when Q7 is one of
+    them (§9 ruling 2). A lock from such a screen is lifted by the §9 ruling 1 acknowledgement.
     """
     triage = triage or triage_content()
     reasons = _reasons(_facts(replies, triage), triage, {q.id for q in triage.questions})

@@ -74,3 +74,8 @@ class Clock:
 def patient_clock(settings: Mapping[str, Any], now_fn: Callable[[], datetime] = utcnow) -> Clock:
     """The clock of a patient with these stored settings (UTC until a zone is stored)."""
     return Clock(zone_named(settings.get(ZONE_SETTING)) or UTC_ZONE, now_fn)
+
+
+def patient_zone(settings: Mapping[str, Any]) -> ZoneInfo:
+    """The IANA zone stored in a patient's settings, or UTC (what calendars need: a named zone)."""
+    return zone_named(settings.get(ZONE_SETTING)) or UTC_ZONE

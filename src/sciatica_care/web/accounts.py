@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from sciatica_care.web.account_actions import (
+from sciatica_care.services.accounts import (
     AccountProblem,
     acknowledge_disclaimer,
     sign_in,

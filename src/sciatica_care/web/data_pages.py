@@ -16,8 +16,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.reports.pdf_report import ReportError
-from sciatica_care.store import patients
-from sciatica_care.web.data_actions import (
+from sciatica_care.services.data import (
     SLOTS,
     ReminderProblem,
     calendar_for,
@@ -33,6 +32,7 @@ from sciatica_care.web.data_actions import (
     save_reminders,
     stop_feed,
 )
+from sciatica_care.store import patients
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.patient_zone import local_today

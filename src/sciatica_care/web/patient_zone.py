@@ -9,17 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sciatica_care.services.clock import UTC_ZONE, ZONE_SETTING, patient_clock, zone_named
+from sciatica_care.services.clock import ZONE_SETTING, patient_clock, patient_zone, zone_named
 
 SETTING = ZONE_SETTING
 valid_zone = zone_named
-
-
-def patient_zone(settings: Mapping[str, Any]) -> ZoneInfo:
-    """The zone stored in the patient's settings, or UTC."""
-    return zone_named(settings.get(SETTING)) or UTC_ZONE
+__all__ = ["SETTING", "local_now", "local_today", "patient_zone", "valid_zone"]
 
 
 def local_now(settings: Mapping[str, Any]) -> dt.datetime:

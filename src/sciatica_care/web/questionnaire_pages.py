@@ -12,15 +12,15 @@ from starlette.responses import Response
 
 from sciatica_care.content.questionnaires import Questionnaire
 from sciatica_care.domain.questionnaires import QuestionnaireError
-from sciatica_care.web.flash import flash
-from sciatica_care.web.forms import FormState, read_form
-from sciatica_care.web.questionnaire_actions import (
+from sciatica_care.services.questionnaires import (
     ASKED,
     asked_questionnaires,
     last_activities,
     overview,
     record_response,
 )
+from sciatica_care.web.flash import flash
+from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render
 

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.services import program
-from sciatica_care.web.account_actions import AccountProblem, change_password, delete_account
+from sciatica_care.services.accounts import AccountProblem, change_password, delete_account
 from sciatica_care.web.credentials import new_password_problem
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets

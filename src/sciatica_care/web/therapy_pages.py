@@ -24,12 +24,7 @@ from sciatica_care.domain.therapy import (
     safety_texts,
     start_timer,
 )
-from sciatica_care.web.checkin_form import REPLIES
-from sciatica_care.web.flash import flash
-from sciatica_care.web.forms import FormState, read_form
-from sciatica_care.web.security import SignedIn, current_patient, database
-from sciatica_care.web.templating import render
-from sciatica_care.web.therapy_actions import (
+from sciatica_care.services.therapy import (
     TherapyProblem,
     answer_questions,
     cleared,
@@ -38,6 +33,11 @@ from sciatica_care.web.therapy_actions import (
     now_for,
     remembered,
 )
+from sciatica_care.web.checkin_form import REPLIES
+from sciatica_care.web.flash import flash
+from sciatica_care.web.forms import FormState, read_form
+from sciatica_care.web.security import SignedIn, current_patient, database
+from sciatica_care.web.templating import render
 
 router = APIRouter()
 

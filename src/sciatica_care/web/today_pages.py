@@ -25,11 +25,11 @@ from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import Conflict, NotFound
 from sciatica_care.services.gate import HOLD_MESSAGE
 from sciatica_care.services.permissions import Permission
+from sciatica_care.services.questionnaires import ASKED, asked_questionnaires
 from sciatica_care.store import questionnaire_responses
 from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
 from sciatica_care.web.program_plan import accepted_text, plan_of
-from sciatica_care.web.questionnaire_actions import ASKED, asked_questionnaires
 from sciatica_care.web.templating import render
 
 router = APIRouter()

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from sciatica_care.web.account_actions import (
+from sciatica_care.services.accounts import (
     AccountProblem,
     acknowledge_disclaimer,
     change_password,

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from sciatica_care.web.data_actions import (
+from sciatica_care.services.data import (
     ReminderProblem,
     new_feed_token,
     reminder_settings,

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from sciatica_care.domain.questionnaires import QuestionnaireError
+from sciatica_care.services.questionnaires import ASKED, overview, record_response
 from sciatica_care.store import questionnaire_responses
-from sciatica_care.web.questionnaire_actions import ASKED, overview, record_response
 from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["questionnaires"])

@@ -24,9 +24,7 @@ from sciatica_care.domain.therapy import (
     contraindication_questions,
     safety_texts,
 )
-from sciatica_care.store import therapy_uses
-from sciatica_care.web.security import SignedIn, current_patient, database
-from sciatica_care.web.therapy_actions import (
+from sciatica_care.services.therapy import (
     TherapyProblem,
     answer_questions,
     gap_status,
@@ -34,6 +32,8 @@ from sciatica_care.web.therapy_actions import (
     now_for,
     remembered,
 )
+from sciatica_care.store import therapy_uses
+from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["therapy"])
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sciatica_care.services.clock import ZONE_SETTING, zone_named
-from sciatica_care.store import accounts, auth_sessions, login_attempts, patients
-from sciatica_care.store.base import utcnow
-from sciatica_care.store.database import Database
-from sciatica_care.store.errors import StoreError
-from sciatica_care.web.security import (
+from sciatica_care.services.credentials import (
     email_digest,
     hash_password,
     password_needs_rehash,
     verify_password,
 )
+from sciatica_care.store import accounts, auth_sessions, login_attempts, patients
+from sciatica_care.store.base import utcnow
+from sciatica_care.store.database import Database
+from sciatica_care.store.errors import StoreError
 
 MAX_FAILED_SIGN_INS = 5
 FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)

@@ -27,13 +27,12 @@ from sciatica_care.domain.clinician_report import ReportData
 from sciatica_care.reports.fhir_bundle import bundle_json
 from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.reports.reminders import Reminder, reminders_calendar
+from sciatica_care.services.clock import ZONE_SETTING, patient_clock, patient_zone, zone_named
 from sciatica_care.services.report_data import report_data
 from sciatica_care.store import patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.portability import export_csv, export_patient
-from sciatica_care.web.patient_zone import SETTING as ZONE_SETTING
-from sciatica_care.web.patient_zone import local_today, patient_zone, valid_zone
 
 REMINDERS = "reminders"
 FEED_HASH = "reminder_feed_hash"
@@ -95,7 +94,11 @@ def clinician_data(db: Database, patient_id: int, days: int | None) -> ReportDat
     with db.session() as session:
         settings = patients.get_settings(session, patient_id)
         return report_data(
-            session, patient_id, local_today(settings), days=days, tz=patient_zone(settings)
+            session,
+            patient_id,
+            patient_clock(settings).today(),
+            days=days,
+            tz=patient_clock(settings).zone,
         )
 
 
@@ -139,7 +142,7 @@ def _read(settings: Mapping[str, Any]) -> ReminderSettings:
     times = {k: v for k, v in dict(stored.get("times") or {}).items() if k in SLOTS and v}
     return ReminderSettings(
         times=times,
-        timezone=patient_zone(settings).key,
+        timezone=patient_clock(settings).zone_name,
         feed_active=bool(settings.get(FEED_HASH)),
     )
 
@@ -153,7 +156,7 @@ def save_reminders(
     db: Database, patient_id: int, times: Mapping[str, str | None], timezone: str
 ) -> ReminderSettings:
     """Validate and store reminder times ("HH:MM" or empty for off) and the time zone."""
-    zone = valid_zone(timezone)
+    zone = zone_named(timezone)
     if zone is None:
         raise ReminderProblem("timezone", "Choose your time zone from the list.")
     clean: dict[str, str] = {}
@@ -185,7 +188,7 @@ def calendar_for(db: Database, patient_id: int, base_url: str) -> bytes:
     return reminders_calendar(
         reminders,
         patient_zone(settings),
-        start=local_today(settings),
+        start=patient_clock(settings).today(),
         owner=f"patient-{patient_id}",
         base_url=base_url,
     )

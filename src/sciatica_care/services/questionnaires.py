@@ -22,10 +22,10 @@ from sciatica_care.domain.questionnaires import (
     describe_grc,
     score,
 )
+from sciatica_care.services.clock import patient_clock
 from sciatica_care.store import patients, questionnaire_responses
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import QuestionnaireResponse
-from sciatica_care.web.patient_zone import local_today
 
 ASKED = ("sbi", "psfs", "grc")
 """The questionnaires with their own page (NPRS is part of the check-in)."""
@@ -69,7 +69,7 @@ class QuestionnaireStatus:
 def overview(db: Database, patient_id: int) -> tuple[dt.date, list[QuestionnaireStatus]]:
     """Every asked questionnaire with its status, in content order, and the patient's today."""
     with db.session() as session:
-        today = local_today(patients.get_settings(session, patient_id))
+        today = patient_clock(patients.get_settings(session, patient_id)).today()
         due = set(questionnaire_responses.due(session, patient_id, today))
         rows = questionnaire_responses.list_for(session, patient_id)
     statuses = []
@@ -109,7 +109,7 @@ def record_response(
     """Score (raises ``QuestionnaireError`` naming the item), store, and read the change."""
     scored = score(questionnaire_id, answers)
     with db.session() as session:
-        today = local_today(patients.get_settings(session, patient_id))
+        today = patient_clock(patients.get_settings(session, patient_id)).today()
         patients.program_start(session, patient_id, today)
         response_id = questionnaire_responses.save(session, patient_id, scored, today)
         rows = questionnaire_responses.list_for(session, patient_id, questionnaire_id)

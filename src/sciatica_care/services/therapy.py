@@ -23,9 +23,9 @@ from sciatica_care.domain.therapy import (
     check_contraindications,
     start_timer,
 )
+from sciatica_care.services.clock import patient_clock
 from sciatica_care.store import patients, therapy_uses
 from sciatica_care.store.database import Database
-from sciatica_care.web.patient_zone import local_now
 
 MAX_START_AGE = dt.timedelta(hours=2)
 """A use is logged soon after it ends; an older or future start is a mistake, not a record."""
@@ -45,7 +45,7 @@ class TherapyProblem(Exception):
 
 def now_for(db: Database, patient_id: int) -> dt.datetime:
     with db.session() as session:
-        return local_now(patients.get_settings(session, patient_id))
+        return patient_clock(patients.get_settings(session, patient_id)).now()
 
 
 def gap_status(db: Database, patient_id: int, kind: TherapyKind) -> GapCheck:
