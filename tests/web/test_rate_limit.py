@@ -8,10 +8,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from sciatica_care.services.credentials import email_digest
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import LoginAttempt
-from sciatica_care.services.credentials import email_digest
 from tests.web.conftest import PASSWORD, Account, form_csrf
 
 
