@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from sciatica_care.config import Settings
@@ -19,6 +20,11 @@ from tests.postgres_server import find_bin_dir, running_server
 os.environ["COLUMNS"] = "160"
 
 _counter = itertools.count()
+
+
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
+"""Tests never assert on wall-clock time: no hypothesis deadline (CI shares 2 cores)."""
 
 
 @pytest.fixture(autouse=True)

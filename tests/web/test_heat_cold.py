@@ -158,6 +158,10 @@ def test_skin_not_normal_after_gives_first_aid(client: TestClient, account: Acco
 
     assert response.status_code == 201
     assert "cool running water for 20 minutes" in response.json()["message"]
+    # clinical-spec.md §5, the same rule as the terminal: no more heat today after that.
+    assert response.json()["next"]["allowed"] is False
+    page = client.get("/heat-cold").text
+    assert "You noted a skin problem after heat earlier today" in page
 
 
 def test_the_api_refuses_a_use_without_answers_or_beyond_the_plan(

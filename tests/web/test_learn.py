@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from sciatica_care.content.education import get_topic, list_topics
 from sciatica_care.content.exercises import exercise_library
-from sciatica_care.web.learn_pages import markdown_html
+from sciatica_care.web.learn.pages import markdown_html
 
 
 def test_the_topic_list_links_every_page(client: TestClient) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.domain.session import NUMBNESS_STOP_MESSAGE, Phase, Session, build_program
-from sciatica_care.web.session_script import PlayerRules, session_script
+from sciatica_care.web.session.script import PlayerRules, session_script
 
 
 def test_the_script_has_every_timed_second_and_cue_of_the_domain_session() -> None:

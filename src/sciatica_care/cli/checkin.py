@@ -25,7 +25,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from sciatica_care.cli.local import local_context, local_unit_of_work, machine_clock
+from sciatica_care.cli.local import local_context, machine_clock
 from sciatica_care.cli.output import (
     JsonOption,
     console,
@@ -52,11 +52,12 @@ from sciatica_care.domain.screening import (
     action_message,
     locks_program,
     screen_daily,
+    unlock_question,
 )
-from sciatica_care.services import program
+from sciatica_care.services import program, screening
 from sciatica_care.services.checkins import diary_view, record_checkin
 from sciatica_care.services.permissions import Permission
-from sciatica_care.store import checkins, questionnaire_responses, screenings
+from sciatica_care.store import questionnaire_responses
 
 SIGNAL_DAYS = 14
 """Entries this far back feed the §6 zone trends and the §4.3 flare check."""
@@ -121,12 +122,10 @@ def checkin(
         fail(f"{where}: " + "; ".join(f"red_flags.{part}" for part in str(exc).split("; ")))
 
     with local_context() as ctx:
-        if "moment" not in data:
-            with ctx.unit(Permission.READ) as session:
-                first = not checkins.has_morning_entry(session, ctx.patient_id, entry.day)
-            moment_value = (Moment.MORNING if first else Moment.OTHER).value
-            entry = entry.model_copy(update={"moment": moment_value})
-        outcome = record_checkin(ctx, entry, ces_assessed=ces_assessed)
+        outcome = record_checkin(
+            ctx, entry, ces_assessed=ces_assessed, moment_given="moment" in data
+        )
+        entry = outcome.entry
         view = diary_view(ctx, entry)
         gate = program.current_gate(ctx)
         with ctx.unit(Permission.READ) as session:
@@ -256,21 +255,21 @@ def _show_action(daily: DailyResult, triage: Triage) -> None:
 
 
 def _acknowledge(screening_id: int, triage: Triage) -> None:
-    """§1: an emergency needs an explicit acknowledgement; the program stays locked until a
-    doctor has assessed the person."""
+    """§1: an emergency needs an explicit acknowledgement; the program stays locked until the
+    person answers the §9 ruling 1 question (checked by a doctor, no worse, no different)."""
     try:
         read = ask_yes_no(console, "Have you read this, and will you get help now?", unsure=False)
         assessed = "no"
         if read == "yes":
-            assessed = ask_yes_no(
-                console, "Has a doctor checked you for this since it started?", unsure=False
-            )
+            assessed = ask_yes_no(console, unlock_question(triage), unsure=False)
     except InputEnded:
         console.print(Text(triage.lock_notice))
         return
     if read == "yes":
-        with local_unit_of_work() as (session, patient_id):
-            screenings.acknowledge(session, patient_id, screening_id, assessed=assessed == "yes")
+        with local_context() as ctx:
+            screening.acknowledge(
+                ctx, screening_id, got_help=True, assessed_no_worse=assessed == "yes"
+            )
     if assessed == "yes":
         console.print("Thank you. Follow the advice your doctor gave you.")
     else:

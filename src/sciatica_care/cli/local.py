@@ -36,22 +36,6 @@ def machine_clock() -> Clock:
     return Clock(machine_zone())
 
 
-@contextmanager
-def local_unit_of_work() -> Iterator[tuple[Session, int]]:
-    """A transaction on the configured database and the local patient's id; store errors exit 2."""
-    try:
-        database = open_database()
-    except StoreError as exc:
-        fail(str(exc))
-    try:
-        with database.session() as session:
-            yield session, patients.local_patient_id(session)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        database.dispose()
-
-
 def program_closed(exc: ProgramClosed) -> typer.Exit:
     """Say why the program is closed and what to do; the exit to raise."""
     err_console.print(f"[bold]{exc.gate.message}[/]", soft_wrap=True)
@@ -78,3 +62,10 @@ def local_context() -> Iterator[PatientContext]:
         fail(str(exc))
     finally:
         database.dispose()
+
+
+@contextmanager
+def local_unit_of_work() -> Iterator[tuple[Session, int]]:
+    """One transaction on the local person's data, for commands with no use case of their own."""
+    with local_context() as ctx, ctx.db.session() as session:
+        yield session, ctx.patient_id

@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from typing import Any, NoReturn
 
 import typer
@@ -22,7 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.local import local_context, machine_clock
 from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
 from sciatica_care.cli.prompts import InputEnded, ask_choice, ask_yes_no
 from sciatica_care.cli.session import FRAME_S, Keyboard
@@ -32,12 +31,11 @@ from sciatica_care.domain.therapy import (
     TherapyKind,
     TherapyTimer,
     TimerPhase,
-    check_contraindications,
     contraindication_questions,
     safety_texts,
     start_timer,
 )
-from sciatica_care.store import therapy_uses
+from sciatica_care.services import therapy as therapy_service
 
 _STOP_CHOICES: dict[str, StopReason] = {
     "1": "skin_numb",
@@ -67,17 +65,9 @@ def therapy(
     except TherapyError as exc:
         fail(str(exc))
     out = err_console if json_output else console
-    now = datetime.now().astimezone()
-    with local_unit_of_work() as (session, patient_id):
-        gap = therapy_uses.gap_check(session, patient_id, kind, now)
-        skin_problem = therapy_uses.skin_problem_today(session, patient_id, kind, now)
-        remembered = therapy_uses.last_check(session, patient_id, kind)
-    if skin_problem:
-        message = (
-            f"You noted a skin problem after {kind.value} earlier today: do not use {kind.value} "
-            "again today. If the skin is still not normal, ask a health professional."
-        )
-        _refuse(json_output, message, {})
+    with local_context() as ctx:
+        gap = therapy_service.gap_status(ctx.db, ctx.patient_id, kind)
+        remembered = therapy_service.remembered(ctx.db, ctx.patient_id, kind)
     if not gap.allowed:
         _refuse(json_output, gap.message, {"next_allowed_at": gap.next_allowed_at.isoformat()})
     try:
@@ -89,7 +79,7 @@ def therapy(
         fail("stopped before the pack went on; nothing was logged")
     if timer.phase is TimerPhase.STOPPED:
         _refuse(json_output, timer.prompt, {})
-    started_at = datetime.now().astimezone()
+    started_at = machine_clock().now()
     timer = _run(out, timer, speed)
     out.print(Text(timer.prompt, style="bold"))
     try:
@@ -105,9 +95,8 @@ def therapy(
         "stop_reason": timer.stop_reason,
         "alarm": timer.alarm,
     }
-    with local_unit_of_work() as (session, patient_id):
-        therapy_uses.save(session, patient_id, use, detail)
-        after = therapy_uses.gap_check(session, patient_id, kind, use.ended_at)
+    with local_context() as ctx:
+        after = therapy_service.save_timed_use(ctx.db, ctx.patient_id, use, detail)
     if json_output:
         print_json(
             {
@@ -147,9 +136,8 @@ def _contraindications(
             return
     out.print(f"[bold]Before you use {kind.value}[/] (y = yes, n = no, u = not sure):")
     answers = {q.id: ask_yes_no(out, q.text) for q in contraindication_questions(kind)}
-    advice = check_contraindications(kind, answers)
-    with local_unit_of_work() as (session, patient_id):
-        therapy_uses.remember_check(session, patient_id, advice, answers, date.today())
+    with local_context() as ctx:
+        advice = therapy_service.answer_questions(ctx.db, ctx.patient_id, kind, answers)
     if advice.outcome != "ok":
         _refuse(json_output, advice.message, {"advice": advice.outcome})
     out.print(Text(advice.message))

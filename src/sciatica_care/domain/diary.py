@@ -22,9 +22,9 @@ from sciatica_care.domain.body_map import LEG_ZONE as LEG_ZONE  # re-exported fo
 from sciatica_care.domain.body_map import BodyMap, Side, SymptomKind
 from sciatica_care.domain.body_map import LegZones as LegZones
 from sciatica_care.domain.progression import BASELINE_MORNINGS, baseline_from_mornings
+from sciatica_care.domain.replies import Answer
 
 Pain = Annotated[int, Field(ge=0, le=10)]
-Answer = Literal["yes", "no", "unsure"]
 DailyItem = Literal["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
 Measure = Literal["leg", "back"]
 

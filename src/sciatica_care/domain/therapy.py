@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Answer = Literal["yes", "no", "unsure"]
+from sciatica_care.domain.replies import Answer
+
 StopReason = Literal["skin_numb", "skin_changed", "pain_increased", "other"]
 
 
@@ -300,6 +301,21 @@ class GapCheck(_Frozen):
     allowed: bool
     next_allowed_at: dt.datetime
     message: str
+
+
+def skin_rest(kind: TherapyKind, now: dt.datetime) -> GapCheck:
+    """clinical-spec.md §5: after a pack that left the skin numb, white or blistered, no pack of
+    that kind again today (the day of ``now``, in the person's zone)."""
+    tomorrow = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0), now.tzinfo)
+    return GapCheck(
+        kind=kind,
+        allowed=False,
+        next_allowed_at=tomorrow,
+        message=(
+            f"You noted a skin problem after {kind.value} earlier today: do not use {kind.value} "
+            "again today. If the skin is still not normal, ask a health professional."
+        ),
+    )
 
 
 def next_allowed_at(

@@ -60,6 +60,7 @@ def _store(
     answers: dict[str, str],
     daily: DailyResult,
     client_id: str | None,
+    moment_given: bool,
 ) -> tuple[int, diary.CheckIn, bool]:
     """(row id, the stored entry, created) — the first copy of a ``client_id`` stands."""
     with ctx.unit(Permission.RECORD) as session:
@@ -67,6 +68,9 @@ def _store(
             found = checkins.by_client_id(session, ctx.patient_id, client_id)
             if found is not None:
                 return found.id, checkins.to_entry(found), False
+        if not moment_given:
+            first = not checkins.has_morning_entry(session, ctx.patient_id, entry.day)
+            entry = entry.model_copy(update={"moment": "morning" if first else "other"})
         checkin_id = checkins.save(
             session,
             ctx.patient_id,
@@ -86,19 +90,23 @@ def record_checkin(
     *,
     ces_assessed: str | None = None,
     client_id: str | None = None,
+    moment_given: bool = True,
 ) -> CheckInOutcome:
     """Store ``entry`` once (by ``client_id``) with its daily screen; see the module docstring.
+
+    Without ``moment_given`` the day's first entry is its morning entry and any later one is
+    "other": an evening entry must not become the next-morning pain of §4.1.
 
     Raises ``ScreeningError`` when Q1–Q7 are incomplete (the callers check the form first).
     """
     answers = daily_answers(entry, ces_assessed)
     daily = screen_daily(answers)
     try:
-        checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id)
+        checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id, moment_given)
     except StoreError:
         if client_id is None:
             raise
-        checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id)
+        checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id, moment_given)
     update = program.catch_up(ctx.db, ctx.patient_id, ctx.clock) if created else None
     if update is None or locks_program(daily.action):
         update = None  # §7.2: an emergency answer shows no exercise content

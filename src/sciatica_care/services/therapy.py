@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
+from sqlalchemy.orm import Session
+
 from sciatica_care.domain.therapy import (
     Answer,
     GapCheck,
@@ -21,6 +23,7 @@ from sciatica_care.domain.therapy import (
     TherapyKind,
     TherapyUse,
     check_contraindications,
+    skin_rest,
     start_timer,
 )
 from sciatica_care.services.clock import patient_clock
@@ -48,11 +51,28 @@ def now_for(db: Database, patient_id: int) -> dt.datetime:
         return patient_clock(patients.get_settings(session, patient_id)).now()
 
 
+def _may_start(session: Session, patient_id: int, kind: TherapyKind, at: dt.datetime) -> GapCheck:
+    """The §5 rules for a pack at ``at``: no more today after a skin problem, then the gaps."""
+    if therapy_uses.skin_problem_today(session, patient_id, kind, at):
+        return skin_rest(kind, at)
+    return therapy_uses.gap_check(session, patient_id, kind, at)
+
+
 def gap_status(db: Database, patient_id: int, kind: TherapyKind) -> GapCheck:
-    """May a ``kind`` pack go on now (≥1 h between packs, cold ≤ every 2 h, heat ≤ 3 a day)?"""
+    """May a ``kind`` pack go on now (no skin problem today, ≥1 h between packs, cold ≤ every
+    2 h, heat ≤ 3 a day)? The CLI, the pages and the API all ask here."""
     now = now_for(db, patient_id)
     with db.session() as session:
-        return therapy_uses.gap_check(session, patient_id, kind, now)
+        return _may_start(session, patient_id, kind, now)
+
+
+def save_timed_use(
+    db: Database, patient_id: int, use: TherapyUse, detail: dict[str, Any]
+) -> GapCheck:
+    """Store a use the app's own timer measured (the terminal); when the next pack may go on."""
+    with db.session() as session:
+        therapy_uses.save(session, patient_id, use, detail)
+        return _may_start(session, patient_id, use.kind, use.ended_at)
 
 
 def answer_questions(
@@ -130,7 +150,7 @@ def log_use(
         )
     duration_s = min(duration_s, timer.planned_s)
     with db.session() as session:
-        gap = therapy_uses.gap_check(session, patient_id, kind, started_at)
+        gap = _may_start(session, patient_id, kind, started_at)
         if not gap.allowed:
             raise TherapyProblem(gap.message, 409, "started_at")
     timer = timer.skin_checked(True).tick(duration_s)

@@ -11,40 +11,62 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from sciatica_care import __version__
 from sciatica_care.config import Settings, get_settings
 from sciatica_care.store.database import open_database
-from sciatica_care.web import (
-    accounts,
-    api,
-    checkin_pages,
-    data_pages,
-    learn_pages,
-    pages,
-    player_pages,
-    progress_pages,
-    pwa,
-    questionnaire_pages,
-    screening_pages,
-    settings_page,
-    therapy_pages,
-    today_pages,
-)
-from sciatica_care.web.api import data as data_api
-from sciatica_care.web.api import diary as diary_api
-from sciatica_care.web.api import program as program_api
-from sciatica_care.web.api import progress as progress_api
-from sciatica_care.web.api import questionnaires as questionnaires_api
-from sciatica_care.web.api import screening as screening_api
-from sciatica_care.web.api import sessions as sessions_api
-from sciatica_care.web.api import therapy as therapy_api
+from sciatica_care.web import home, pwa
+from sciatica_care.web.account import api as account_api
+from sciatica_care.web.account import pages as account_pages
+from sciatica_care.web.account import settings as account_settings
+from sciatica_care.web.data import api as data_api
+from sciatica_care.web.data import pages as data_pages
+from sciatica_care.web.diary import api as diary_api
+from sciatica_care.web.diary import pages as diary_pages
 from sciatica_care.web.errors import install_error_handlers
+from sciatica_care.web.learn import pages as learn_pages
+from sciatica_care.web.program import api as program_api
+from sciatica_care.web.program import pages as program_pages
+from sciatica_care.web.progress import api as progress_api
+from sciatica_care.web.progress import pages as progress_pages
+from sciatica_care.web.questionnaires import api as questionnaires_api
+from sciatica_care.web.questionnaires import pages as questionnaire_pages
+from sciatica_care.web.screening import api as screening_api
+from sciatica_care.web.screening import pages as screening_pages
 from sciatica_care.web.security import require_csrf
+from sciatica_care.web.session import api as session_api
+from sciatica_care.web.session import pages as session_pages
+from sciatica_care.web.therapy import api as therapy_api
+from sciatica_care.web.therapy import pages as therapy_pages
 
 STATIC_DIR = Path(__file__).with_name("static")
+ROUTERS: tuple[APIRouter, ...] = (
+    account_api.router,
+    home.router,
+    account_pages.router,
+    account_settings.router,
+    screening_pages.router,
+    program_pages.router,
+    session_pages.router,
+    learn_pages.router,
+    screening_api.router,
+    program_api.router,
+    session_api.router,
+    pwa.router,
+    diary_pages.router,
+    diary_api.router,
+    questionnaire_pages.router,
+    therapy_pages.router,
+    progress_pages.router,
+    data_pages.router,
+    questionnaires_api.router,
+    therapy_api.router,
+    progress_api.router,
+    data_api.router,
+)
+"""Every feature's routes (pages and ``/api``), in the order they are matched."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -74,26 +96,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.secret_key or secrets.token_urlsafe(32)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    app.include_router(accounts.router)
-    app.include_router(settings_page.router)
-    app.include_router(screening_pages.router)
-    app.include_router(today_pages.router)
-    app.include_router(player_pages.router)
-    app.include_router(learn_pages.router)
-    app.include_router(screening_api.router)
-    app.include_router(program_api.router)
-    app.include_router(sessions_api.router)
-    app.include_router(pwa.router)
-    app.include_router(checkin_pages.router)
-    app.include_router(diary_api.router)
-    app.include_router(questionnaire_pages.router)
-    app.include_router(therapy_pages.router)
-    app.include_router(progress_pages.router)
-    app.include_router(data_pages.router)
-    app.include_router(questionnaires_api.router)
-    app.include_router(therapy_api.router)
-    app.include_router(progress_api.router)
-    app.include_router(data_api.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app

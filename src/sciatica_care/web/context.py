@@ -54,7 +54,7 @@ def gate_status(gate: Gate) -> int:
 def gate_page(request: Request, gate: Gate) -> Response:
     """What a page shows instead of exercise content when the gate is closed."""
     if gate.state is GateState.LOCKED:
-        from sciatica_care.web.screening_pages import emergency_screen
+        from sciatica_care.web.screening.pages import emergency_screen
 
         assert gate.locking is not None
         return emergency_screen(request, gate.locking)

@@ -22,7 +22,7 @@ from sciatica_care.services.accounts import (
     sign_in,
     sign_up,
 )
-from sciatica_care.web.credentials import MAX_PASSWORD_LENGTH, EmailAddress, NewPassword
+from sciatica_care.web.account.credentials import MAX_PASSWORD_LENGTH, EmailAddress, NewPassword
 from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
     SignedIn,
@@ -32,7 +32,7 @@ from sciatica_care.web.security import (
     start_session,
 )
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(prefix="/api", tags=["accounts"])
 
 AnyPassword = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH)
 

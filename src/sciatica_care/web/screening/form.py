@@ -44,8 +44,6 @@ _NAMES = {
     "CES_ASSESSED": "Already checked by a doctor",
 }
 
-__all__ = ["BODY_MAP_PARTS", "REPLIES", "SIDES"]
-
 
 def item_label(item: str) -> str:
     """How a page names an item: "Question 3", "Question 8a", "Question S4", "Leg pain now"."""

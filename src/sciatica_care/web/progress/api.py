@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from sciatica_care.web.progress_pages import load_progress
+from sciatica_care.web.progress.pages import load_progress
 from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["progress"])

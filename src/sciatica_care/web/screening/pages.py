@@ -41,7 +41,7 @@ from sciatica_care.store.models import Screening
 from sciatica_care.web.context import current_context
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
-from sciatica_care.web.screening_form import (
+from sciatica_care.web.screening.form import (
     AGAIN,
     BODY_MAP_PARTS,
     REPLIES,

@@ -15,7 +15,11 @@ from sciatica_care.services.accounts import (
     sign_in,
     sign_up,
 )
-from sciatica_care.web.credentials import email_problem, new_password_problem, normalise_email
+from sciatica_care.web.account.credentials import (
+    email_problem,
+    new_password_problem,
+    normalise_email,
+)
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device

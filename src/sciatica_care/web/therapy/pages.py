@@ -33,7 +33,7 @@ from sciatica_care.services.therapy import (
     now_for,
     remembered,
 )
-from sciatica_care.web.checkin_form import REPLIES
+from sciatica_care.web.diary.form import REPLIES
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.security import SignedIn, current_patient, database

@@ -20,8 +20,9 @@ from sciatica_care.services import program
 from sciatica_care.services.checkins import diary_view, record_checkin, stored_checkin
 from sciatica_care.services.context import PatientContext
 from sciatica_care.store import checkins
-from sciatica_care.web.body_map import FIGURES, KIND_LABELS, SIDES, ZONE_CHOICES
-from sciatica_care.web.checkin_form import (
+from sciatica_care.web.context import current_context, gate_page
+from sciatica_care.web.diary.body_map import FIGURES, KIND_LABELS, SIDES, ZONE_CHOICES
+from sciatica_care.web.diary.form import (
     HEAT_OR_COLD,
     MOMENTS,
     REPLIES,
@@ -31,7 +32,6 @@ from sciatica_care.web.checkin_form import (
     map_legend,
     read_checkin,
 )
-from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.templating import render
@@ -91,6 +91,7 @@ async def checkin_submit(
         parsed.entry,
         ces_assessed=parsed.ces_assessed,
         client_id=parsed.client_id,
+        moment_given=parsed.moment_given,
     )
     response = RedirectResponse(f"/check-in/{outcome.id}", status_code=303)
     if outcome.notes:

@@ -18,8 +18,9 @@ from pydantic import ValidationError
 
 from sciatica_care.content.triage import triage_content
 from sciatica_care.domain import diary
+from sciatica_care.domain.body_map import in_both_legs
 from sciatica_care.domain.screening import DAILY_ITEMS
-from sciatica_care.web.body_map import KIND_LABELS, SIDES
+from sciatica_care.web.diary.body_map import KIND_LABELS, SIDES
 from sciatica_care.web.forms import FormState
 
 REPLIES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
@@ -67,6 +68,7 @@ class ParsedCheckIn:
     entry: diary.CheckIn | None
     ces_assessed: str | None
     client_id: str | None
+    moment_given: bool = True
 
 
 def _whole(form: FormState, name: str, low: int, high: int, message: str) -> int | None:
@@ -115,10 +117,11 @@ def read_checkin(form: FormState, today: dt.date) -> ParsedCheckIn:
     ces = form.value("CES_ASSESSED") if form.value("CES_ASSESSED") in dict(REPLIES) else None
     if not any(answer != "no" for answer in red_flags.values()):
         ces = None
-    both = all(max(zones[s].values()) >= diary.LEG_ZONE for s in SIDES)
+    both = in_both_legs(zones)
     if both and red_flags.get("Q7") == "no":
         form.add_error("Q7", BOTH_LEGS_Q7)
-    data["moment"] = _choice(form, "moment", MOMENTS) or "morning"
+    moment = _choice(form, "moment", MOMENTS)
+    data["moment"] = moment or "morning"
     data["sleep_quality"] = _choice(form, "sleep_quality", SLEEP)
     data["heat_or_cold"] = _choice(form, "heat_or_cold", HEAT_OR_COLD) or "none"
     data["activities_impossible"] = form.value("activities_impossible") == "yes"
@@ -147,4 +150,4 @@ def read_checkin(form: FormState, today: dt.date) -> ParsedCheckIn:
         for error in exc.errors():
             form.add_error(str(error["loc"][0]), "This value is not right.")
         return ParsedCheckIn(form, None, None, client_id)
-    return ParsedCheckIn(form, entry, ces, client_id)
+    return ParsedCheckIn(form, entry, ces, client_id, moment_given=moment is not None)

@@ -22,7 +22,7 @@ from sciatica_care.services.data import (
     save_reminders,
     stop_feed,
 )
-from sciatica_care.web.data_pages import download, report_download
+from sciatica_care.web.data.pages import download, report_download
 from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["data"])

@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from sciatica_care.content.triage import triage_content
 from sciatica_care.domain import diary
+from sciatica_care.domain.replies import Answer
 from sciatica_care.domain.screening import action_message
 from sciatica_care.services.checkins import (
     CheckInOutcome,
@@ -29,12 +30,11 @@ from sciatica_care.services.checkins import (
 from sciatica_care.services.context import PatientContext
 from sciatica_care.store import checkins
 from sciatica_care.store.models import CheckIn as CheckInRow
-from sciatica_care.web.checkin_form import BOTH_LEGS_Q7
 from sciatica_care.web.context import current_context
+from sciatica_care.web.diary.form import BOTH_LEGS_Q7
 
 router = APIRouter(prefix="/api", tags=["diary"])
 
-Answer = Literal["yes", "no", "unsure"]
 ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{8,64}$")]
 
 
@@ -60,7 +60,8 @@ class CheckInBody(_Strict):
 
     client_id: ClientId | None = None
     day: dt.date | None = None
-    moment: Literal["morning", "before_session", "after_session", "other"] = "morning"
+    moment: Literal["morning", "before_session", "after_session", "other"] | None = None
+    """Left out: the day's first entry is its morning entry, later ones "other"."""
     leg_pain: Annotated[int, Field(ge=0, le=10)]
     back_pain: Annotated[int, Field(ge=0, le=10)]
     zones: diary.BodyMap = diary.BodyMap()
@@ -87,8 +88,8 @@ def _entry(body: CheckInBody, today: dt.date) -> diary.CheckIn:
     probe = diary.CheckIn(day=day, leg_pain=0, back_pain=0, zones=body.zones)
     if diary.symptoms_in_both_legs(probe) and flags["Q7"] == "no":
         raise _invalid(("red_flags", "Q7"), BOTH_LEGS_Q7)
-    data = body.model_dump(exclude={"client_id", "ces_assessed", "day", "red_flags"})
-    return diary.CheckIn(day=day, red_flags=flags, **data)
+    data = body.model_dump(exclude={"client_id", "ces_assessed", "day", "red_flags", "moment"})
+    return diary.CheckIn(day=day, red_flags=flags, moment=body.moment or "morning", **data)
 
 
 def _stored(row: CheckInRow) -> dict[str, Any]:
@@ -126,6 +127,7 @@ def create_checkin(body: CheckInBody, ctx: PatientContext = Depends(current_cont
         _entry(body, ctx.clock.today()),
         ces_assessed=body.ces_assessed,
         client_id=body.client_id,
+        moment_given=body.moment is not None,
     )
     return JSONResponse(_outcome_json(ctx, outcome), status_code=201 if outcome.created else 200)
 

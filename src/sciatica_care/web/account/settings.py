@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from sciatica_care.services import program
 from sciatica_care.services.accounts import AccountProblem, change_password, delete_account
-from sciatica_care.web.credentials import new_password_problem
+from sciatica_care.web.account.credentials import new_password_problem
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device

@@ -25,8 +25,8 @@ from sciatica_care.services import program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import ProgramClosed
 from sciatica_care.web.context import current_context
-from sciatica_care.web.program_plan import TodaysPlan, plan_of
-from sciatica_care.web.session_script import PlayerRules, ScriptStep, session_script
+from sciatica_care.web.program.plan import TodaysPlan, plan_of
+from sciatica_care.web.session.script import PlayerRules, ScriptStep, session_script
 
 router = APIRouter(prefix="/api", tags=["program"])
 

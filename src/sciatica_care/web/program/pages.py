@@ -29,7 +29,7 @@ from sciatica_care.services.questionnaires import ASKED, asked_questionnaires
 from sciatica_care.store import questionnaire_responses
 from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
-from sciatica_care.web.program_plan import accepted_text, plan_of
+from sciatica_care.web.program.plan import accepted_text, plan_of
 from sciatica_care.web.templating import render
 
 router = APIRouter()

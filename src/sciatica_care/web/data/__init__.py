@@ -1,0 +1,1 @@
+"""Your data: exports, the clinician report, reminders and their calendar feed."""

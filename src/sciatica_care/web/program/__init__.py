@@ -1,0 +1,1 @@
+"""Today's program: the Today page, suggestions to accept and ``/api/program``."""

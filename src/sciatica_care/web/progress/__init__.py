@@ -1,0 +1,1 @@
+"""My progress: the chart page and ``/api/progress``."""

@@ -1,0 +1,1 @@
+"""Questionnaires (SBI, PSFS, GRC): pages and ``/api/questionnaires``."""

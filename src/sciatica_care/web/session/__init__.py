@@ -1,0 +1,1 @@
+"""The guided session: the player page, its script and ``/api/sessions``."""

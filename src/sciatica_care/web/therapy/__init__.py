@@ -1,0 +1,1 @@
+"""Heat and cold: questions, timer pages and ``/api/therapy``."""
