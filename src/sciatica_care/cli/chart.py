@@ -7,13 +7,12 @@ how each outcome changed since the start, with the thresholds of clinical-spec.m
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 from rich.text import Text
 
-from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.local import local_unit_of_work, machine_clock
 from sciatica_care.cli.output import JsonOption, console, fail, print_json
 from sciatica_care.reports.charts import chart_png, chart_svg
 from sciatica_care.services.progress import progress_series, progress_summary
@@ -30,7 +29,7 @@ def chart(
         fail(f"--out: the folder {out.parent} does not exist")
     as_png = png or out.suffix.lower() == ".png"
     with local_unit_of_work() as (session, patient_id):
-        series = progress_series(session, patient_id, today=date.today(), days=days)
+        series = progress_series(session, patient_id, today=machine_clock().today(), days=days)
         summary = progress_summary(session, patient_id)
     try:
         if as_png:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ import typer
 from rich.markup import escape
 from rich.prompt import Prompt
 
-from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.local import local_unit_of_work, machine_clock
 from sciatica_care.cli.output import (
     JsonOption,
     console,
@@ -75,7 +74,7 @@ def export(
     """Export everything you have recorded (JSON restores with `sciatica import`)."""
     if format is ExportFormat.FHIR:
         with local_unit_of_work() as (session, patient_id):
-            data = report_data(session, patient_id, today=date.today(), days=None)
+            data = report_data(session, patient_id, today=machine_clock().today(), days=None)
         _write_text(bundle_json(data, generated_at=utcnow()).rstrip("\n"), out)
         return
     with local_unit_of_work() as (session, patient_id):

@@ -15,7 +15,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from sciatica_care.cli.output import err_console, fail
-from sciatica_care.services.clock import Clock, machine_zone
+from sciatica_care.services.clock import ZONE_SETTING, Clock, machine_zone
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import ProgramClosed, ServiceError
 from sciatica_care.services.gate import GateState
@@ -36,6 +36,14 @@ def machine_clock() -> Clock:
     return Clock(machine_zone())
 
 
+def _follow_machine_zone(session: Session, patient_id: int, clock: Clock) -> None:
+    """The local profile's stored zone follows this computer's, so every use case that reads the
+    patient's clock from their settings sees the same days as the terminal."""
+    name = getattr(clock.zone, "key", None)
+    if name and patients.get_settings(session, patient_id).get(ZONE_SETTING) != name:
+        patients.update_settings(session, patient_id, **{ZONE_SETTING: name})
+
+
 def program_closed(exc: ProgramClosed) -> typer.Exit:
     """Say why the program is closed and what to do; the exit to raise."""
     err_console.print(f"[bold]{exc.gate.message}[/]", soft_wrap=True)
@@ -53,9 +61,11 @@ def local_context() -> Iterator[PatientContext]:
     except StoreError as exc:
         fail(str(exc))
     try:
+        clock = machine_clock()
         with database.session() as session:
             patient_id = patients.local_patient_id(session)
-        yield PatientContext(database, Actor.patient(patient_id), patient_id, machine_clock())
+            _follow_machine_zone(session, patient_id, clock)
+        yield PatientContext(database, Actor.patient(patient_id), patient_id, clock)
     except ProgramClosed as exc:
         raise program_closed(exc) from None
     except (ServiceError, StoreError) as exc:

@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.local import local_unit_of_work, machine_clock
 from sciatica_care.cli.output import (
     JsonOption,
     console,
@@ -51,7 +51,7 @@ def questionnaire(
     json_output: bool = JsonOption,
 ) -> None:
     """Answer a questionnaire that tracks your progress, or see which are due."""
-    today = date.today()
+    today = machine_clock().today()
     library = questionnaire_set()
     if name is None:
         _list_due(today, json_output)

@@ -7,12 +7,11 @@ exercise doses and how many sessions were done each week. Bring it to your appoi
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from sciatica_care.cli.local import local_unit_of_work
+from sciatica_care.cli.local import local_unit_of_work, machine_clock
 from sciatica_care.cli.output import JsonOption, console, fail, print_json
 from sciatica_care.reports.pdf_report import ReportError, render_pdf
 from sciatica_care.services.report_data import report_data
@@ -27,7 +26,7 @@ def report(
     if not out.parent.is_dir():
         fail(f"--out: the folder {out.parent} does not exist")
     with local_unit_of_work() as (session, patient_id):
-        data = report_data(session, patient_id, today=date.today(), days=days)
+        data = report_data(session, patient_id, today=machine_clock().today(), days=days)
     try:
         out.write_bytes(render_pdf(data))
     except ReportError as exc:
