@@ -7,13 +7,14 @@ key always gets the same short hint and the end of input always means "stopped, 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from rich.console import Console
 from rich.markup import escape
 from rich.prompt import Prompt
 
-Answer = Literal["yes", "no", "unsure"]
+from sciatica_care.domain.replies import Answer
+
 T = TypeVar("T")
 
 YES_NO_UNSURE: dict[str, Answer] = {

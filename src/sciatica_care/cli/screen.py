@@ -38,6 +38,7 @@ from sciatica_care.cli.output import (
     print_json,
     read_json_file,
 )
+from sciatica_care.cli.prompts import YES_NO, YES_NO_UNSURE
 from sciatica_care.content.triage import Question, QuestionKind, Triage, triage_content
 from sciatica_care.domain.screening import (
     RECHECK_ITEMS,
@@ -58,17 +59,8 @@ from sciatica_care.services import screening
 from sciatica_care.services.gate import GateState
 from sciatica_care.services.screening import InvalidAnswers, SavedScreen
 
-_YES_NO = {
-    "y": "yes",
-    "yes": "yes",
-    "n": "no",
-    "no": "no",
-    "u": "unsure",
-    "unsure": "unsure",
-    "not sure": "unsure",
-    "?": "unsure",
-}
-_ONLY_YES_NO = {key: value for key, value in _YES_NO.items() if value != "unsure"}
+_YES_NO = YES_NO_UNSURE
+_ONLY_YES_NO = YES_NO
 _STYLES = {
     Action.URGENT_24_48H: "bold yellow",
     Action.ROUTINE: "bold cyan",
@@ -269,7 +261,7 @@ def _read_line(prompt: str) -> str:
         raise _Stopped from None
 
 
-def _read_choice(prompt: str, choices: dict[str, str], hint: str, default: str = "") -> str:
+def _read_choice(prompt: str, choices: Mapping[str, str], hint: str, default: str = "") -> str:
     while True:
         reply = _read_line(prompt)
         if not reply and default:
