@@ -211,3 +211,13 @@ def test_history_lists_saved_sessions_newest_first(app: typer.Typer) -> None:
     assert entries[0]["items"][0]["pain"] == 9
     table = invoke(app, ["history"]).stdout
     assert "stopped (pain)" in table and "4 of 4" in table and "9/10" in table
+
+
+def test_history_counts_a_stopped_session_as_done_of_planned(app: typer.Typer) -> None:
+    two_then_stop = "\n" + "\n2\nn\nn\n" + "\n3\nn\nn\n" + "s\n3\n"
+    invoke(app, ["session", *FAST], two_then_stop)
+
+    table = invoke(app, ["history"]).stdout
+
+    assert "stopped (tired)" in " ".join(table.split())
+    assert "2 of 4" in table

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from typer.testing import CliRunner, Result
 
 from sciatica_care.cli.main import app
+from sciatica_care.domain.therapy import TherapyKind, safety_texts
 from sciatica_care.store import patients, therapy_uses
 from sciatica_care.store.database import open_database
 from sciatica_care.store.models import TherapyUse
@@ -65,21 +66,73 @@ def test_heat_straight_after_cold_waits_for_the_skin_to_rewarm() -> None:
     assert "your skin needs at least 1 hour between packs" in data["message"]
 
 
-def test_later_uses_ask_only_whether_anything_changed() -> None:
-    invoke(["therapy", "cold", *FAST], [*COLD_QUESTIONS_ALL_NO, "y", "y"])
+def _earlier(hours: float = 3, answered_days_ago: int | None = None) -> None:
+    """Move the logged uses back (out of the gap) and, if given, the day the questions were answered."""
     db = open_database()
     with db.session() as s:
         for row in s.query(TherapyUse):
-            row.started_at -= timedelta(hours=3)
+            row.started_at -= timedelta(hours=hours)
+        if answered_days_ago is not None:
+            pid = patients.local_patient_id(s)
+            checks = dict(patients.get_settings(s, pid)[therapy_uses.CHECKS_KEY])
+            for kind, check in checks.items():
+                day = date.fromisoformat(check["day"]) - timedelta(days=answered_days_ago)
+                checks[kind] = {**check, "day": day.isoformat()}
+            patients.update_settings(s, pid, **{therapy_uses.CHECKS_KEY: checks})
     db.dispose()
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_use_within_thirty_days_asks_only_whether_anything_changed() -> None:
+    invoke(["therapy", "cold", *FAST], [*COLD_QUESTIONS_ALL_NO, "y", "y"])
+    _earlier(answered_days_ago=29)
+    answered = (date.today() - timedelta(days=29)).day
     result = invoke(["therapy", "cold", *FAST], ["n", "y", "y"])
 
     assert result.exit_code == 0, result.output
-    assert "has anything changed in your health, skin or medicines?" in " ".join(
-        result.stdout.split()
-    )
-    assert "Raynaud" not in result.stdout
+    flow = _flat(result.stdout)
+    assert f"Has anything changed in your health, skin or medicines since {answered} " in flow
+    assert "Raynaud" not in flow
     assert len(logged()) == 2
+
+
+def test_after_thirty_days_all_the_questions_are_asked_again() -> None:
+    invoke(["therapy", "cold", *FAST], [*COLD_QUESTIONS_ALL_NO, "y", "y"])
+    _earlier(answered_days_ago=30)
+    result = invoke(["therapy", "cold", *FAST], [*COLD_QUESTIONS_ALL_NO, "y", "y"])
+
+    assert result.exit_code == 0, result.output
+    assert "Has anything changed" not in _flat(result.stdout)
+    assert "Raynaud" in result.stdout
+    assert len(logged()) == 2
+
+
+def test_something_changed_asks_all_the_questions_again() -> None:
+    invoke(["therapy", "cold", *FAST], [*COLD_QUESTIONS_ALL_NO, "y", "y"])
+    _earlier()
+    answers = ["n", "n", "n", "n", "y", "n", "n"]  # Raynaud's since
+    result = invoke(["therapy", "cold", *FAST], ["y", *answers])
+
+    assert result.exit_code == 1
+    assert "Cold packs not advised: you told us about Raynaud's." in _flat(result.stdout)
+    assert len(logged()) == 1
+    again = invoke(["therapy", "cold", *FAST], [*COLD_QUESTIONS_ALL_NO, "y", "y"])
+    assert "Has anything changed" not in _flat(again.stdout)
+
+
+def test_each_safety_text_is_shown_once() -> None:
+    first = invoke(["therapy", "heat", *FAST], [*HEAT_QUESTIONS_ALL_NO, "y", "y"])
+    _earlier()
+    later = invoke(["therapy", "heat", *FAST], ["n", "y", "y"])
+
+    for result in (first, later):
+        assert result.exit_code == 0, result.output
+        flow = _flat(result.stdout)
+        for text in safety_texts(TherapyKind.HEAT):
+            assert flow.count(text) == 1, text
 
 
 def test_a_contraindication_stops_before_the_timer_and_nothing_is_logged() -> None:

@@ -14,6 +14,8 @@ from sciatica_care.domain.therapy import (
     TherapyKind,
     TherapyUse,
     TimerPhase,
+    answers_still_valid,
+    changed_question,
     check_contraindications,
     contraindication_questions,
     next_allowed_at,
@@ -84,6 +86,25 @@ def test_missing_or_unknown_answers_name_the_question() -> None:
 
 
 # --- spacing ----------------------------------------------------------------------------------
+
+
+def test_answers_stand_for_thirty_days_then_are_asked_again() -> None:
+    answered = dt.date(2025, 3, 1)
+
+    assert answers_still_valid(answered, answered)
+    assert answers_still_valid(answered, answered + dt.timedelta(days=29))
+    assert not answers_still_valid(answered, answered + dt.timedelta(days=30))
+    assert not answers_still_valid(answered, answered + dt.timedelta(days=400))
+
+
+def test_answers_dated_in_the_future_do_not_stand() -> None:
+    assert not answers_still_valid(dt.date(2025, 3, 2), dt.date(2025, 3, 1))
+
+
+def test_the_changed_question_spells_out_the_day() -> None:
+    assert changed_question(dt.date(2025, 3, 1)) == (
+        "Has anything changed in your health, skin or medicines since 1 March 2025?"
+    )
 
 
 def test_first_use_is_allowed_now() -> None:

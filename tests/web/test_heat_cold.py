@@ -9,7 +9,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from sciatica_care.domain.therapy import TherapyKind, contraindication_questions
+from sciatica_care.domain.therapy import TherapyKind, contraindication_questions, safety_texts
+from sciatica_care.store import patients, therapy_uses
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import TherapyUse
 from tests.web.conftest import Account, form_csrf
@@ -197,3 +198,85 @@ def test_the_api_refuses_a_use_without_answers_or_beyond_the_plan(
     assert missing.json()["detail"][0]["loc"] == ["body", "answers", "reduced_sensation"]
     client.cookies.clear()
     assert client.get("/api/therapy").status_code == 401
+
+
+def _answered_days_ago(database: Database, account: Account, days: int) -> dt.date:
+    """Move the day the questions were answered back by ``days``; the new day."""
+    with database.session() as s:
+        checks = dict(patients.get_settings(s, account.id)[therapy_uses.CHECKS_KEY])
+        day = dt.date.fromisoformat(checks["heat"]["day"]) - dt.timedelta(days=days)
+        checks["heat"] = {**checks["heat"], "day": day.isoformat()}
+        patients.update_settings(s, account.id, **{therapy_uses.CHECKS_KEY: checks})
+    return day
+
+
+def _flat(html: str) -> str:
+    return " ".join(html.replace("&#39;", "'").split())
+
+
+def test_a_use_within_thirty_days_asks_only_whether_anything_changed(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _answer_questions(client, "heat")
+    day = _answered_days_ago(database, account, 29)
+
+    page = client.get("/heat-cold/heat").text
+    nothing_changed = client.post(
+        "/heat-cold/heat/questions",
+        data={"csrf_token": form_csrf(page), "changed": "no"},
+        follow_redirects=False,
+    )
+
+    assert (
+        "Has anything changed in your health, skin or medicines since "
+        f"{day.day} {day.strftime('%B %Y')}?"
+    ) in _flat(page)
+    assert 'name="pregnancy"' not in page
+    assert nothing_changed.status_code == 303
+    assert nothing_changed.headers["location"] == "/heat-cold/heat/timer"
+    assert "check your skin first" in client.get("/heat-cold/heat/timer").text
+    # saying "nothing changed" does not renew the answers: they still date from that day
+    with database.session() as s:
+        kept = patients.get_settings(s, account.id)[therapy_uses.CHECKS_KEY]["heat"]
+    assert kept["day"] == day.isoformat()
+
+
+def test_after_thirty_days_all_the_questions_are_asked_again(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _answer_questions(client, "heat")
+    _answered_days_ago(database, account, 30)
+
+    page = client.get("/heat-cold/heat").text
+    timer = client.get("/heat-cold/heat/timer", follow_redirects=False)
+
+    assert "Has anything changed" not in page
+    assert 'name="pregnancy"' in page
+    assert timer.status_code == 303 and timer.headers["location"] == "/heat-cold/heat"
+
+
+def test_something_changed_asks_all_the_questions_again(
+    client: TestClient, account: Account
+) -> None:
+    _answer_questions(client, "heat")
+    page = client.get("/heat-cold/heat").text
+
+    changed = client.post(
+        "/heat-cold/heat/questions", data={"csrf_token": form_csrf(page), "changed": "yes"}
+    )
+    advice = client.post(
+        "/heat-cold/heat/questions",
+        data={"csrf_token": form_csrf(changed.text), **_all_no(TherapyKind.HEAT, pregnancy="yes")},
+    )
+
+    assert 'name="pregnancy"' in changed.text and "Has anything changed" not in changed.text
+    assert "Check with your clinician first" in advice.text
+    assert client.get("/heat-cold/heat/timer", follow_redirects=False).status_code == 303
+
+
+def test_each_safety_text_is_shown_once_in_the_flow(client: TestClient, account: Account) -> None:
+    questions = client.get("/heat-cold/heat").text
+    timer = _answer_questions(client, "heat").text
+
+    for text in safety_texts(TherapyKind.HEAT):
+        assert _flat(questions + timer).count(text) == 1, text

@@ -13,13 +13,18 @@ import logging
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from sciatica_care import __version__
 from sciatica_care.config import get_settings
@@ -40,9 +45,81 @@ def print_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
+def print_prose(
+    text: str | Text,
+    out: Console | None = None,
+    *,
+    style: str = "",
+    markup: bool = False,
+    hang: str = "",
+) -> None:
+    """Print sentences wrapped by Rich at spaces to the console's width, never inside a word.
+
+    ``print(..., soft_wrap=True)`` leaves wrapping to the terminal, which cuts words in two
+    ("posi / tion"); every paragraph of the CLI goes through here instead. ``text`` is printed
+    as written unless ``markup`` is set (then only for the program's own words, never for what a
+    person typed). ``hang`` starts the paragraph (a bullet "- ") and indents the lines after it.
+    """
+    target = out or console
+    if isinstance(text, Text):
+        body = text
+    else:
+        body = Text.from_markup(text, style=style) if markup else Text(text, style=style)
+    if not hang:
+        lines = body.wrap(target, target.width, overflow="fold")
+        for line in lines:
+            line.rstrip()  # no space left dangling where a line was broken
+        target.print(Text("\n").join(lines), soft_wrap=True)
+        return
+    grid = Table.grid()
+    grid.add_column(width=cell_len(hang), no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(hang, body)
+    target.print(grid)
+
+
+def print_table(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: Console | None = None,
+) -> None:
+    """A table whose cells wrap at spaces and never cut a word ("Exerci…", "posi / tion").
+
+    Each column is at least as wide as its longest word, and the room left goes to the columns
+    that would otherwise wrap most; when a framed table would not fit, the frame is left out.
+    """
+    target = out or console
+    columns = [[header, *(row[i] for row in rows)] for i, header in enumerate(headers)]
+    least = [max(_longest_word(cell) for cell in cells) for cells in columns]
+    most = [max(cell_len(cell) for cell in cells) for cells in columns]
+    framed = sum(least) + 3 * len(least) + 1 <= target.width
+    room = target.width - (3 * len(least) + 1 if framed else 2 * (len(least) - 1))
+    widths = list(least)
+    while sum(widths) < room and any(w < m for w, m in zip(widths, most, strict=True)):
+        wider = max(range(len(widths)), key=lambda i: most[i] - widths[i])
+        widths[wider] += 1
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.HEAVY_HEAD if framed else None,
+        show_edge=framed,
+        pad_edge=framed,
+    )
+    for header, width in zip(headers, widths, strict=True):
+        table.add_column(header, width=width)
+    for row in rows:
+        table.add_row(*row)
+    target.print(table)
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
 def fail(message: str) -> NoReturn:
     """One clear line on stderr and exit code 2: how every bad input ends, never a traceback."""
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    print_prose(Text.assemble(("Error:", "bold red"), " ", message), err_console)
     raise typer.Exit(code=2)
 
 
@@ -144,10 +221,9 @@ def report_unexpected(exc: BaseException, command: str | None = None) -> None:
     """One line on stderr naming the kind of problem and where the details are; logs the rest."""
     path = write_log(exc, command)
     where = f" Details are in {path}" if path is not None else ""
-    err_console.print(
-        f"[bold red]Something went wrong:[/] {type(exc).__name__}.{where}",
-        highlight=False,
-        soft_wrap=True,
+    print_prose(
+        Text.assemble(("Something went wrong:", "bold red"), f" {type(exc).__name__}.{where}"),
+        err_console,
     )
 
 

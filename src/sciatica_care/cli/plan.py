@@ -17,7 +17,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from sciatica_care.cli.local import local_context
-from sciatica_care.cli.output import JsonOption, console, print_json
+from sciatica_care.cli.output import JsonOption, console, print_json, print_prose
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.domain.progression import ProgressionAction
 from sciatica_care.domain.session import build_program
@@ -47,18 +47,18 @@ def show_update(out: Console, update: program.ProgramUpdate) -> None:
     for outcome in update.decisions:
         style = _STYLES[outcome.decision.action]
         line = f"[{style}]{escape(outcome.exercise_name)}:[/] {escape(outcome.decision.reason)}"
-        out.print(line, soft_wrap=True)
+        print_prose(line, out, markup=True)
         if outcome.status == program.SUGGESTED:
-            out.print("  This is a suggestion: it waits for you.", soft_wrap=True)
-            out.print(
-                f"  To accept: sciatica plan accept {outcome.exercise_id}",
-                highlight=False,
-                soft_wrap=True,
-            )
+            print_prose("This is a suggestion: it waits for you.", out, hang="  ")
+            print_prose(f"To accept: sciatica plan accept {outcome.exercise_id}", out, hang="  ")
     for note in update.notes:
-        out.print(escape(note), soft_wrap=True)
+        print_prose(note, out)
     if update.red_flag_screen:
-        out.print("[bold]Run `sciatica screen --recheck` to answer the safety questions again.[/]")
+        print_prose(
+            "Run `sciatica screen --recheck` to answer the safety questions again.",
+            out,
+            style="bold",
+        )
 
 
 @plan_app.callback()
@@ -93,26 +93,23 @@ def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
             dose = "left out: ask your clinician before doing it again"
         elif item.resting and item.current.paused_until:
             dose = f"resting until {item.current.paused_until.isoformat()}, then {dose}"
-        console.print(f"\n[bold]{escape(item.exercise.name)}[/]: {dose}", soft_wrap=True)
+        console.print()
+        print_prose(f"[bold]{escape(item.exercise.name)}[/]: {dose}", markup=True)
         reason = Text(item.current.reason or "Starting dose.", style="dim")
         console.print(Padding(reason, (0, 0, 0, 2)))
     console.print()
     if view.gate.hold_step_ups:
-        console.print(f"[bold]{HOLD_MESSAGE}[/]", soft_wrap=True)
-        console.print(
-            "When a clinician has seen you: sciatica plan clinician-seen", highlight=False
-        )
+        print_prose(HOLD_MESSAGE, style="bold")
+        print_prose("When a clinician has seen you: sciatica plan clinician-seen")
     mode = "on" if todays.automatic else "off (changes wait for you to accept them)"
-    console.print(f"Automatic progression: {mode}. Change it with: sciatica settings")
+    print_prose(f"Automatic progression: {mode}. Change it with: sciatica settings")
     for suggestion in todays.suggestions:
-        console.print(
+        print_prose(
             f"[bold]Suggested for {escape(suggestion.exercise_name)}:[/] "
             f"{escape(suggestion.decision.reason)}",
-            soft_wrap=True,
+            markup=True,
         )
-        console.print(
-            f"  To accept: sciatica plan accept {suggestion.exercise_id}", highlight=False
-        )
+        print_prose(f"To accept: sciatica plan accept {suggestion.exercise_id}", hang="  ")
 
 
 @plan_app.command("accept")
@@ -127,8 +124,8 @@ def accept(
         print_json(outcome.to_json())
         return
     reason = outcome.decision.reason
-    console.print(
-        f"[green]Accepted for {escape(outcome.exercise_name)}:[/] {escape(reason)}", soft_wrap=True
+    print_prose(
+        f"[green]Accepted for {escape(outcome.exercise_name)}:[/] {escape(reason)}", markup=True
     )
 
 

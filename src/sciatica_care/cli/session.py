@@ -30,10 +30,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.progress import BarColumn, Progress, TextColumn
-from rich.table import Table
 
 from sciatica_care.cli.local import local_context, machine_clock
-from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
+from sciatica_care.cli.output import (
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    print_json,
+    print_prose,
+    print_table,
+)
 from sciatica_care.cli.plan import show_update
 from sciatica_care.cli.program_gate import ensure_program_open
 from sciatica_care.config import Settings, get_settings
@@ -336,21 +343,18 @@ class TerminalPlayer:
 
     def _show_cues(self) -> None:
         for cue in self.session.cue_events():
-            text = escape(cue.text)
             if cue.kind is CueKind.SAFETY:
-                self.out.print(f"[bold red]{text}[/]", soft_wrap=True)
+                print_prose(cue.text, self.out, style="bold red")
             elif cue.kind is CueKind.COUNT:
-                self.out.print(f"  {text}", soft_wrap=True, highlight=False)
+                print_prose(cue.text, self.out, hang="  ")
             elif cue.phase in (Phase.SIDE_SWITCH, Phase.INSTRUCTIONS):
-                self.out.print(f"[bold]{text}[/]", soft_wrap=True)
+                print_prose(cue.text, self.out, style="bold")
             else:
-                self.out.print(text, soft_wrap=True, highlight=False)
+                print_prose(cue.text, self.out)
 
 
 def _summary(out: Console, record: SessionRecord, library: ExerciseLibrary) -> None:
-    table = Table(title="Today's session", title_justify="left")
-    for column in ("Exercise", "Done", "Pain after", "Spread"):
-        table.add_column(column)
+    rows = []
     for item in record.items:
         if item.reps_done:
             done = f"{item.reps_done} rep{'' if item.reps_done == 1 else 's'}"
@@ -360,18 +364,20 @@ def _summary(out: Console, record: SessionRecord, library: ExerciseLibrary) -> N
             done += f" ({', '.join(item.sides_done)})"
         spread = {None: "-", True: "yes", False: "no"}[item.spread_down_leg]
         pain = "-" if item.pain is None else f"{item.pain}/10"
-        table.add_row(
-            library.get(item.exercise_id).name,
-            done + ("" if item.completed else ", partly"),
-            pain,
-            spread,
+        rows.append(
+            (
+                library.get(item.exercise_id).name,
+                done + ("" if item.completed else ", partly"),
+                pain,
+                spread,
+            )
         )
-    out.print(table)
+    print_table("Today's session", ("Exercise", "Done", "Pain after", "Spread"), rows, out)
     if record.status == "stopped":
         reason = str(record.stop_reason).replace("_", " ")
-        out.print(f"Stopped ({reason}). What you did is kept.", highlight=False)
+        print_prose(f"Stopped ({reason}). What you did is kept.", out)
     else:
-        out.print("All done for today. Well done.")
+        print_prose("All done for today. Well done.", out)
 
 
 # --- the use cases (the only places this module touches the database) -----------------------
@@ -478,9 +484,10 @@ def _run(
     for item in today.resting:
         until = item.current.paused_until
         when = f"until {until.isoformat()}" if until and item.current.active else "for now"
-        out.print(
+        print_prose(
             f"[bold]{escape(item.exercise.name)}[/] rests {when}: {escape(item.current.reason or '')}",
-            soft_wrap=True,
+            out,
+            markup=True,
         )
     if not program:
         out.print("No exercises today. Keep gently active, and see `sciatica plan`.")
@@ -500,10 +507,10 @@ def _run(
     if update is not None:
         show_update(out, update)
     if record.stop_reason in SAFETY_STOPS and not (update and update.red_flag_screen):
-        out.print(
-            "[bold]Before your next session, answer the safety questions: "
-            "sciatica screen --recheck[/]",
-            soft_wrap=True,
+        print_prose(
+            "Before your next session, answer the safety questions: sciatica screen --recheck",
+            out,
+            style="bold",
         )
     if json_output:
         progression = update.to_json() if update is not None else None
@@ -525,9 +532,7 @@ def history_command(
     if not entries:
         console.print("No sessions yet. Start one with: sciatica session")
         return
-    table = Table(title="Your sessions", title_justify="left")
-    for column in ("Date", "Status", "Exercises done", "Highest pain"):
-        table.add_column(column)
+    rows = []
     for entry in entries:
         done = sum(1 for item in entry.items if item["completed"])
         planned = len(entry.planned_exercises or []) or len(entry.items)
@@ -535,13 +540,15 @@ def history_command(
         status = entry.status
         if entry.stop_reason:
             status += f" ({entry.stop_reason.replace('_', ' ')})"
-        table.add_row(
-            machine_clock().local(entry.started_at).strftime("%Y-%m-%d %H:%M"),
-            status,
-            f"{done} of {planned}",
-            f"{max(pains)}/10" if pains else "-",
+        rows.append(
+            (
+                machine_clock().local(entry.started_at).strftime("%Y-%m-%d %H:%M"),
+                status,
+                f"{done} of {planned}",
+                f"{max(pains)}/10" if pains else "-",
+            )
         )
-    console.print(table)
+    print_table("Your sessions", ("Date", "Status", "Exercises done", "Highest pain"), rows)
 
 
 def register(app: typer.Typer) -> None:

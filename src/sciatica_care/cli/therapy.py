@@ -17,12 +17,18 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from sciatica_care.cli.local import local_context, machine_clock
-from sciatica_care.cli.output import JsonOption, console, err_console, fail, print_json
+from sciatica_care.cli.output import (
+    JsonOption,
+    console,
+    err_console,
+    fail,
+    print_json,
+    print_prose,
+)
 from sciatica_care.cli.prompts import InputEnded, ask_choice, ask_yes_no
 from sciatica_care.cli.session import FRAME_S, Keyboard
 from sciatica_care.domain.therapy import (
@@ -67,13 +73,14 @@ def therapy(
     out = err_console if json_output else console
     with local_context() as ctx:
         gap = therapy_service.gap_status(ctx.db, ctx.patient_id, kind)
-        remembered = therapy_service.remembered(ctx.db, ctx.patient_id, kind)
+        due = therapy_service.questions_due(ctx.db, ctx.patient_id, kind)
     if not gap.allowed:
         _refuse(json_output, gap.message, {"next_allowed_at": gap.next_allowed_at.isoformat()})
     try:
-        _contraindications(out, kind, remembered, json_output)
+        _contraindications(out, kind, due, json_output)
+        out.print(Text("Keep your skin safe:", style="bold"))
         for text in safety_texts(kind):
-            out.print(f"- {escape(text)}", soft_wrap=True)
+            print_prose(text, out, hang="- ")
         timer = timer.skin_checked(ask_yes_no(out, timer.prompt, unsure=False) == "yes")
     except InputEnded:
         fail("stopped before the pack went on; nothing was logged")
@@ -123,24 +130,19 @@ def _refuse(json_output: bool, message: str, extra: dict[str, Any]) -> NoReturn:
 
 
 def _contraindications(
-    out: Console, kind: TherapyKind, remembered: dict[str, Any] | None, json_output: bool
+    out: Console, kind: TherapyKind, due: therapy_service.QuestionsDue, json_output: bool
 ) -> None:
-    """All questions the first time; afterwards only whether anything changed (§5)."""
-    if remembered is not None and remembered.get("outcome") == "ok":
-        changed = ask_yes_no(
-            out,
-            f"Since you answered the {kind.value} questions on {remembered.get('day')}, has "
-            "anything changed in your health, skin or medicines?",
-        )
-        if changed == "no":
-            return
+    """All questions the first time and after 30 days; otherwise only whether anything changed
+    (clinical-spec.md §5, the same rule as the pages: ``services.therapy.questions_due``)."""
+    if due.changed_question is not None and ask_yes_no(out, due.changed_question) == "no":
+        return
     out.print(f"[bold]Before you use {kind.value}[/] (y = yes, n = no, u = not sure):")
     answers = {q.id: ask_yes_no(out, q.text) for q in contraindication_questions(kind)}
     with local_context() as ctx:
         advice = therapy_service.answer_questions(ctx.db, ctx.patient_id, kind, answers)
     if advice.outcome != "ok":
         _refuse(json_output, advice.message, {"advice": advice.outcome})
-    out.print(Text(advice.message))
+    print_prose(advice.message, out)
 
 
 def _run(out: Console, timer: TherapyTimer, speed: float) -> TherapyTimer:

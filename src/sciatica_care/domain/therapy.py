@@ -237,6 +237,33 @@ def check_contraindications(kind: TherapyKind, answers: Mapping[str, Answer]) ->
     )
 
 
+ANSWERS_VALID_DAYS = 30
+"""How long contraindication answers stand before all the questions are asked again."""
+
+
+def answers_still_valid(answered_on: dt.date, today: dt.date) -> bool:
+    """Whether answers given on ``answered_on`` may still stand on ``today`` (clinical-spec.md §5).
+
+    Health, skin and medicines change, so the full questions come back once 30 days have passed
+    (on day 30, the safer side of "after 30 days"); before that only "has anything changed?" is
+    asked. A date in the future (a clock moved back) never counts as valid.
+    """
+    age = (today - answered_on).days
+    return 0 <= age < ANSWERS_VALID_DAYS
+
+
+def spelled_date(day: dt.date) -> str:
+    """A date nobody can misread: "3 March 2025"."""
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def changed_question(answered_on: dt.date) -> str:
+    """The one question asked instead of all of them while the answers still stand."""
+    return (
+        f"Has anything changed in your health, skin or medicines since {spelled_date(answered_on)}?"
+    )
+
+
 SAFETY_TEXTS: Mapping[str, str] = {
     "barrier": (
         "Always put a layer between the pack and your skin: a cloth for cold, a towel for heat. "

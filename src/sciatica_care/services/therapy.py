@@ -1,7 +1,7 @@
 """Heat and cold packs, written once for the pages and the JSON API (clinical-spec.md §5).
 
 The order is the safety order: the contraindication questions (remembered per kind, asked again
-when something changed), then the spacing rule between packs, a skin check before, the timer, a
+after 30 days or when something changed), then the spacing rule between packs, a skin check before, the timer, a
 skin check after, and the use logged. The rules and the words are ``domain.therapy``'s; this
 module adds the clock (the patient's own zone, so "wait until 15:10" is their time) and the store.
 """
@@ -22,6 +22,8 @@ from sciatica_care.domain.therapy import (
     TherapyAdvice,
     TherapyKind,
     TherapyUse,
+    answers_still_valid,
+    changed_question,
     check_contraindications,
     skin_rest,
     start_timer,
@@ -92,10 +94,49 @@ def remembered(db: Database, patient_id: int, kind: TherapyKind) -> dict[str, An
         return therapy_uses.last_check(session, patient_id, kind)
 
 
+@dataclass(frozen=True)
+class QuestionsDue:
+    """What to ask before a pack: all the questions, or only whether anything changed.
+
+    ``changed_question`` is set when remembered "ok" answers still stand (under 30 days old,
+    ``domain.therapy.answers_still_valid``): "no" goes straight on, "yes" asks all again.
+    """
+
+    kind: TherapyKind
+    answered_on: dt.date | None
+    changed_question: str | None
+
+    @property
+    def ask_all(self) -> bool:
+        return self.changed_question is None
+
+
+def _still_standing(last: dict[str, Any] | None, today: dt.date) -> dt.date | None:
+    """The day of remembered "ok" answers that still stand on ``today``, else None."""
+    if not last or last.get("outcome") != "ok":
+        return None
+    try:
+        day = dt.date.fromisoformat(str(last.get("day")))
+    except ValueError:
+        return None
+    return day if answers_still_valid(day, today) else None
+
+
+def questions_due(db: Database, patient_id: int, kind: TherapyKind) -> QuestionsDue:
+    """The §5 questions the CLI and the pages ask before a ``kind`` pack (one rule for both)."""
+    today = now_for(db, patient_id).date()
+    day = _still_standing(remembered(db, patient_id, kind), today)
+    question = changed_question(day) if day is not None else None
+    return QuestionsDue(kind=kind, answered_on=day, changed_question=question)
+
+
 def cleared(db: Database, patient_id: int, kind: TherapyKind) -> bool:
-    """Whether the remembered answers allow ``kind`` (only "ok" does)."""
-    found = remembered(db, patient_id, kind)
-    return bool(found and found.get("outcome") == "ok")
+    """Whether remembered answers allow ``kind`` now: "ok", and given under 30 days ago.
+
+    Saying "nothing has changed" does not renew them: the full questions return after 30 days.
+    """
+    today = now_for(db, patient_id).date()
+    return _still_standing(remembered(db, patient_id, kind), today) is not None
 
 
 @dataclass(frozen=True)

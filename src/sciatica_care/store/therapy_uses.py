@@ -3,7 +3,8 @@
 Each use is logged with its skin checks; the gap rule itself (≥1 h between packs, cold at most
 every 2 h, heat at most 3 times a day) lives in ``domain.therapy.next_allowed_at`` and reads the
 uses stored here. The answers to the contraindication questions are remembered per kind, so the
-questions are asked in full before the first use and again whenever something has changed.
+questions are asked in full before the first use, after 30 days and whenever something has
+changed (``domain.therapy.answers_still_valid``).
 """
 
 from __future__ import annotations

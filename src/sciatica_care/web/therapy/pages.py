@@ -17,7 +17,6 @@ from starlette.responses import Response
 from sciatica_care.domain.therapy import (
     LIMITS,
     STOP_MESSAGES,
-    TherapyError,
     TherapyKind,
     TherapyTimer,
     contraindication_questions,
@@ -31,7 +30,7 @@ from sciatica_care.services.therapy import (
     gap_status,
     log_use,
     now_for,
-    remembered,
+    questions_due,
 )
 from sciatica_care.web.diary.form import REPLIES
 from sciatica_care.web.flash import flash
@@ -79,8 +78,13 @@ def _questions_page(
     kind: TherapyKind,
     form: FormState,
     status_code: int = 200,
+    ask_all: bool = False,
 ) -> Response:
-    last = remembered(database(request), caller.patient_id, kind)
+    """All the questions, or only "has anything changed?" while the answers still stand.
+
+    The safety texts are not here: they are on the timer page, once, just before the pack goes on.
+    """
+    due = questions_due(database(request), caller.patient_id, kind)
     return render(
         request,
         "therapy/questions.html",
@@ -90,8 +94,7 @@ def _questions_page(
             "questions": contraindication_questions(kind),
             "replies": REPLIES,
             "form": form,
-            "last": last,
-            "safety": safety_texts(kind),
+            "changed_question": None if ask_all or form.errors else due.changed_question,
         },
         status_code=status_code,
     )
@@ -99,7 +102,7 @@ def _questions_page(
 
 @router.get("/heat-cold/{kind}")
 def questions(kind: str, request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
-    """The contraindication questions (or "has anything changed?" when answered before)."""
+    """The contraindication questions (or "has anything changed?" within 30 days of them)."""
     return _questions_page(request, caller, _kind(kind), FormState())
 
 
@@ -110,21 +113,18 @@ async def answer(
     therapy = _kind(kind)
     form = await read_form(request)
     db = database(request)
-    last = remembered(db, caller.patient_id, therapy)
-    if form.value("unchanged") == "yes" and last:
-        answers = dict(last.get("answers") or {})
-    else:
-        answers = {q.id: form.value(q.id) for q in contraindication_questions(therapy)}
-        for question in contraindication_questions(therapy):
-            if answers[question.id] not in dict(REPLIES):
-                form.add_error(question.id, "Answer yes, no or not sure.")
-        if not form.ok:
-            return _questions_page(request, caller, therapy, form, status_code=400)
-    try:
-        advice = answer_questions(db, caller.patient_id, therapy, answers)
-    except TherapyError as exc:  # remembered answers from an older question list
-        form.add_error("form", str(exc))
-        return _questions_page(request, caller, therapy, FormState(), status_code=400)
+    changed = form.value("changed")
+    if changed == "no" and cleared(db, caller.patient_id, therapy):
+        return RedirectResponse(f"/heat-cold/{therapy.value}/timer", status_code=303)
+    if changed in ("yes", "no"):  # something changed, or the answers expired meanwhile
+        return _questions_page(request, caller, therapy, FormState(), ask_all=True)
+    answers = {q.id: form.value(q.id) for q in contraindication_questions(therapy)}
+    for question in contraindication_questions(therapy):
+        if answers[question.id] not in dict(REPLIES):
+            form.add_error(question.id, "Answer yes, no or not sure.")
+    if not form.ok:
+        return _questions_page(request, caller, therapy, form, status_code=400)
+    advice = answer_questions(db, caller.patient_id, therapy, answers)
     if advice.outcome != "ok":
         return render(
             request,
