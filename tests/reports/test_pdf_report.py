@@ -56,7 +56,7 @@ def test_the_text_names_safety_pain_scores_doses_and_adherence(pdf: bytes, tmp_p
     text = _text(pdf, tmp_path)
 
     assert "Pain diary report for the clinician" in text
-    assert "patient-7" in text and "2 Nov 2026 – 15 Nov 2026 (14 days)" in text
+    assert "2 Nov 2026 – 15 Nov 2026 (14 days)" in text
     assert text.count(NOTICE) >= 2  # in the body and in every page footer
     assert "Routine review within 1–2 weeks" in text and "Q13" in text
     assert "Q7: Is there now pain, numbness or weakness in both of your legs?" in text
@@ -70,6 +70,41 @@ def test_the_text_names_safety_pain_scores_doses_and_adherence(pdf: bytes, tmp_p
     assert "knee / calf→thigh" in text
     assert "Heat packs used 5 times and cold packs 2 times" in text
     assert "Page 1 of" in text
+
+
+def test_no_developer_artefact_reaches_the_pdf(pdf: bytes, tmp_path: Path) -> None:
+    text = _text(pdf, tmp_path)
+
+    assert "patient-7" not in text  # a row id is not a pseudonym: the report names no one
+    assert "§" not in text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    assert not re.search(r"\b1 (days|times|sessions)\b", text)
+
+
+def test_counts_of_one_and_stored_iso_dates_read_as_words(tmp_path: Path) -> None:
+    sample = sample_report()
+    [left, right] = sample.zone_signals
+    paused = sample.doses[1].model_copy(
+        update={
+            "reason": "Rest knee to chest for 2 days; from 2026-11-16 restart one level easier."
+        }
+    )
+    data = sample.model_copy(
+        update={
+            "period_end": sample.period_start,
+            "heat_uses": 1,
+            "cold_uses": 0,
+            "zone_signals": [left.model_copy(update={"days": 1}), right],
+            "doses": [sample.doses[0], paused],
+        }
+    )
+
+    text = _text(render_pdf(data, with_chart=False), tmp_path)
+
+    assert "2 Nov 2026 – 2 Nov 2026 (1 day)" in text
+    assert "Centralising (retreating toward the spine) for 1 day " in text
+    assert "Heat packs used 1 time and cold packs 0 times" in text
+    assert "from Monday 16 November 2026 restart" in text
 
 
 def test_weekly_adherence_counts_completed_and_stopped_sessions(pdf: bytes, tmp_path: Path) -> None:

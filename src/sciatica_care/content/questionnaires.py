@@ -90,7 +90,9 @@ class Questionnaire(Frozen):
     schedule: Schedule | None
     change: ChangeRule
     source: str
+    """The references, for clinicians and the README (never shown to patients)."""
     licence: str
+    """Terms of use and open checks, for clinicians and the README (never shown to patients)."""
 
     @model_validator(mode="after")
     def _items(self) -> Questionnaire:

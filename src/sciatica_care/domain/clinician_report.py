@@ -124,6 +124,7 @@ class ReportData(_Value):
     """
 
     patient_ref: str
+    """The patient's identifier in machine exports (the FHIR bundle); never printed in the PDF."""
     period_start: dt.date
     period_end: dt.date
     notice: str

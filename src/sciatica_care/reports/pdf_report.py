@@ -7,6 +7,10 @@ questionnaire change with the §3 wording the patient saw, the §6 pain-reach tr
 exercise doses with the reason of their last change (§4), weekly adherence and heat and cold use
 (§5). Every page carries the §7.5 notice "Not a diagnosis".
 
+Nothing in the PDF is for developers: no row id names the patient (the report is identified by
+its period; the patient hands it over themselves), no spec section sign, no ISO date inside a
+sentence (stored reasons are reworded) and counts agree with their nouns (``domain.wording``).
+
 The HTML is built from a ``ReportData`` value only (no database here) with our own CSS and the
 system's DejaVu fonts; the chart is a PNG inside a ``data:`` URI and the URL fetcher refuses
 every other scheme, so rendering never touches the network or the file system.
@@ -24,6 +28,7 @@ from markupsafe import Markup
 
 from sciatica_care.domain.clinician_report import ReportData, ScoreReading
 from sciatica_care.domain.diary import ZoneSignal, ZoneTrend
+from sciatica_care.domain.wording import plural, spell_iso_dates
 from sciatica_care.reports.charts import ZONE_LABELS, chart_png
 from sciatica_care.reports.exercise_guide import LEVEL_NAMES, dose_text
 
@@ -76,19 +81,20 @@ def _zone(zone: int | None) -> str:
 
 
 def _signals(signals: Iterable[ZoneSignal]) -> list[dict[str, str]]:
-    """§6 trends worth a row: a leg with pain or numbness now or before (no empty "none" rows)."""
+    """Pain-reach trends (clinical-spec.md §6) worth a row: a leg with pain or numbness now or
+    before (no empty "none" rows)."""
     rows = []
     for signal in signals:
         if signal.trend is ZoneTrend.STABLE and not (signal.from_zone or signal.to_zone):
             continue
         what = "pain" if signal.kind == "pain" else "numbness / pins and needles"
-        days = f" for {signal.days} days" if signal.days else ""
+        days = f" for {plural(signal.days, 'day')}" if signal.days else ""
         rows.append(
             {
                 "where": f"{signal.side.capitalize()} leg, {what}",
                 "trend": TRENDS.get(signal.trend, signal.trend.value) + days,
                 "reach": f"{_zone(signal.from_zone)} → {_zone(signal.to_zone)}",
-                "flag": "Review within 1–2 weeks (§6)" if signal.escalation else "",
+                "flag": "Review within 1–2 weeks" if signal.escalation else "",
             }
         )
     return rows
@@ -117,7 +123,7 @@ def _week_label(monday: date, data: ReportData) -> str:
     inside = (last - first).days + 1
     if inside >= 7:
         return _date(monday)
-    return f"{_date(monday)} ({inside} day{'' if inside == 1 else 's'} in period)"
+    return f"{_date(monday)} ({plural(inside, 'day')} in period)"
 
 
 def _doses(data: ReportData) -> list[dict[str, str]]:
@@ -142,7 +148,7 @@ def _doses(data: ReportData) -> list[dict[str, str]]:
                 "dose": dose_text(line.dose, line.kind),
                 "status": status,
                 "change": change,
-                "reason": line.reason or "",
+                "reason": spell_iso_dates(line.reason or "", year=True),
             }
         )
     return rows
@@ -160,9 +166,8 @@ def report_context(data: ReportData, chart_uri: str | None = None) -> dict[str, 
     weeks = max(1, len(data.adherence))
     first, latest = data.first_pain, data.latest_pain
     return {
-        "ref": data.patient_ref,
         "period": f"{_date(data.period_start)} – {_date(data.period_end)}",
-        "days": data.days,
+        "days": plural(data.days, "day"),
         "notice": data.notice,
         "screening": data.screening,
         "screening_day": _date(data.screening.day) if data.screening else "",
@@ -177,15 +182,15 @@ def report_context(data: ReportData, chart_uri: str | None = None) -> dict[str, 
         "stopped": stopped,
         "per_week": _number(round(len(data.sessions) / weeks, 1)),
         "mornings": len({m.day for m in data.mornings}),
-        "summary": data.change_summary,
+        "summary": [spell_iso_dates(line, year=True) for line in data.change_summary],
         "score_blocks": _scores(data.scores),
         "signals": _signals(data.zone_signals),
         "latest_zone": _zone(latest.furthest_pain_zone) if latest else "–",
         "doses": _doses(data),
         "automatic": data.automatic_progression,
         "adherence": [(_week_label(w.week_start, data), w) for w in data.adherence],
-        "heat": data.heat_uses,
-        "cold": data.cold_uses,
+        "heat": plural(data.heat_uses, "time"),
+        "cold": plural(data.cold_uses, "time"),
         "chart": chart_uri,
     }
 
@@ -242,16 +247,16 @@ TEMPLATE = """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Sciatica Care – pain diary report – {{ ref }}</title>
+<title>Sciatica Care – pain diary report – {{ period }}</title>
 <style>{{ css }}</style>
 </head>
 <body>
 <div class="brand">Sciatica Care</div>
 <h1>Pain diary report for the clinician</h1>
 <table class="meta">
-  <tr><th>Patient</th><td>{{ ref }} (pseudonymous reference: no name or e-mail in this report)</td></tr>
-  <tr><th>Period</th><td>{{ period }} ({{ days }} days)</td></tr>
-  <tr><th>Source</th><td>The patient's own entries in the Sciatica Care app</td></tr>
+  <tr><th>Period</th><td>{{ period }} ({{ days }})</td></tr>
+  <tr><th>Source</th><td>The patient's own entries in the Sciatica Care app, handed over by them
+    (no name, e-mail or other identifier in this report)</td></tr>
 </table>
 <p class="notice">{{ notice }}</p>
 <p class="muted">Self-reported diary and app rules only; nothing here comes from an examination.
@@ -307,7 +312,7 @@ doctor has assessed them: {{ "yes" if screening.assessed else "no" }}.</p>
     <div class="value">{{ completed }}</div>
     <div class="sub">{{ stopped }} stopped early · {{ per_week }} a week</div></div>
 </div>
-<p class="muted">Morning check-ins in this period: {{ mornings }} of {{ days }} days.</p>
+<p class="muted">Morning check-ins in this period: {{ mornings }} of {{ days }}.</p>
 </section>
 
 <section>
@@ -341,7 +346,7 @@ doctor has assessed them: {{ "yes" if screening.assessed else "no" }}.</p>
 </section>
 
 <section>
-<h2>How far down the leg symptoms reach (centralisation, §6)</h2>
+<h2>How far down the leg symptoms reach (centralisation)</h2>
 {% if signals %}
 <table>
   <tr><th>Leg and symptom</th><th>Trend</th><th>Furthest zone (before → now)</th><th></th></tr>
@@ -381,7 +386,7 @@ centralisation reports is poor.</p>
 
 <section>
 <h2>Heat and cold</h2>
-<p>Heat packs used {{ heat }} times and cold packs {{ cold }} times in this period.</p>
+<p>Heat packs used {{ heat }} and cold packs {{ cold }} in this period.</p>
 </section>
 </body>
 </html>
@@ -392,14 +397,14 @@ _template = _environment.from_string(TEMPLATE)
 
 
 def _css_string(text: str) -> str:
-    """``text`` as a quoted CSS string (the running header repeats the reference and period)."""
+    """``text`` as a quoted CSS string (the running header repeats the period)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
 
 
 def report_html(data: ReportData, chart_uri: str | None = None) -> str:
     """The report as one HTML document (what WeasyPrint lays out); ``chart_uri`` a data: URI."""
     context = report_context(data, chart_uri)
-    running = _css_string(f"{context['ref']} · {context['period']}")
+    running = _css_string(f"Pain diary report · {context['period']}")
     css = CSS + (
         f"@page {{ @top-right {{ content: {running}; font-size: 8pt; color: #444; }} }}\n"
         "@page :first { @top-right { content: none; } }\n"

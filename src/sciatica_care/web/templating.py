@@ -3,6 +3,10 @@
 ``render`` adds what every page's layout needs: the signed-in caller, their CSRF token (for the
 hidden input in every form), the pending flash message and the navigation, shown once the person
 is signed in and has acknowledged the disclaimer.
+
+Filters keep sentences free of developer artefacts (issue 9 item 6): ``spelled_date`` writes a
+date out ("Friday 20 November"), ``plural`` agrees a count with its noun ("1 day") and ``prose``
+rewrites ISO dates inside stored sentences.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from sciatica_care.domain.wording import plural, spell_iso_dates, spelled_date
 from sciatica_care.web.flash import clear_flash, take_flash
 from sciatica_care.web.security import attach_csrf_cookie, csrf_token_for, lookup_signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+templates.env.filters.update(spelled_date=spelled_date, plural=plural, prose=spell_iso_dates)
 
 
 @dataclass(frozen=True)

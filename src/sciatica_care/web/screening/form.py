@@ -42,11 +42,15 @@ _NAMES = {
     "S2_leg": "Leg pain now",
     "S2_back": "Back pain now",
     "CES_ASSESSED": "Already checked by a doctor",
+    "S3": "Pain below the knee",
+    "S4": "Numbness or pins and needles",
+    "S5": "Weakness in the leg or foot",
+    "S6": "Pain shooting down when you cough or sneeze",
 }
 
 
 def item_label(item: str) -> str:
-    """How a page names an item: "Question 3", "Question 8a", "Question S4", "Leg pain now"."""
+    """How a page names an item: "Question 3", "Question 8a", "Pain below the knee"."""
     if item in _NAMES:
         return _NAMES[item]
     if item.endswith(AGAIN):
