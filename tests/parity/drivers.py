@@ -582,6 +582,13 @@ class FormsDriver:
             },
             follow_redirects=False,
         )
+        assert response.headers.get("location") == "/recovery-code", response.text
+        page = client.get("/recovery-code")
+        response = client.post(
+            "/recovery-code",
+            data={"csrf_token": _page_csrf(page.text), "saved": "yes"},
+            follow_redirects=False,
+        )
         assert response.headers.get("location") == "/disclaimer", response.text
         page = client.get("/disclaimer")
         response = client.post(

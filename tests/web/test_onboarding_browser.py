@@ -1,11 +1,12 @@
-"""A real browser: sign up, acknowledge the disclaimer, land on the safety check, where a yes to an
-emergency question shows the emergency at once (clinical-spec.md §7.2).
+"""A real browser: sign up, save the recovery code, acknowledge the disclaimer, land on the safety
+check, where a yes to an emergency question shows the emergency at once (clinical-spec.md §7.2).
 
 Every page on the way is checked with axe-core and photographed at 360 and 1280 px (/tmp/shots/).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -39,6 +40,16 @@ def test_sign_up_then_disclaimer_then_the_safety_check(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
 
+    page.wait_for_url("**/recovery-code")
+    assert page.get_by_role("heading", name="Save your recovery code").is_visible()
+    expect(page.locator("#recovery-code")).to_have_text(re.compile(r"^(\w{4}-){3}\w{4}$"))
+    axe(page)
+    shoot(page, "03a-recovery-code")
+    page.get_by_role("button", name="Continue").click()
+    assert page.get_by_role("alert").is_visible()  # the box must be ticked
+    page.get_by_label("I have saved my recovery code").check()
+    page.get_by_role("button", name="Continue").click()
+
     page.wait_for_url("**/disclaimer")
     assert page.get_by_role("heading", name="Before you start").is_visible()
     axe(page)
@@ -65,6 +76,8 @@ def test_the_full_navigation_fits_a_phone(
     page.get_by_label("Email address").fill("nav@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.get_by_label("I have saved my recovery code").check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Continue").click()
     page.goto(app_server + "/settings")
@@ -133,6 +146,8 @@ def test_a_yes_to_question_1_shows_the_emergency_before_the_next_question(
     page.get_by_label("Email address").fill("eve@example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.get_by_label("I have saved my recovery code").check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/screening")

@@ -26,6 +26,8 @@ def _sign_up(page: Any, base: str, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.get_by_label("I have saved my recovery code").check()
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("I understand").check()
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/screening")

@@ -17,13 +17,13 @@ def _submit(client: TestClient, **fields: str) -> httpx.Response:
     return client.post("/signup", data={"csrf_token": token, **fields}, follow_redirects=False)
 
 
-def test_signing_up_creates_a_hashed_account_and_goes_to_the_disclaimer(
+def test_signing_up_creates_a_hashed_account_and_shows_the_recovery_code_first(
     client: TestClient, database: Database
 ) -> None:
     response = _submit(client, email="  Ann@Example.ORG ", password=PASSWORD)
 
     assert response.status_code == 303
-    assert response.headers["location"] == "/disclaimer"
+    assert response.headers["location"] == "/recovery-code"  # then the disclaimer
     with database.session() as s:
         patient = s.scalars(select(Patient)).one()
         sessions = s.scalars(select(AuthSession)).all()
@@ -97,6 +97,7 @@ def test_api_sign_up_returns_the_account_and_signs_in(client: TestClient) -> Non
     assert body["email"] == "bo@example.org"
     assert body["disclaimer_acknowledged"] is False
     assert len(body["csrf_token"]) >= 32
+    assert len(body["recovery_code"]) == 19  # shown once: see test_recover_account.py
     assert client.get("/api/me").json()["id"] == body["id"]
 
 

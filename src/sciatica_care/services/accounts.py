@@ -2,14 +2,19 @@
 
 Each action takes already shape-checked input (see ``credentials``), does its reads and writes in one
 unit of work, and raises ``AccountProblem`` with a user-facing message and an HTTP status when it
-cannot be done. No e-mail address or password ever reaches a log.
+cannot be done. No e-mail address, password or recovery code ever reaches a log.
+
+The app sends no e-mail, so a forgotten password is recovered with a **recovery code**: shown once
+(at sign-up, after each use, or when made anew in Settings), stored only as its argon2 hash, and
+replaced each time it is used.
 """
 
 from __future__ import annotations
 
 import math
+import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sciatica_care.services.clock import ZONE_SETTING, zone_named
 from sciatica_care.services.credentials import (
@@ -25,6 +30,14 @@ from sciatica_care.store.errors import StoreError
 
 MAX_FAILED_SIGN_INS = 5
 FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
+"""Failed sign-ins and failed recoveries count together, per e-mail, in one window."""
+
+RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+"""No 0/O, 1/I/L: nothing to misread when copied by hand (31 symbols, 16 of them: ~79 bits)."""
+RECOVERY_GROUPS = 4
+RECOVERY_GROUP_LENGTH = 4
+RECOVERY_CODE_LENGTH = RECOVERY_GROUPS * RECOVERY_GROUP_LENGTH
+WRONG_RECOVERY = "That email and recovery code do not match an account."
 
 
 @dataclass
@@ -40,13 +53,64 @@ class AccountProblem(Exception):
         return self.message
 
 
-def sign_up(db: Database, email: str, password: str, timezone: str | None = None) -> int:
-    """Create an account and return its patient id (409 when the e-mail is taken).
+@dataclass(frozen=True)
+class Access:
+    """An account just created or recovered, and its recovery code: show it once, never store it."""
+
+    patient_id: int
+    recovery_code: str
+
+
+# -- recovery codes -------------------------------------------------------------------------------
+
+
+def new_recovery_code() -> str:
+    """A random code like ``K7QM-8XPD-2HVR-9TWC`` (see ``RECOVERY_ALPHABET``)."""
+    symbols = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+    return _grouped(symbols)
+
+
+def _grouped(symbols: str) -> str:
+    size = RECOVERY_GROUP_LENGTH
+    return "-".join(symbols[i : i + size] for i in range(0, len(symbols), size))
+
+
+def normalise_recovery_code(raw: str) -> str:
+    """Upper case, without dashes or spaces: ``k7qm 8xpd-2hvr9twc`` reads as ``K7QM8XPD2HVR9TWC``."""
+    return "".join(raw.upper().replace("-", "").split())
+
+
+def recovery_code_problem(raw: str) -> str | None:
+    """Why ``raw`` cannot be a recovery code (whatever the account), or None when it could be."""
+    code = normalise_recovery_code(raw)
+    if not code:
+        return "Enter your recovery code."
+    if len(code) != RECOVERY_CODE_LENGTH or any(c not in RECOVERY_ALPHABET for c in code):
+        return "Enter the 16 letters and numbers of your recovery code, like K7QM-8XPD-2HVR-9TWC."
+    return None
+
+
+def _hash_code(code: str) -> str:
+    return hash_password(normalise_recovery_code(code))
+
+
+def recovery_code_matches(stored_hash: str | None, raw: str) -> bool:
+    """True when ``raw`` is the stored code. A missing hash still costs one argon2 run."""
+    return verify_password(stored_hash, normalise_recovery_code(raw))
+
+
+# -- sign up, sign in -----------------------------------------------------------------------------
+
+
+def sign_up(db: Database, email: str, password: str, timezone: str | None = None) -> Access:
+    """Create an account; return its patient id and its first recovery code (409 when taken).
 
     ``timezone`` is the IANA zone the browser reported; it becomes the patient's clock (every
     "today" and shown time). An unknown name is ignored: the clock stays UTC until Settings.
     """
     password_hash = hash_password(password)
+    recovery_code = new_recovery_code()
+    code_hash = _hash_code(recovery_code)
     taken = AccountProblem(
         "An account with this email already exists. Sign in instead.", 409, field="email"
     )
@@ -54,19 +118,27 @@ def sign_up(db: Database, email: str, password: str, timezone: str | None = None
         with db.session() as session:
             if accounts.find_by_email(session, email) is not None:
                 raise taken
-            patient_id = accounts.create(session, email, password_hash, utcnow())
+            patient_id = accounts.create(session, email, password_hash, utcnow(), code_hash)
             if zone_named(timezone) is not None:
                 patients.update_settings(session, patient_id, **{ZONE_SETTING: timezone})
-            return patient_id
+            return Access(patient_id, recovery_code)
     except StoreError as exc:  # lost a race with another sign-up of the same address
         raise taken from exc
 
 
-def _too_many(minutes_left: float) -> AccountProblem:
+def _refuse_if_locked(db: Database, key: str, now: datetime, what: str, hint: str) -> None:
+    """429 once ``MAX_FAILED_SIGN_INS`` failures for this e-mail fall in the window (``what``
+    names the attempts in the message, ``hint`` ends it)."""
+    with db.session() as session:
+        failures = login_attempts.failures_since(session, key, now - FAILED_SIGN_IN_WINDOW)
+    if len(failures) < MAX_FAILED_SIGN_INS:
+        return
+    oldest_counted = failures[-MAX_FAILED_SIGN_INS]
+    minutes_left = (oldest_counted + FAILED_SIGN_IN_WINDOW - now).total_seconds() / 60
     minutes = max(1, math.ceil(minutes_left))
-    return AccountProblem(
-        f"Too many sign-in attempts for this email. Wait {minutes} minute"
-        f"{'s' if minutes != 1 else ''} and try again, or check your password.",
+    raise AccountProblem(
+        f"Too many {what} attempts for this email. Wait {minutes} minute"
+        f"{'s' if minutes != 1 else ''} and try again{hint}.",
         429,
         retry_after_s=int(minutes_left * 60) + 1,
     )
@@ -82,12 +154,7 @@ def sign_in(db: Database, email: str, password: str) -> int:
     now = utcnow()
     since = now - FAILED_SIGN_IN_WINDOW
     key = email_digest(email)
-    with db.session() as session:
-        failures = login_attempts.failures_since(session, key, since)
-    if len(failures) >= MAX_FAILED_SIGN_INS:
-        oldest_counted = failures[-MAX_FAILED_SIGN_INS]
-        left = (oldest_counted + FAILED_SIGN_IN_WINDOW - now).total_seconds() / 60
-        raise _too_many(left)
+    _refuse_if_locked(db, key, now, "sign-in", ", or check your password")
     with db.session() as session:
         patient = accounts.find_by_email(session, email)
         stored_hash = patient.password_hash if patient is not None else None
@@ -119,6 +186,64 @@ def change_password(
             )
         accounts.set_password_hash(session, patient_id, new_hash)
         auth_sessions.end_others(session, patient_id, keep_session_id)
+
+
+# -- recovery ------------------------------------------------------------------------------------
+
+
+def recover_account(db: Database, email: str, recovery_code: str, new_password: str) -> Access:
+    """Set a new password with the recovery code; return the fresh code that replaces it.
+
+    Every signed-in browser of the account is signed out. A wrong code and an unknown e-mail get
+    the same 401 and cost the same work (two argon2 hashes and one check); both count towards the
+    sign-in limit of the e-mail, so codes cannot be guessed faster than passwords.
+    """
+    now = utcnow()
+    key = email_digest(email)
+    _refuse_if_locked(db, key, now, "recovery", "")
+    new_hash = hash_password(new_password)
+    fresh_code = new_recovery_code()
+    fresh_hash = _hash_code(fresh_code)
+    with db.session() as session:
+        patient = accounts.find_by_email(session, email)
+        stored = patient.recovery_code_hash if patient is not None else None
+        used = (
+            recovery_code_matches(stored, recovery_code)
+            and patient is not None
+            and stored is not None
+            and accounts.use_recovery_code(session, patient.id, stored, fresh_hash)
+        )
+        if not used or patient is None:
+            login_attempts.purge_before(session, now - FAILED_SIGN_IN_WINDOW)
+            login_attempts.record_failure(session, key, now)
+            patient_id = None
+        else:
+            patient_id = patient.id
+            accounts.set_password_hash(session, patient_id, new_hash)
+            auth_sessions.end_all(session, patient_id)
+            login_attempts.clear(session, key)
+    if patient_id is None:
+        raise AccountProblem(WRONG_RECOVERY, 401, field="recovery_code")
+    return Access(patient_id, fresh_code)
+
+
+def make_recovery_code(db: Database, patient_id: int, password: str) -> str:
+    """Replace the recovery code after the password confirms it is them; return the new one."""
+    fresh_code = new_recovery_code()
+    fresh_hash = _hash_code(fresh_code)
+    with db.session() as session:
+        patient = accounts.get(session, patient_id)
+        if not verify_password(patient.password_hash, password):
+            raise AccountProblem("That is not your password.", 400, field="password")
+        accounts.set_recovery_code_hash(session, patient_id, fresh_hash)
+    return fresh_code
+
+
+def recovery_code_is_current(db: Database, patient_id: int, recovery_code: str) -> bool:
+    """Whether ``recovery_code`` is still this account's code (not used or replaced since)."""
+    with db.session() as session:
+        stored = accounts.get(session, patient_id).recovery_code_hash
+    return recovery_code_matches(stored, recovery_code)
 
 
 def delete_account(db: Database, patient_id: int, password: str) -> None:

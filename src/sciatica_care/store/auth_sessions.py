@@ -52,6 +52,12 @@ def end_others(session: Session, patient_id: int, keep_id: int) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def end_all(session: Session, patient_id: int) -> int:
+    """Sign out every browser of this patient (after a password reset); returns how many."""
+    result = session.execute(delete(AuthSession).where(AuthSession.patient_id == patient_id))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def purge_expired(session: Session, now: datetime) -> None:
     """Drop expired rows so the table does not grow without bound."""
     session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))

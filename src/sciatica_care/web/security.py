@@ -34,7 +34,9 @@ CSRF_HEADER = "X-CSRF-Token"
 SESSION_LIFETIME = timedelta(days=30)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 API_PREFIX = "/api"
-SIGN_IN_ROUTES = frozenset({("POST", "/api/accounts"), ("POST", "/api/session")})
+SIGN_IN_ROUTES = frozenset(
+    {("POST", "/api/accounts"), ("POST", "/api/session"), ("POST", "/api/accounts/recover")}
+)
 
 
 # -- who is signed in -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Accounts over JSON: sign up, sign in and out, who am I, change password, delete account.
+"""Accounts over JSON: sign up, sign in and out, who am I, change password, delete account, and
+recovery without e-mail (``recovery_code``: shown once in the answer that made it, never again).
 
 The session is the same ``sc_session`` cookie the pages use. Requests that change something while
 signed in must send the session's CSRF token (``csrf_token`` in the ``/api/me`` answer) in the
@@ -11,7 +12,7 @@ from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from sciatica_care.services.accounts import (
@@ -19,6 +20,9 @@ from sciatica_care.services.accounts import (
     acknowledge_disclaimer,
     change_password,
     delete_account,
+    make_recovery_code,
+    recover_account,
+    recovery_code_problem,
     sign_in,
     sign_up,
 )
@@ -53,6 +57,33 @@ class SignIn(StrictBody):
     password: str = AnyPassword
 
 
+def _check_recovery_code(value: str) -> str:
+    problem = recovery_code_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+RecoveryCode = Annotated[str, Field(max_length=64), AfterValidator(_check_recovery_code)]
+"""Four groups of four from the unambiguous alphabet; any case, dashes and spaces optional."""
+
+
+class Recovery(StrictBody):
+    email: EmailAddress
+    recovery_code: RecoveryCode
+    new_password: NewPassword
+
+
+class RecoveryCodeRequest(StrictBody):
+    password: str = AnyPassword
+
+
+class NewRecoveryCode(BaseModel):
+    """A recovery code, shown this once: the server keeps only its hash."""
+
+    recovery_code: str
+
+
 class PasswordChange(StrictBody):
     current_password: str = AnyPassword
     new_password: NewPassword
@@ -80,19 +111,52 @@ class Me(BaseModel):
         )
 
 
+class MeWithRecoveryCode(Me):
+    """The account just created or recovered, with its recovery code (this answer only)."""
+
+    recovery_code: str
+
+    @classmethod
+    def with_code(cls, caller: SignedIn, recovery_code: str) -> MeWithRecoveryCode:
+        return cls(**Me.of(caller).model_dump(), recovery_code=recovery_code)
+
+
 def _http(exc: AccountProblem) -> HTTPException:
     headers = {"Retry-After": str(exc.retry_after_s)} if exc.retry_after_s else None
     return HTTPException(exc.status_code, detail=exc.message, headers=headers)
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED)
-def create_account(body: SignUp, request: Request, response: Response) -> Me:
-    """Create an account and sign this client in (409 when the e-mail is taken)."""
+def create_account(body: SignUp, request: Request, response: Response) -> MeWithRecoveryCode:
+    """Create an account and sign this client in (409 when the e-mail is taken).
+
+    The answer carries the account's ``recovery_code``, the only way back in after a forgotten
+    password: show it to the person once; it is never sent again.
+    """
     try:
-        patient_id = sign_up(database(request), body.email, body.password, body.timezone)
+        created = sign_up(database(request), body.email, body.password, body.timezone)
     except AccountProblem as exc:
         raise _http(exc) from None
-    return Me.of(start_session(request, response, patient_id))
+    caller = start_session(request, response, created.patient_id)
+    return MeWithRecoveryCode.with_code(caller, created.recovery_code)
+
+
+@router.post("/accounts/recover")
+def recover(body: Recovery, request: Request, response: Response) -> MeWithRecoveryCode:
+    """Set a new password with the recovery code and sign this client in.
+
+    The code is used up: the answer's ``recovery_code`` replaces it (show it once). Every other
+    signed-in client of the account is signed out. A wrong code or unknown e-mail is 401 with one
+    message; failures count towards the sign-in limit of the e-mail (429 with Retry-After).
+    """
+    try:
+        recovered = recover_account(
+            database(request), body.email, body.recovery_code, body.new_password
+        )
+    except AccountProblem as exc:
+        raise _http(exc) from None
+    caller = start_session(request, response, recovered.patient_id)
+    return MeWithRecoveryCode.with_code(caller, recovered.recovery_code)
 
 
 @router.post("/session")
@@ -141,6 +205,18 @@ def put_password(
         )
     except AccountProblem as exc:
         raise _http(exc) from None
+
+
+@router.post("/me/recovery-code")
+def new_recovery_code(
+    body: RecoveryCodeRequest, request: Request, caller: SignedIn = Depends(signed_in)
+) -> NewRecoveryCode:
+    """Replace the recovery code (the password confirms it); the old code stops working."""
+    try:
+        code = make_recovery_code(database(request), caller.patient_id, body.password)
+    except AccountProblem as exc:
+        raise _http(exc) from None
+    return NewRecoveryCode(recovery_code=code)
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,5 @@
-"""The settings page: automatic dose changes on or off, change password, delete the account.
+"""The settings page: automatic dose changes on or off, change password, make a new recovery code,
+delete the account.
 
 Automatic progression must be switchable (clinical-spec.md §7 "Lower-risk design": progression
 offered as a rule the person applies); when it is off, Today lists each suggested change with an
@@ -12,8 +13,14 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.services import program
-from sciatica_care.services.accounts import AccountProblem, change_password, delete_account
+from sciatica_care.services.accounts import (
+    AccountProblem,
+    change_password,
+    delete_account,
+    make_recovery_code,
+)
 from sciatica_care.web.account.credentials import new_password_problem
+from sciatica_care.web.account.pages import show_recovery_code
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device
@@ -33,6 +40,7 @@ def _page(
     password_form: FormState | None = None,
     delete_form: FormState | None = None,
     progression_form: FormState | None = None,
+    recovery_form: FormState | None = None,
     status_code: int = 200,
 ) -> Response:
     with database(request).session() as session:
@@ -44,6 +52,7 @@ def _page(
             "password_form": without_secrets(password_form or FormState()),
             "delete_form": without_secrets(delete_form or FormState()),
             "progression_form": progression_form or FormState(),
+            "recovery_form": FormState(errors=dict((recovery_form or FormState()).errors)),
             "automatic": automatic,
         },
         status_code=status_code,
@@ -102,6 +111,26 @@ async def change_password_submit(
         return _page(request, caller, password_form=form, status_code=400)
     response = RedirectResponse("/settings", status_code=303)
     flash(request, response, "Your password is changed. Other devices were signed out.")
+    return response
+
+
+@router.post("/settings/recovery-code")
+async def recovery_code_submit(request: Request, caller: SignedIn = Depends(signed_in)) -> Response:
+    """Replace the recovery code (the password confirms it) and show the new one once."""
+    form = await read_form(request)
+    if not form.value("recovery_password"):
+        form.add_error("recovery_password", "Enter your password to confirm.")
+    if form.ok:
+        try:
+            code = make_recovery_code(
+                database(request), caller.patient_id, form.value("recovery_password")
+            )
+        except AccountProblem as exc:
+            form.add_error("recovery_password", exc.message)
+    if not form.ok:
+        return _page(request, caller, recovery_form=form, status_code=400)
+    response = show_recovery_code(request, caller.patient_id, code, then="/settings")
+    flash(request, response, "Your new recovery code is ready. The old one no longer works.")
     return response
 
 

@@ -1,0 +1,316 @@
+"""Back into an account after a forgotten password, without e-mail: the recovery code."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sciatica_care.services.accounts import RECOVERY_ALPHABET
+from sciatica_care.store.database import Database
+from sciatica_care.store.models import AuthSession, Patient
+from tests.web.conftest import PASSWORD, form_csrf
+
+NEW_PASSWORD = "a brand new passphrase"
+CODE_SHAPE = re.compile(rf"^[{RECOVERY_ALPHABET}]{{4}}(-[{RECOVERY_ALPHABET}]{{4}}){{3}}$")
+_SHOWN_CODE = re.compile(r'id="recovery-code"[^>]*>([^<]+)<')
+SAME_ANSWER = "That email and recovery code do not match an account."
+
+
+def _shown_code(html: str) -> str:
+    match = _SHOWN_CODE.search(html)
+    assert match, "no recovery code on the page"
+    return match.group(1)
+
+
+def _sign_up(client: TestClient, email: str = "ann@example.org") -> str:
+    """Sign up on the page, save the code and acknowledge the disclaimer; returns the code."""
+    token = form_csrf(client.get("/signup").text)
+    client.post("/signup", data={"csrf_token": token, "email": email, "password": PASSWORD})
+    page = client.get("/recovery-code").text
+    code = _shown_code(page)
+    client.post("/recovery-code", data={"csrf_token": form_csrf(page), "saved": "yes"})
+    page = client.get("/disclaimer").text
+    client.post("/disclaimer", data={"csrf_token": form_csrf(page), "understood": "yes"})
+    return code
+
+
+def _recover(
+    client: TestClient, email: str, code: str, new_password: str = NEW_PASSWORD
+) -> httpx.Response:
+    token = form_csrf(client.get("/recover").text)
+    return client.post(
+        "/recover",
+        data={
+            "csrf_token": token,
+            "email": email,
+            "recovery_code": code,
+            "new_password": new_password,
+        },
+        follow_redirects=False,
+    )
+
+
+def _signs_in(client: TestClient, email: str, password: str) -> bool:
+    client.cookies.clear()
+    return client.post("/api/session", json={"email": email, "password": password}).is_success
+
+
+def test_sign_up_shows_the_code_once_before_the_disclaimer_and_keeps_only_its_hash(
+    client: TestClient, database: Database
+) -> None:
+    token = form_csrf(client.get("/signup").text)
+    response = client.post(
+        "/signup",
+        data={"csrf_token": token, "email": "ann@example.org", "password": PASSWORD},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/recovery-code"
+
+    page = client.get("/recovery-code")
+    code = _shown_code(page.text)
+    assert CODE_SHAPE.match(code)
+    assert page.headers["cache-control"] == "no-store"
+    assert client.get("/disclaimer", follow_redirects=False).headers["location"] == (
+        "/recovery-code"
+    )
+    unticked = client.post("/recovery-code", data={"csrf_token": form_csrf(page.text)})
+    assert unticked.status_code == 400
+    assert "Tick the box once you have saved your recovery code." in unticked.text
+    assert code in unticked.text
+
+    saved = client.post(
+        "/recovery-code",
+        data={"csrf_token": form_csrf(page.text), "saved": "yes"},
+        follow_redirects=False,
+    )
+
+    assert saved.headers["location"] == "/disclaimer"
+    again = client.get("/recovery-code", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == "/disclaimer"
+    assert "Before you start" in client.get("/disclaimer").text
+    with database.session() as s:
+        stored = s.scalars(select(Patient)).one().recovery_code_hash
+    assert stored is not None and stored.startswith("$argon2id$")
+    assert code not in stored and code.replace("-", "") not in stored
+
+
+def test_the_sign_in_page_links_to_recovery(client: TestClient) -> None:
+    html = client.get("/login").text
+
+    assert '<a href="/recover">Forgot your password?</a>' in html
+
+
+def test_recovering_resets_the_password_signs_in_and_replaces_the_code(
+    client: TestClient,
+) -> None:
+    code = _sign_up(client)
+    client.post("/logout", data={"csrf_token": form_csrf(client.get("/settings").text)})
+
+    typed = code.lower().replace("-", " ")  # case and dashes do not matter
+    response = _recover(client, "Ann@Example.org", typed)
+
+    assert response.status_code == 303 and response.headers["location"] == "/recovery-code"
+    page = client.get("/recovery-code")
+    assert "Your password is changed and you are signed in." in page.text
+    fresh = _shown_code(page.text)
+    assert fresh != code and CODE_SHAPE.match(fresh)
+    done = client.post(
+        "/recovery-code",
+        data={"csrf_token": form_csrf(page.text), "saved": "yes"},
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/"
+    assert client.get("/api/me").json()["email"] == "ann@example.org"
+    assert not _signs_in(client, "ann@example.org", PASSWORD)
+    assert _signs_in(client, "ann@example.org", NEW_PASSWORD)
+
+    client.cookies.clear()
+    used = _recover(client, "ann@example.org", code, "yet another passphrase")
+    assert used.status_code == 401 and SAME_ANSWER in used.text
+    assert _recover(client, "ann@example.org", fresh, "yet another passphrase").status_code == 303
+
+
+def test_a_wrong_code_and_an_unknown_email_get_the_same_answer_in_the_same_time(
+    client: TestClient,
+) -> None:
+    code = _sign_up(client)
+    client.cookies.clear()
+    wrong = "".join("A" if c != "A" and c != "-" else c for c in code)  # same shape, other code
+
+    started = time.perf_counter()
+    wrong_code = _recover(client, "ann@example.org", wrong)
+    wrong_code_s = time.perf_counter() - started
+    started = time.perf_counter()
+    unknown = _recover(client, "nobody@example.org", code)
+    unknown_s = time.perf_counter() - started
+
+    assert wrong_code.status_code == unknown.status_code == 401
+    for response in (wrong_code, unknown):
+        assert SAME_ANSWER in response.text
+        assert 'id="recovery_code-error"' in response.text
+        assert code not in response.text and wrong not in response.text  # never typed back
+    assert 0.5 < wrong_code_s / unknown_s < 2  # both hash twice and check once
+    assert _signs_in(client, "ann@example.org", PASSWORD)
+
+
+def test_bad_input_is_shown_next_to_each_field(client: TestClient) -> None:
+    response = _recover(client, "not-an-email", "K7QM-8XPD", "short")
+
+    assert response.status_code == 400
+    html = response.text
+    assert 'id="email-error"' in html
+    assert 'id="recovery_code-error"' in html and "like K7QM-8XPD-2HVR-9TWC" in html
+    assert 'id="new_password-error"' in html and "Use at least 10 characters." in html
+
+
+def test_recovery_needs_the_forms_csrf_token(client: TestClient) -> None:
+    client.get("/recover")
+
+    response = client.post(
+        "/recover",
+        data={"email": "a@example.org", "recovery_code": "x", "new_password": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 403
+
+
+def test_guessing_codes_is_rate_limited_with_the_sign_in_limit(client: TestClient) -> None:
+    code = _sign_up(client)
+    client.cookies.clear()
+    for _ in range(3):
+        assert _recover(client, "ann@example.org", "AAAA-AAAA-AAAA-AAAA").status_code == 401
+    for _ in range(2):
+        bad = client.post("/api/session", json={"email": "ann@example.org", "password": "nope!"})
+        assert bad.status_code == 401
+
+    response = _recover(client, "ann@example.org", code)
+
+    assert response.status_code == 429
+    assert "Too many recovery attempts for this email. Wait 15 minutes" in response.text
+    assert "retry-after" in response.headers
+    client.cookies.clear()
+    assert (
+        client.post(
+            "/api/session", json={"email": "ann@example.org", "password": PASSWORD}
+        ).status_code
+        == 429
+    )
+
+
+def test_recovering_signs_out_every_other_browser(
+    client: TestClient, web_app: FastAPI, database: Database
+) -> None:
+    code = _sign_up(client)
+    with TestClient(web_app) as phone:
+        assert phone.post(
+            "/api/session", json={"email": "ann@example.org", "password": PASSWORD}
+        ).is_success
+        assert phone.get("/api/me").status_code == 200
+        with TestClient(web_app) as library_pc:
+            assert _recover(library_pc, "ann@example.org", code).status_code == 303
+            assert library_pc.get("/api/me").status_code == 200
+
+        assert phone.get("/api/me").status_code == 401
+    assert client.get("/api/me").status_code == 401
+    with database.session() as s:
+        assert len(s.scalars(select(AuthSession)).all()) == 1
+
+
+def test_api_sign_up_returns_the_code_and_recovery_returns_a_fresh_one(
+    client: TestClient,
+) -> None:
+    created = client.post("/api/accounts", json={"email": "bo@example.org", "password": PASSWORD})
+    code = created.json()["recovery_code"]
+    assert CODE_SHAPE.match(code)
+    assert "recovery_code" not in client.get("/api/me").json()
+    client.cookies.clear()
+
+    body = {"email": "bo@example.org", "recovery_code": code, "new_password": NEW_PASSWORD}
+    response = client.post("/api/accounts/recover", json=body)
+
+    assert response.status_code == 200
+    fresh = response.json()["recovery_code"]
+    assert CODE_SHAPE.match(fresh) and fresh != code
+    assert response.json()["email"] == "bo@example.org"
+    assert client.get("/api/me").status_code == 200
+    client.cookies.clear()
+    reused = client.post("/api/accounts/recover", json=body)
+    assert reused.status_code == 401 and reused.json()["detail"] == SAME_ANSWER
+    unknown = client.post("/api/accounts/recover", json={**body, "email": "x@example.org"})
+    assert unknown.status_code == 401 and unknown.json()["detail"] == SAME_ANSWER
+    assert _signs_in(client, "bo@example.org", NEW_PASSWORD)
+
+
+def test_api_recovery_with_bad_input_is_422_naming_the_field(client: TestClient) -> None:
+    body = {"email": "bo@example.org", "recovery_code": "K7QM-8XPD-2HVR-9TWO", "new_password": "x"}
+
+    response = client.post("/api/accounts/recover", json=body)
+
+    assert response.status_code == 422
+    fields = [e["loc"] for e in response.json()["detail"]]
+    assert fields == [["body", "recovery_code"], ["body", "new_password"]]
+
+
+def test_settings_makes_a_new_code_and_the_old_one_stops_working(client: TestClient) -> None:
+    old = _sign_up(client)
+    page = client.get("/settings").text
+    assert "Make a new recovery code" in page
+
+    wrong = client.post(
+        "/settings/recovery-code",
+        data={"csrf_token": form_csrf(page), "recovery_password": "not my password"},
+    )
+    assert wrong.status_code == 400 and 'id="recovery_password-error"' in wrong.text
+    response = client.post(
+        "/settings/recovery-code",
+        data={"csrf_token": form_csrf(page), "recovery_password": PASSWORD},
+        follow_redirects=False,
+    )
+
+    assert response.headers["location"] == "/recovery-code"
+    shown = client.get("/recovery-code")
+    new = _shown_code(shown.text)
+    assert "The old one no longer works." in shown.text
+    saved = client.post(
+        "/recovery-code",
+        data={"csrf_token": form_csrf(shown.text), "saved": "yes"},
+        follow_redirects=False,
+    )
+    assert saved.headers["location"] == "/settings"
+    assert client.get("/recovery-code", follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    assert _recover(client, "ann@example.org", old).status_code == 401
+    assert _recover(client, "ann@example.org", new).status_code == 303
+
+
+def test_api_makes_a_new_code_after_the_password(client: TestClient) -> None:
+    created = client.post("/api/accounts", json={"email": "bo@example.org", "password": PASSWORD})
+    headers = {"X-CSRF-Token": created.json()["csrf_token"]}
+
+    refused = client.post("/api/me/recovery-code", json={"password": "wrong!"}, headers=headers)
+    response = client.post("/api/me/recovery-code", json={"password": PASSWORD}, headers=headers)
+
+    assert refused.status_code == 400
+    assert response.status_code == 200
+    assert response.json()["recovery_code"] != created.json()["recovery_code"]
+
+
+def test_another_accounts_pending_code_is_never_shown(client: TestClient) -> None:
+    token = form_csrf(client.get("/signup").text)
+    client.post(
+        "/signup", data={"csrf_token": token, "email": "ann@example.org", "password": PASSWORD}
+    )
+    pending = client.cookies.get("sc_recovery")
+    assert pending
+    client.post("/logout", data={"csrf_token": form_csrf(client.get("/disclaimer").text)})
+    assert not client.cookies.get("sc_recovery")
+
+    client.cookies.set("sc_recovery", pending)
+    client.post("/api/accounts", json={"email": "bo@example.org", "password": PASSWORD})
+
+    assert client.get("/recovery-code", follow_redirects=False).status_code == 303
