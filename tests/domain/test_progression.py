@@ -261,7 +261,7 @@ def test_next_step_waits_48_hours_after_the_last_change() -> None:
     in_time = decide(request([*twice_a_day, session(2)], last_step_on=changed_on), PELVIC_TILT)
 
     assert too_soon.action is ProgressionAction.HOLD
-    assert "no sooner than 2025-03-03" in too_soon.reason
+    assert "no sooner than Monday 3 March" in too_soon.reason
     assert in_time.action is ProgressionAction.PROGRESS
 
 
@@ -322,7 +322,7 @@ def test_red_pauses_for_two_days_and_restarts_one_level_easier() -> None:
     assert (decision.next_level, decision.next_dose.model_dump()) == (1, {"sets": 1, "reps": 5})
     assert decision.red_flag_screen is True
     assert decision.reason.startswith("Your pain reached 8 out of 10 during pelvic tilt.")
-    assert "from 2025-03-04 restart" in decision.reason
+    assert "from Tuesday 4 March restart" in decision.reason
     assert "safety questions" in decision.reason
 
 

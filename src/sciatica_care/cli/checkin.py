@@ -54,6 +54,7 @@ from sciatica_care.domain.screening import (
     screen_daily,
     unlock_question,
 )
+from sciatica_care.domain.wording import spelled_date
 from sciatica_care.services import program, screening
 from sciatica_care.services.checkins import diary_view, record_checkin
 from sciatica_care.services.permissions import Permission
@@ -148,13 +149,15 @@ def checkin(
     if daily.action is not Action.SELF_CARE:
         _show_action(daily, triage)
     if locks_program(daily.action):
-        console.print(f"Your entry for {entry.day.isoformat()} is saved.")
+        console.print(f"Your entry for {spelled_date(entry.day)} is saved.")
         if answers_file is None and gate.locking is not None:
             _acknowledge(gate.locking.id, triage)
         else:
             console.print(Text(triage.lock_notice, style="bold"))
         return
-    console.print(f"Saved your {entry.moment.replace('_', ' ')} entry for {entry.day.isoformat()}.")
+    console.print(
+        f"Saved your {entry.moment.replace('_', ' ')} entry for {spelled_date(entry.day)}."
+    )
     _show_signals(entry, signals, flare)
     if outcome.update is not None:
         show_update(console, outcome.update)

@@ -30,6 +30,7 @@ from sciatica_care.domain.progression import (
     dose_text,
     read_input,
 )
+from sciatica_care.domain.wording import spelled_date
 
 _HEADLINES = {
     ProgressionAction.PROGRESS: ("Step up", "bold green"),
@@ -89,7 +90,7 @@ def show_decision(decision: ProgressionDecision, exercise: Exercise) -> None:
         body.append(f"{level.name} (level {level.level}), ")
         body.append(dose_text(exercise, decision.next_dose))
         if decision.resume_on:
-            body.append(f", from {decision.resume_on.isoformat()}")
+            body.append(f", from {spelled_date(decision.resume_on)}")
         body.append("\n")
     body.append(decision.reason)
     if decision.red_flag_screen:

@@ -23,6 +23,7 @@ from sciatica_care.domain.body_map import BodyMap, Side, SymptomKind
 from sciatica_care.domain.body_map import LegZones as LegZones
 from sciatica_care.domain.progression import BASELINE_MORNINGS, baseline_from_mornings
 from sciatica_care.domain.replies import Answer
+from sciatica_care.domain.wording import spelled_date
 
 Pain = Annotated[int, Field(ge=0, le=10)]
 DailyItem = Literal["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"]
@@ -310,7 +311,7 @@ def detect_flare(entries: Sequence[CheckIn], today: dt.date) -> Flare | None:
     else:
         why = "Your usual activities have not been possible"
     message = (
-        f"{why}, since {start.day.isoformat()}: a flare-up. Go back to the easiest version of "
+        f"{why}, since {spelled_date(start.day)}: a flare-up. Go back to the easiest version of "
         f"each exercise with half the usual amount, keep gently active with short walks, and "
         f"avoid more than a day or two in bed. Heat or cold may help. For pain relief, ask a "
         f"pharmacist or doctor. If it is not better in 7 days, or if any warning sign appears, "

@@ -32,6 +32,7 @@ from pydantic import (
 )
 
 from sciatica_care.content.exercises import DoseKind, Exercise
+from sciatica_care.domain.wording import spelled_date
 
 Pain = Annotated[int, Field(ge=0, le=10)]
 Escalation = Literal["ROUTINE", "URGENT_24_48H", "EMERGENCY_NOW"]
@@ -523,7 +524,7 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
         else:
             which = "the easiest" if new_level == 1 else "the easier"
             reason = (
-                f"{cause}. Rest {name} for 2 days; from {resume_on.isoformat()} restart with "
+                f"{cause}. Rest {name} for 2 days; from {spelled_date(resume_on)} restart with "
                 f"{which} version, {exercise.level(new_level).name}, at "
                 f"{dose_text(exercise, new_dose)}. Please answer the safety questions again."
             )
@@ -581,9 +582,9 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
         )
         return decision(ProgressionAction.HOLD, level, dose, reason)
     if data.last_step_on is not None and today < data.last_step_on + STEP_GAP:
-        earliest = (data.last_step_on + STEP_GAP).isoformat()
+        earliest = spelled_date(data.last_step_on + STEP_GAP)
         reason = (
-            f"{low} One step at a time: the dose last changed on {data.last_step_on}, so the "
+            f"{low} One step at a time: the dose last changed on {spelled_date(data.last_step_on)}, so the "
             f"next step comes no sooner than {earliest}. {same}"
         )
         return decision(ProgressionAction.HOLD, level, dose, reason)
