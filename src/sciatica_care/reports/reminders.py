@@ -1,8 +1,8 @@
 """Daily reminders as an iCalendar file, so any calendar app can remind without our servers.
 
 Each reminder is one VEVENT that repeats every day (RRULE FREQ=DAILY) at the person's local
-time, in their time zone (with its VTIMEZONE, so the time stays right across daylight saving),
-and carries a VALARM that pops up at that time. The same file is offered as a download and as a
+time, in their time zone (with a rule-based VTIMEZONE from ``calendar_zones``, so the time stays
+right across daylight saving in every calendar and for as long as it repeats), and carries a VALARM that pops up at that time. The same file is offered as a download and as a
 private feed URL a calendar app can subscribe to.
 """
 
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
+
+from sciatica_care.reports.calendar_zones import rule_based_timezone
 
 PRODUCT_ID = "-//Sciatica Care//Reminders//EN"
 EVENT_MINUTES = 10
@@ -39,14 +41,16 @@ def reminders_calendar(
     base_url: str = "",
     stamp: dt.datetime | None = None,
 ) -> bytes:
-    """The iCalendar document. ``owner`` only salts the UIDs, so two people's events never clash
-    and a re-imported file updates the same events instead of adding copies."""
+    """The iCalendar document. ``owner`` (a random value kept per person, never a row number) only
+    salts the UIDs, so two people's events never clash and a re-imported file updates the same
+    events instead of adding copies."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Sciatica Care reminders")
     calendar.add("x-wr-timezone", zone.key)
+    calendar.add_component(rule_based_timezone(zone, start))
     stamp = stamp or dt.datetime.now(dt.UTC)
     salt = hashlib.sha256(owner.encode()).hexdigest()[:16]
     for reminder in reminders:
@@ -68,5 +72,4 @@ def reminders_calendar(
         alarm.add("trigger", dt.timedelta(0))
         event.add_component(alarm)
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

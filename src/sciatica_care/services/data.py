@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sciatica_care.domain.clinician_report import ReportData
-from sciatica_care.reports.fhir_bundle import bundle_json
+from sciatica_care.reports.fhir_bundle import BundleType, bundle_json, code_system_json
 from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.reports.reminders import Reminder, reminders_calendar
 from sciatica_care.services.clock import ZONE_SETTING, patient_clock, patient_zone, zone_named
@@ -36,6 +36,9 @@ from sciatica_care.store.portability import export_csv, export_patient
 
 REMINDERS = "reminders"
 FEED_HASH = "reminder_feed_hash"
+CALENDAR_SALT = "calendar_uid_salt"
+"""A random value per person that salts the reminders' UIDs: stable across downloads (a calendar
+updates its events instead of adding copies), and revealing nothing (never a row number)."""
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 SLOTS: dict[str, tuple[str, str, str]] = {
@@ -102,10 +105,16 @@ def clinician_data(db: Database, patient_id: int, days: int | None) -> ReportDat
         )
 
 
-def export_fhir(db: Database, patient_id: int) -> bytes:
-    """The whole diary as a FHIR R4 collection bundle (no name or e-mail in it)."""
+def export_fhir(db: Database, patient_id: int, bundle_type: BundleType = "collection") -> bytes:
+    """The whole diary as a FHIR R4 bundle (no name or e-mail in it): a "collection" file for a
+    clinician, or a "transaction" to load into a FHIR server."""
     data = clinician_data(db, patient_id, days=None)
-    return bundle_json(data, generated_at=dt.datetime.now(dt.UTC)).encode()
+    return bundle_json(data, generated_at=dt.datetime.now(dt.UTC), bundle_type=bundle_type).encode()
+
+
+def fhir_code_system() -> bytes:
+    """The CodeSystem that documents the app's own codes in its FHIR exports (no personal data)."""
+    return code_system_json().encode()
 
 
 def clinician_report(db: Database, patient_id: int, days: int = REPORT_DAYS) -> bytes:
@@ -179,6 +188,9 @@ def calendar_for(db: Database, patient_id: int, base_url: str) -> bytes:
     """The patient's reminders as an iCalendar document (empty of events when none are set)."""
     with db.session() as session:
         settings = patients.get_settings(session, patient_id)
+        if not settings.get(CALENDAR_SALT):
+            salt = secrets.token_hex(16)
+            settings = patients.update_settings(session, patient_id, **{CALENDAR_SALT: salt})
     current = _read(settings)
     reminders = []
     for slot, value in current.times.items():
@@ -189,7 +201,7 @@ def calendar_for(db: Database, patient_id: int, base_url: str) -> bytes:
         reminders,
         patient_zone(settings),
         start=patient_clock(settings).today(),
-        owner=f"patient-{patient_id}",
+        owner=str(settings[CALENDAR_SALT]),
         base_url=base_url,
     )
 
