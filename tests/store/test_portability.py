@@ -23,7 +23,6 @@ from sciatica_care.store.models import (
 )
 from sciatica_care.store.portability import (
     TABLES,
-    export_csv,
     export_patient,
     import_patient,
     stored_counts,
@@ -183,25 +182,3 @@ def test_stored_counts_say_what_an_import_replaces(database: Database) -> None:
     with database.session() as s:
         counts = stored_counts(s, pid)
     assert counts == dict.fromkeys(TABLE_NAMES, 1)
-
-
-def test_csv_has_one_file_per_table_with_nested_results() -> None:
-    document = {
-        "exercise_sessions": [
-            {
-                "started_at": "2026-11-20",
-                "status": "completed",
-                "items": [{"exercise_id": "bird-dog", "dose": {"sets": 1}}],
-            }
-        ],
-        "screenings": [],
-        "checkins": [],
-        "questionnaire_responses": [],
-        "therapy_uses": [],
-        "dose_decisions": [],
-        "exercise_doses": [],
-    }
-    files = export_csv(document)
-    assert "exercise_results.csv" in files
-    assert "bird-dog" in files["exercise_results.csv"]
-    assert '"{""sets"": 1}"' in files["exercise_results.csv"]

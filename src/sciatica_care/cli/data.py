@@ -1,7 +1,9 @@
 """``sciatica export`` and ``sciatica import``: all of your data, out and back in.
 
 ``--format fhir`` writes the diary as a FHIR R4 bundle for a clinician's record system
-(``reports.fhir_bundle``): pain scores, questionnaires and sessions, with no name or e-mail.
+(``reports.fhir_bundle``): pain scores with body sites, red-flag answers and actions,
+questionnaires and sessions, dated by the diary day in this computer's zone, with no name or
+e-mail. ``--bundle-type transaction`` makes it a transaction to load into a FHIR server.
 
 Import replaces everything stored, so it checks the whole file first (``domain.portable_data``),
 asks before replacing (``--yes`` answers for scripts), and keeps a JSON export of what was there in
@@ -20,7 +22,7 @@ import typer
 from rich.markup import escape
 from rich.prompt import Prompt
 
-from sciatica_care.cli.local import local_unit_of_work, machine_clock
+from sciatica_care.cli.local import local_context, local_unit_of_work
 from sciatica_care.cli.output import (
     JsonOption,
     console,
@@ -31,12 +33,11 @@ from sciatica_care.cli.output import (
 )
 from sciatica_care.config import get_settings
 from sciatica_care.domain.portable_data import PortableDataError, check_document
-from sciatica_care.reports.fhir_bundle import bundle_json
-from sciatica_care.services.report_data import report_data
+from sciatica_care.reports.spreadsheets import csv_tables
+from sciatica_care.services.data import export_fhir
 from sciatica_care.store import StoreError
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.portability import (
-    export_csv,
     export_patient,
     import_patient,
     stored_counts,
@@ -61,6 +62,11 @@ class ExportFormat(StrEnum):
     FHIR = "fhir"
 
 
+class BundleKind(StrEnum):
+    COLLECTION = "collection"
+    TRANSACTION = "transaction"
+
+
 def export(
     format: ExportFormat = typer.Option(
         ExportFormat.JSON, "--format", help="json, csv, or fhir (FHIR R4 bundle for a clinician)."
@@ -70,13 +76,21 @@ def export(
         "--out",
         help="File (json, fhir) or folder (csv). JSON and FHIR go to the screen when omitted.",
     ),
+    bundle_type: BundleKind = typer.Option(
+        BundleKind.COLLECTION,
+        "--bundle-type",
+        help="With --format fhir: collection (a file for your clinician) or transaction "
+        "(to load into a FHIR server).",
+    ),
 ) -> None:
     """Export everything you have recorded (JSON restores with `sciatica import`)."""
     if format is ExportFormat.FHIR:
-        with local_unit_of_work() as (session, patient_id):
-            data = report_data(session, patient_id, today=machine_clock().today(), days=None)
-        _write_text(bundle_json(data, generated_at=utcnow()).rstrip("\n"), out)
+        with local_context() as ctx:
+            body = export_fhir(ctx.db, ctx.patient_id, bundle_type.value)
+        _write_text(body.decode().rstrip("\n"), out)
         return
+    if bundle_type is not BundleKind.COLLECTION:
+        fail("--bundle-type is for --format fhir only")
     with local_unit_of_work() as (session, patient_id):
         document = export_patient(session, patient_id)
     if format is ExportFormat.JSON:
@@ -85,9 +99,10 @@ def export(
     if out is None:
         fail("--format csv needs --out FOLDER (one CSV file per table)")
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in export_csv(document).items():
+    files = csv_tables(document)
+    for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
-    console.print(f"Wrote {len(export_csv(document))} CSV files to {out}")
+    console.print(f"Wrote {len(files)} CSV files to {out}")
 
 
 def _write_text(text: str, out: Path | None) -> None:

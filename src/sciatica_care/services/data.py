@@ -27,12 +27,13 @@ from sciatica_care.domain.clinician_report import ReportData
 from sciatica_care.reports.fhir_bundle import BundleType, bundle_json, code_system_json
 from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.reports.reminders import Reminder, reminders_calendar
+from sciatica_care.reports.spreadsheets import csv_tables
 from sciatica_care.services.clock import ZONE_SETTING, patient_clock, patient_zone, zone_named
 from sciatica_care.services.report_data import report_data
 from sciatica_care.store import patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.portability import export_csv, export_patient
+from sciatica_care.store.portability import export_patient
 
 REMINDERS = "reminders"
 FEED_HASH = "reminder_feed_hash"
@@ -78,7 +79,7 @@ def export_zip(document: dict[str, Any]) -> bytes:
     """One CSV per table in a zip, plus the JSON for a complete copy."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in export_csv(document).items():
+        for name, text in csv_tables(document).items():
             archive.writestr(name, text)
         archive.writestr("export.json", export_json(document))
     return buffer.getvalue()

@@ -8,9 +8,6 @@ patient's data in one transaction: it either all lands or nothing changes.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -42,7 +39,6 @@ __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
     "TABLES",
-    "export_csv",
     "export_patient",
     "import_patient",
     "stored_counts",
@@ -165,29 +161,3 @@ def import_patient(session: Session, patient_id: int, document: dict[str, Any]) 
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise StoreError(f"the export file is damaged: {exc}") from exc
     return counts
-
-
-def export_csv(document: dict[str, Any]) -> dict[str, str]:
-    """One CSV text per table (nested session results get their own file), for spreadsheets."""
-    files: dict[str, str] = {}
-    tables = {name: document[name] for name in TABLES}
-    tables["exercise_results"] = [
-        {"session_started_at": s["started_at"], **item}
-        for s in document["exercise_sessions"]
-        for item in s.get("items", [])
-    ]
-    for name, rows in tables.items():
-        flat = [{k: v for k, v in row.items() if k != "items"} for row in rows]
-        buffer = io.StringIO()
-        fields = sorted({key for row in flat for key in row})
-        writer = csv.DictWriter(buffer, fieldnames=fields)
-        writer.writeheader()
-        for row in flat:
-            writer.writerow(
-                {
-                    k: (json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v)
-                    for k, v in row.items()
-                }
-            )
-        files[f"{name}.csv"] = buffer.getvalue()
-    return files
