@@ -2,6 +2,7 @@
 
 ``SCIATICA_DATA_DIR`` moves the embedded database; ``DATABASE_URL`` replaces it entirely (PostgreSQL
 for clinics). ``SCIATICA_SPEED`` makes guided sessions run faster than real time (tests, demos).
+``SCIATICA_AUTO_MIGRATE`` and ``SCIATICA_TRUSTED_PROXIES`` are for clinic installs (README).
 """
 
 from __future__ import annotations
@@ -24,6 +25,19 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = None
     speed: float = Field(default=1.0, gt=0)
+    auto_migrate: bool | None = None
+    """Migrate the schema when a process starts; unset: only for the embedded database."""
+    trusted_proxies: str | None = None
+    """Addresses of the TLS proxy in front ("127.0.0.1", "10.0.0.5,10.0.0.6" or "*"), whose
+    X-Forwarded-Proto/For headers are believed: then cookies are Secure behind https."""
+
+    @property
+    def migrates_on_start(self) -> bool:
+        """Whether opening the database may migrate it (one person's SQLite file: yes; a clinic's
+        shared database: no, its operator runs ``sciatica admin migrate`` once)."""
+        if self.auto_migrate is not None:
+            return self.auto_migrate
+        return self.database_url is None
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the SQLite file in the data directory."""

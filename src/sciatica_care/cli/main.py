@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from sciatica_care.cli import (
+    admin,
     chart,
     checkin,
     data,
@@ -76,6 +77,7 @@ chart.register(app)
 plan.register(app)
 preferences.register(app)
 report.register(app)
+admin.register(app)
 
 
 def run() -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -58,6 +60,24 @@ class Database:
         """Run migrations to head; safe to call on every start."""
         command.upgrade(alembic_config(self.engine), "head")
 
+    def revisions(self) -> tuple[set[str], set[str]]:
+        """(the schema revisions this database is at, the newest revisions this program knows)."""
+        heads = set(ScriptDirectory.from_config(alembic_config(self.engine)).get_heads())
+        with self.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+        return current, heads
+
+    def check_current(self) -> None:
+        """Refuse to serve a database whose schema is not this program's: the operator migrates
+        once (``sciatica admin migrate``), so several web processes never race to migrate."""
+        current, heads = self.revisions()
+        if current != heads:
+            at = ", ".join(sorted(current)) or "empty"
+            raise SchemaNotCurrent(
+                f"the database schema is not current (at {at}, this version needs "
+                f"{', '.join(sorted(heads))}): run `sciatica admin migrate` once, then start again"
+            )
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A unit of work: commits when the block ends, rolls back everything if it raises."""
@@ -78,15 +98,32 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(settings: Settings | None = None, url: str | None = None) -> Database:
-    """Open (creating if needed) the configured database and migrate it to the current schema."""
+class SchemaNotCurrent(StoreError):
+    """The database needs ``sciatica admin migrate`` before this version can use it."""
+
+
+def open_database(
+    settings: Settings | None = None, url: str | None = None, *, migrate: bool | None = None
+) -> Database:
+    """Open the configured database, migrating it to the current schema or checking it is there.
+
+    ``migrate`` None follows ``settings.migrates_on_start``: the embedded SQLite database of one
+    person migrates itself; a clinic's database (``DATABASE_URL``) is migrated by its operator.
+    """
     settings = settings or get_settings()
     url = url or settings.resolved_database_url()
     if url.startswith("sqlite:///") and not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(make_engine(url))
     try:
-        database.upgrade()
+        if settings.migrates_on_start if migrate is None else migrate:
+            database.upgrade()
+        else:
+            database.check_current()
     except OperationalError as exc:
+        database.dispose()
         raise StoreError(f"cannot open the database: {exc.orig}") from exc
+    except StoreError:
+        database.dispose()
+        raise
     return database

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from sciatica_care import __version__
 from sciatica_care.config import Settings, get_settings
@@ -73,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """An app bound to one database; the database is opened (and migrated) on start-up.
 
     Without ``SCIATICA_SECRET_KEY`` a random key signs flash messages: fine for one process; set
-    the key when several processes serve the same site.
+    the key when several processes serve the same site (README "Clinic install"). A clinic's
+    database is not migrated here (``Settings.migrates_on_start``): start-up refuses an old schema.
     """
     settings = settings or get_settings()
 
@@ -98,4 +100,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    if settings.trusted_proxies:
+        # Behind a TLS proxy: believe its X-Forwarded-Proto/For, so the scheme is https and the
+        # session cookies are Secure (web/security.py), and the client address is the person's.
+        app.add_middleware(
+            ProxyHeadersMiddleware,
+            trusted_hosts=[h.strip() for h in settings.trusted_proxies.split(",")],
+        )
     return app
