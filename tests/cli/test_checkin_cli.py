@@ -120,9 +120,11 @@ def test_a_flare_up_shows_the_flare_plan(tmp_path: Path) -> None:
 
 def test_interactive_check_in_asks_each_question(tmp_path: Path) -> None:
     answers = "\n".join(
-        ["11", "4", "2", "4", "0", "0", "0"]  # leg (11 re-asked), back, zones
-        + ["n"] * 7
-        + ["f", "n", "a hot drink", "heat", "walked the dog"]
+        [
+            *("11", "4", "2", "4", "0", "0", "0"),  # leg (11 re-asked), back, zones
+            "n",  # "Any of these today?" no: the seven safety questions in one answer
+            *("f", "n", "a hot drink", "heat", "walked the dog"),
+        ]
     )
     result = invoke(["checkin", "--json"], answers + "\n")
 
@@ -135,6 +137,22 @@ def test_interactive_check_in_asks_each_question(tmp_path: Path) -> None:
     assert entry["sleep_quality"] == "fair"
     assert (entry["medication"], entry["heat_or_cold"]) == ("a hot drink", "heat")
     assert entry["note"] == "walked the dog"
+    assert entry["red_flags"] == NO_FLAGS
+    assert "Any of these today?" in result.stderr
+    assert "Does it feel different when you wipe" not in result.stderr  # asked only after a yes
+
+
+def test_interactive_yes_to_the_group_asks_each_item_and_is_an_emergency() -> None:
+    answers = ["4", "2", "4", "0", "0", "0"]  # leg, back, zones
+    answers += ["y"]  # "Any of these today?"
+    answers += ["n", "n", "y", "n", "n", "n", "n"]  # Q1–Q7: trouble peeing
+    answers += ["n"]  # not checked by a doctor since
+    result = invoke(["checkin", "--json"], "\n".join(answers) + "\n")
+
+    data = as_json(result)
+    assert "Does it feel different when you wipe" in result.stderr
+    assert data["entry"]["red_flags"] == {**NO_FLAGS, "Q3": "yes"}
+    assert data["daily_screen"]["action"] == "EMERGENCY_NOW"
 
 
 def test_stopping_the_questions_early_saves_nothing() -> None:

@@ -421,7 +421,10 @@ class CliDriver:
 def web_app(tmp_path: Path, clock: StoryClock) -> FastAPI:
     """The real app on a temp SQLite file, reading "now" from the story's clock."""
     url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
-    app = create_app(Settings(data_dir=tmp_path / "web-data", database_url=url, secret_key="x"))
+    settings = Settings(
+        data_dir=tmp_path / "web-data", database_url=url, secret_key="x", auto_migrate=True
+    )
+    app = create_app(settings)
     app.state.now = clock.read
     return app
 

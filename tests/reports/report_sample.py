@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sciatica_care.content.exercises import Dose, DoseKind
 from sciatica_care.domain.clinician_report import (
+    DailyCheck,
     DoseLine,
     PainReading,
     RedFlag,
@@ -30,6 +31,12 @@ LEG = [6, 6, 5, 6, 5, 5, 5, 4, 4, 4, 3, 4, 3, 3]
 ZONE = [4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3]
 STOPPED_ON = START + timedelta(days=4)
 PSFS_ACTIVITIES = {"Walking <20> minutes": 3, "Sitting at work": 4, "Putting on socks": 2}
+INSTALL_ID = "0b6f3c1e-5a7d-4e8b-9c2f-71d4a3e6b5c0"
+PATIENT_REF = "9d2e7f4a-1c3b-4a5e-8f6d-2b7c9e1a4d3f"
+WARNING_DAY = START + timedelta(days=9)
+LATE_ENTRY_DAY = START + timedelta(days=3)
+"""The morning entry of this day was written the next day: only its day is known."""
+DAILY = ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7")
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -38,17 +45,66 @@ def _at(day: date, hour: int) -> datetime:
 
 def sample_report() -> ReportData:
     days = [START + timedelta(days=n) for n in range(14)]
+    written = {day: _at(day + timedelta(days=day == LATE_ENTRY_DAY), 7) for day in days}
     mornings = [
         PainReading(
             id=100 + n,
             day=day,
-            recorded_at=_at(day, 7),
+            recorded_at=written[day],
             leg_pain=LEG[n],
             back_pain=3 if n < 7 else 2,
             furthest_pain_zone=ZONE[n],
+            local_time=None if day == LATE_ENTRY_DAY else written[day],
         )
         for n, day in enumerate(days)
     ]
+    checks = [
+        DailyCheck(
+            id=100 + n,
+            day=day,
+            recorded_at=written[day],
+            local_time=None if day == LATE_ENTRY_DAY else written[day],
+            moment="morning",
+            answers={item: "yes" if (day, item) == (WARNING_DAY, "Q7") else "no" for item in DAILY},
+            action="EMERGENCY_NOW" if day == WARNING_DAY else "SELF_CARE",
+        )
+        for n, day in enumerate(days)
+    ]
+    full_screen = ScreeningLine(
+        day=START,
+        kind="full",
+        action="ROUTINE",
+        acknowledged=True,
+        assessed=False,
+        red_flags=[
+            RedFlag(
+                item="Q13",
+                action="ROUTINE",
+                question="Is the pain there all the time, worse at night or lying down, "
+                "and not eased by any position?",
+            )
+        ],
+        id=400,
+        recorded_at=_at(START, 6),
+        answers={"Q1": "no", "Q8": "no", "Q13": "yes", "S3": "unsure"},
+    )
+    warning = ScreeningLine(
+        day=WARNING_DAY,
+        kind="daily",
+        action="EMERGENCY_NOW",
+        acknowledged=True,
+        assessed=True,
+        red_flags=[
+            RedFlag(
+                item="Q7",
+                action="EMERGENCY_NOW",
+                question="Is there now pain, numbness or weakness in both of your legs?",
+            )
+        ],
+        id=401,
+        recorded_at=written[WARNING_DAY],
+        answers={item: "yes" if item == "Q7" else "no" for item in DAILY},
+    )
     sessions = [
         SessionLine(
             id=200 + n,
@@ -110,41 +166,13 @@ def sample_report() -> ReportData:
         ),
     ]
     return ReportData(
-        patient_ref="patient-7",
+        patient_ref=PATIENT_REF,
+        install_id=INSTALL_ID,
         period_start=START,
         period_end=END,
         notice="Not a diagnosis. If worried, contact a health professional.",
-        screening=ScreeningLine(
-            day=START,
-            kind="full",
-            action="ROUTINE",
-            acknowledged=True,
-            assessed=False,
-            red_flags=[
-                RedFlag(
-                    item="Q13",
-                    action="ROUTINE",
-                    question="Is the pain there all the time, worse at night or lying down, "
-                    "and not eased by any position?",
-                )
-            ],
-        ),
-        daily_warnings=[
-            ScreeningLine(
-                day=START + timedelta(days=9),
-                kind="daily",
-                action="EMERGENCY_NOW",
-                acknowledged=True,
-                assessed=True,
-                red_flags=[
-                    RedFlag(
-                        item="Q7",
-                        action="EMERGENCY_NOW",
-                        question="Is there now pain, numbness or weakness in both of your legs?",
-                    )
-                ],
-            )
-        ],
+        screening=full_screen,
+        daily_warnings=[warning],
         doses=[
             DoseLine(
                 exercise_id="pelvic-tilt",
@@ -222,4 +250,6 @@ def sample_report() -> ReportData:
                 )
             ],
         ),
+        checks=checks,
+        screens=[full_screen, warning],
     )

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sciatica_care.reports.spreadsheets import BYTE_ORDER_MARK, csv_tables, safe_cell
-from sciatica_care.store.portability import TABLES
+from sciatica_care.store.portability import TABLES, table_columns
 
 EMPTY: dict[str, Any] = {name: [] for name in TABLES}
 
@@ -25,7 +25,7 @@ def _header(text: str) -> list[str]:
 
 
 def test_every_table_has_a_header_row_even_with_no_rows() -> None:
-    files = csv_tables(EMPTY)
+    files = csv_tables(EMPTY, table_columns())
 
     assert set(files) == {f"{name}.csv" for name in TABLES} | {"exercise_results.csv"}
     for text in files.values():
@@ -36,7 +36,7 @@ def test_every_table_has_a_header_row_even_with_no_rows() -> None:
 
 
 def test_bytes_start_with_the_utf8_byte_order_mark() -> None:
-    text = csv_tables(EMPTY)["checkins.csv"]
+    text = csv_tables(EMPTY, table_columns())["checkins.csv"]
     assert text.encode("utf-8")[:3] == b"\xef\xbb\xbf"
 
 
@@ -55,7 +55,7 @@ def test_nested_zones_and_notes_get_their_own_columns() -> None:
             }
         ],
     }
-    text = csv_tables(document)["checkins.csv"]
+    text = csv_tables(document, table_columns())["checkins.csv"]
     [row] = _rows(text)
 
     assert row["entry.leg_pain"] == "6"
@@ -83,7 +83,7 @@ def test_session_results_are_a_table_with_their_session_time_and_flat_dose() -> 
             }
         ],
     }
-    [row] = _rows(csv_tables(document)["exercise_results.csv"])
+    [row] = _rows(csv_tables(document, table_columns())["exercise_results.csv"])
 
     assert row["session_started_at"] == "2026-11-20T08:00:00+00:00"
     assert row["dose.sets"] == "1"
@@ -95,7 +95,7 @@ def test_text_that_looks_like_a_formula_is_kept_as_text() -> None:
         **EMPTY,
         "checkins": [{"day": "2026-11-20", "entry": {"notes": '=HYPERLINK("x")', "leg_pain": -1}}],
     }
-    [row] = _rows(csv_tables(document)["checkins.csv"])
+    [row] = _rows(csv_tables(document, table_columns())["checkins.csv"])
 
     assert row["entry.notes"] == '\'=HYPERLINK("x")'
     assert row["entry.leg_pain"] == "-1"  # a number stays a number

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
 from sciatica_care.domain.diary import BodyMap, CheckIn, LegZones
 from sciatica_care.domain.progress import DoseChange, Flare
@@ -10,9 +11,23 @@ from sciatica_care.domain.questionnaires import score_grc, score_psfs, score_sbi
 from sciatica_care.domain.session import SessionStatus
 from sciatica_care.services import program
 from sciatica_care.services.clock import Clock
+from sciatica_care.services.context import patient_context
 from sciatica_care.services.gate import program_gate
-from sciatica_care.services.progress import progress_series, progress_summary
-from sciatica_care.store import checkins, exercise_sessions, patients, questionnaire_responses
+from sciatica_care.services.permissions import Actor
+from sciatica_care.services.progress import (
+    StartingPoint,
+    pain_trend,
+    progress_series,
+    progress_summary,
+    view_progress,
+)
+from sciatica_care.store import (
+    checkins,
+    exercise_sessions,
+    patients,
+    questionnaire_responses,
+    screenings,
+)
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import Patient
 from tests.store.diary_story import day, exercise_session, morning
@@ -119,3 +134,61 @@ def test_a_new_patient_has_an_empty_series_and_summary(database: Database) -> No
         summary = progress_summary(s, other.id)
     assert (series.pain, series.sessions, series.dose_changes, series.flares) == ([], [], [], [])
     assert summary == []
+
+
+def test_a_long_diary_is_summed_up_from_its_first_and_latest_mornings(database: Database) -> None:
+    """The summary reads only the diary's first and last week, and says what the whole would."""
+    with database.session() as s:
+        pid = patients.local_patient_id(s)
+        for n in range(1, 61):
+            morning(s, pid, n, leg=8 if n == 1 else (2 if n == 60 else 5), back=4)
+        checkins.save(s, pid, CheckIn(day=day(1), moment="other", leg_pain=0, back_pain=0))
+        lines = progress_summary(s, pid)
+
+    assert lines[0] == (
+        "Leg pain down 6 points since you started (from 8 to 2): a change that matters."
+    )
+    assert lines[1].startswith("Back pain unchanged since you started (from 4 to 4)")
+
+
+def test_the_pain_trend_is_each_morning_then_a_weekly_mean_for_a_long_window() -> None:
+    short = pain_trend([6, 5, 3])
+    assert short is not None and short.points == [6.0, 5.0, 3.0] and not short.smoothed
+    assert (short.first, short.latest, short.change) == (6, 3, -3)
+
+    long = pain_trend([7] * 7 + [0] * 14)
+    assert long is not None and long.smoothed
+    assert long.points[0] == 7.0 and long.points[-1] == 0.0 and len(long.points) == 15
+    assert pain_trend([]) is None
+
+
+class _CalmResult:
+    """A stored §8.2 result with nothing to act on (only its action is read here)."""
+
+    def model_dump(self, *, mode: str = "json") -> dict[str, Any]:
+        return {"action": "SELF_CARE", "content_version": "test"}
+
+
+def test_my_progress_on_the_first_day_uses_the_safety_checks_pain(database: Database) -> None:
+    with database.session() as s:
+        pid = patients.local_patient_id(s)
+    ctx = patient_context(
+        database,
+        Actor.patient(pid),
+        pid,
+        clock=Clock(UTC, lambda: datetime(2026, 11, 3, 9, tzinfo=UTC)),
+    )
+    with database.session() as s:
+        screenings.save(
+            s,
+            pid,
+            {"S2_leg": 7, "S2_back": 2},
+            _CalmResult(),
+            at=datetime(2026, 11, 2, 18, tzinfo=UTC),
+        )
+
+    view = view_progress(ctx, 30)
+
+    assert view.first_day
+    assert view.starting_point == StartingPoint(day=day(2), leg_pain=7, back_pain=2)
+    assert (view.wins.sessions_this_week, view.wins.sessions_total, view.wins.week) == (0, 0, 1)

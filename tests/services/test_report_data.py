@@ -106,8 +106,9 @@ def test_another_patient_sees_none_of_it(database: Database, story: int) -> None
         s.add(other)
         s.flush()
         data = report_data(s, other.id, today=day(42), tz=UTC)
+        story_ref = patients.get(s, story).public_id
 
-    assert data.patient_ref == f"patient-{other.id}" != f"patient-{story}"
+    assert data.patient_ref == other.public_id != story_ref
     assert (data.mornings, data.sessions, data.scores, data.daily_warnings) == ([], [], [], [])
     assert data.screening is None and data.first_pain is None
     assert (data.heat_uses, data.cold_uses) == (0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -11,6 +12,7 @@ from tests.web.conftest import Account, form_csrf
 
 DAILY = tuple(f"Q{n}" for n in range(1, 8))
 _CLIENT_ID = re.compile(r'name="client_id" value="([^"]+)"')
+_DAY = re.compile(r'name="day" value="([^"]+)"')
 
 
 def calm_checkin(**changes: Any) -> dict[str, Any]:
@@ -50,3 +52,36 @@ def checkin_form(client: TestClient, **changes: str) -> dict[str, str]:
     }
     data.update(changes)
     return data
+
+
+def quick_form(client: TestClient, **changes: str) -> dict[str, str]:
+    """The quick check-in as the page sends it when nothing changed (issue 9 item 4): the pain
+    scales, "same as yesterday" for the map and "no" to the grouped "Any of these today?"."""
+    html = client.get("/check-in").text
+    client_id, day = _CLIENT_ID.search(html), _DAY.search(html)
+    assert client_id and day
+    data = {
+        "csrf_token": form_csrf(html),
+        "client_id": client_id.group(1),
+        "day": day.group(1),
+        "leg_pain": "3",
+        "back_pain": "2",
+        "map_offered": "yes",
+        "map_same": "yes",
+        "left_pain": "0",
+        "left_numbness": "0",
+        "right_pain": "0",
+        "right_numbness": "0",
+        "daily_any": "no",
+    }
+    if 'name="map_offered"' not in html:
+        del data["map_offered"], data["map_same"]
+    data.update(changes)
+    return {name: value for name, value in data.items() if value != ""}
+
+
+def page_today(client: TestClient) -> dt.date:
+    """The patient's today, as the check-in page dates a new entry."""
+    day = _DAY.search(client.get("/check-in").text)
+    assert day
+    return dt.date.fromisoformat(day.group(1))

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from sciatica_care.domain.body_map import KINDS
 from tests.web.conftest import Account
 
 YES_NO_ITEMS = (
@@ -53,3 +54,22 @@ def screen_via_api(client: TestClient, account: Account, **changes: Any) -> dict
     assert response.status_code == 201, response.text
     result: dict[str, Any] = response.json()
     return result
+
+
+def conversation_form(csrf: str, **changes: str | None) -> dict[str, str]:
+    """The calm answers as the conversation sends them: every group "None of these", the
+    checklist with only "pain below the knee" ticked, the body map left at "Nowhere"."""
+    data: dict[str, str | None] = {
+        "csrf_token": csrf,
+        "group_nerves": "none",
+        "group_weakness": "none",
+        "group_course": "none",
+        "age": "44",
+        "S2_leg": "5",
+        "S2_back": "3",
+        "checklist": "yes",
+        "S3": "yes",
+    }
+    data.update({f"S1_{side}_{kind}": "0" for side in ("left", "right") for kind in KINDS})
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}  # None: left out

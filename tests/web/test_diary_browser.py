@@ -26,15 +26,14 @@ def _sign_up(page: Any, base: str, email: str) -> str:
 
 
 def _fill_check_in(page: Any) -> None:
-    """Pain by the scale, where it reaches by tapping the figure, and Q1–Q7 answered no."""
+    """Pain by the scale, where it reaches by tapping the figure, and "Any of these today?" no."""
     page.locator('label[for="leg_pain-6"]').click()
     page.locator('label[for="back_pain-2"]').click()
     figure = page.locator("svg.bodymap-figure")
-    figure.locator('polygon.zone[data-side="left"][data-zone="4"]').first.click()
+    figure.locator('polygon.zone[data-side="left"][data-zone="4"]').click()
     page.get_by_text("Numbness or pins and needles", exact=True).click()
-    figure.locator('polygon.zone[data-side="left"][data-zone="5"]').last.click()
-    for n in range(1, 8):
-        page.locator(f'label[for="Q{n}-no"]').click()
+    figure.locator('polygon.zone[data-side="left"][data-zone="5"]').click()
+    page.get_by_text("No, none of these", exact=True).click()
 
 
 def test_a_check_in_tapped_on_the_body_map_shows_on_the_progress_chart(
@@ -48,8 +47,8 @@ def test_a_check_in_tapped_on_the_body_map_shows_on_the_progress_chart(
 
     expect(page.locator("#left_pain-4")).to_be_checked()
     expect(page.locator("#left_numbness-5")).to_be_checked()
-    expect(page.locator('polygon.zone.pain-on[data-side="left"][data-zone="4"]')).to_have_count(2)
-    expect(page.locator("#group-CES_ASSESSED")).to_be_hidden()
+    expect(page.locator('polygon.zone.pain-on[data-side="left"][data-zone="4"]')).to_have_count(1)
+    expect(page.locator("#daily-detail")).to_be_hidden()
     shoot(page, "30-check-in-body-map")
     page.get_by_role("button", name="Save check-in").click()
 
@@ -57,7 +56,7 @@ def test_a_check_in_tapped_on_the_body_map_shows_on_the_progress_chart(
     expect(page.get_by_role("heading", name="Check-in saved")).to_be_visible()
     expect(page.get_by_text("pain reaches your knee or calf")).to_be_visible()
     axe(page)
-    page.goto(app_server + "/progress")
+    page.goto(app_server + "/progress", timeout=30_000)  # slow on a loaded machine (issue 9.5)
     expect(page.locator('svg[role="img"][aria-labelledby="chart-caption"]:visible')).to_have_count(
         1
     )

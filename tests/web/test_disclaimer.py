@@ -122,3 +122,30 @@ def test_a_page_for_patients_sends_a_stranger_to_sign_in_and_back(web_app: FastA
 
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=%2Ftoday%3Fday%3D2"
+
+
+def _sign_up_on_the_page(client: TestClient, **extra: str) -> None:
+    token = form_csrf(client.get("/signup").text)
+    fields = {"csrf_token": token, "email": "ann@example.org", "password": PASSWORD, **extra}
+    client.post("/signup", data=fields, follow_redirects=False)
+    shown = client.get("/recovery-code")
+    client.post("/recovery-code", data={"csrf_token": form_csrf(shown.text), "saved": "yes"})
+
+
+def test_acknowledged_on_the_sign_up_page_the_safety_check_opens_without_a_second_page(
+    client: TestClient,
+) -> None:
+    _sign_up_on_the_page(client, understood="yes")
+
+    response = client.get("/screening", follow_redirects=False)
+
+    assert response.status_code == 200
+    assert "Safety check" in response.text
+
+
+def test_without_the_acknowledgement_nothing_clinical_opens(client: TestClient) -> None:
+    _sign_up_on_the_page(client)
+
+    for path in ("/screening", "/today", "/session"):
+        response = client.get(path, follow_redirects=False)
+        assert (response.status_code, response.headers["location"]) == (303, "/disclaimer")

@@ -1,4 +1,4 @@
-"""Downloading my data: one JSON document, or CSV files in a zip."""
+"""Downloading my data: one JSON document, CSV files in a zip, or FHIR (in a real browser too)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from fhir.resources.R4B.bundle import Bundle
 
-from tests.web.conftest import Account
-from tests.web.diary_entries import post_checkin
+from tests.web.conftest import PASSWORD, VIEWPORTS, Account, Axe, Shoot
+from tests.web.diary_entries import calm_checkin, post_checkin
 
 
 def test_settings_links_to_the_export_page(client: TestClient, account: Account) -> None:
@@ -60,3 +65,48 @@ def test_export_needs_a_session_and_a_known_format(client: TestClient, account: 
     client.cookies.clear()
     assert client.get("/api/export").status_code == 401
     assert client.get("/export/download", follow_redirects=False).status_code == 303
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def csp_free_page(request: pytest.FixtureRequest, browser: Any) -> Iterator[Any]:
+    """A page at 360 and 1280 px with the app's CSP bypassed, so ``axe`` can inject axe-core."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param], accept_downloads=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+def test_the_export_page_downloads_a_fhir_file_and_a_transaction(
+    app_server: str, csp_free_page: Any, axe: Axe, shoot: Shoot
+) -> None:
+    page = csp_free_page
+    created = page.request.post(
+        app_server + "/api/accounts", data={"email": "ann@example.org", "password": PASSWORD}
+    )
+    token = created.json()["csrf_token"]
+    page.request.post(app_server + "/api/me/disclaimer", headers={"X-CSRF-Token": token})
+    flags = {f"Q{n}": "no" for n in range(1, 8)} | {"Q3": "yes"}
+    saved = page.request.post(
+        app_server + "/api/checkins",
+        data=calm_checkin(red_flags=flags),
+        headers={"X-CSRF-Token": token},
+    )
+    assert saved.status == 201, saved.text()
+
+    page.goto(app_server + "/export")
+    axe(page)
+    shoot(page, "80-export-fhir")
+    downloads = {}
+    for name in ("Download FHIR file", "the same data as a FHIR transaction"):
+        with page.expect_download() as info:
+            page.get_by_role("link", name=name).click()
+        downloads[name] = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+
+    collection = downloads["Download FHIR file"]
+    transaction = downloads["the same data as a FHIR transaction"]
+    assert Bundle.model_validate(collection).type == "collection"
+    assert Bundle.model_validate(transaction).type == "transaction"
+    for document in (collection, transaction):
+        kinds = [e["resource"]["resourceType"] for e in document["entry"]]
+        assert "Flag" in kinds  # the bladder answer is in both

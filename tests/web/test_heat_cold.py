@@ -141,7 +141,8 @@ def test_skin_not_normal_after_gives_first_aid(client: TestClient, account: Acco
         json={"kind": "heat", "answers": _all_no(TherapyKind.HEAT)},
         headers=account.headers,
     )
-    started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    now = dt.datetime.now(dt.UTC)  # "earlier today" in UTC, the account's zone, even at 00:03
+    started = max(now - dt.timedelta(minutes=5), now.replace(hour=0, minute=0, second=0))
 
     response = client.post(
         "/api/therapy",

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import CheckIn, Screening
 from tests.web.conftest import Account, api_sign_up
-from tests.web.diary_entries import calm_checkin, checkin_form, post_checkin
+from tests.web.diary_entries import (
+    calm_checkin,
+    checkin_form,
+    page_today,
+    post_checkin,
+    quick_form,
+)
 
 
 def _rows(database: Database) -> list[CheckIn]:
@@ -189,3 +197,176 @@ def test_another_patients_check_in_is_not_found(client: TestClient, account: Acc
     assert client.get(f"/api/checkins/{saved['id']}").status_code == 404
     assert client.get(f"/check-in/{saved['id']}").status_code == 404
     assert client.get("/api/checkins").json() == []
+
+
+# -- the quick check-in (issue 9 item 4) ----------------------------------------------------------
+
+
+def _yesterday(client: TestClient, account: Account, **zones: dict[str, int]) -> None:
+    day = (page_today(client) - dt.timedelta(days=1)).isoformat()
+    default = {"left": {"pain": 4, "numbness": 5}, "right": {"pain": 0, "numbness": 0}}
+    post_checkin(client, account, day=day, zones=zones or default)
+
+
+def test_the_seven_safety_questions_are_one_question_with_the_detail_after_it(
+    client: TestClient, account: Account
+) -> None:
+    html = client.get("/check-in").text
+
+    assert "Any of these today?" in html
+    assert 'name="daily_any" value="no"' in html and 'name="daily_any" value="yes"' in html
+    assert "A change in feeling when you wipe" not in html  # one sentence, not one box each
+    assert html.index('name="daily_any"') < html.index('name="Q1"')  # the detail follows
+    assert 'name="map_same"' not in html  # nothing to copy on the first day
+
+
+def test_any_of_these_no_records_all_seven_as_no(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    response = client.post("/check-in", data=quick_form(client, left_pain="4"))
+
+    assert "Check-in saved" in response.text
+    [row] = _rows(database)
+    assert row.entry["red_flags"] == {f"Q{n}": "no" for n in range(1, 8)}
+    assert row.daily_action == "SELF_CARE"
+
+
+def test_any_of_these_yes_naming_one_is_an_emergency_for_that_one(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    response = client.post("/check-in", data=quick_form(client, daily_any="yes", Q3="yes"))
+
+    assert "Go to an emergency department now" in response.text
+    [row] = _rows(database)
+    assert row.daily_action == "EMERGENCY_NOW"
+    assert row.entry["red_flags"]["Q3"] == "yes"
+    assert {row.entry["red_flags"][f"Q{n}"] for n in (1, 2, 4, 5, 6, 7)} == {"no"}
+
+
+def test_any_of_these_yes_without_saying_which_is_still_an_emergency(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    response = client.post("/check-in", data=quick_form(client, daily_any="yes"))
+
+    assert "Go to an emergency department now" in response.text
+    [row] = _rows(database)
+    assert row.daily_action == "EMERGENCY_NOW"
+    assert set(row.entry["red_flags"].values()) == {"unsure"}  # not sure counts as yes (§1)
+
+
+def test_a_yes_in_the_detail_is_never_overruled_by_a_no_to_the_group(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    client.post("/check-in", data=quick_form(client, daily_any="no", Q5="unsure"))
+
+    [row] = _rows(database)
+    assert row.daily_action == "EMERGENCY_NOW"
+
+
+def test_a_yes_already_assessed_by_a_doctor_asks_for_a_doctor_today(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    data = quick_form(client, daily_any="yes", Q1="yes", CES_ASSESSED="yes")
+
+    response = client.post("/check-in", data=data)
+
+    assert "Contact a doctor today." in response.text
+    assert _rows(database)[0].daily_action == "URGENT_24_48H"
+
+
+def test_the_grouped_question_unanswered_is_named_and_nothing_is_saved(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    response = client.post("/check-in", data=quick_form(client, daily_any=""))
+
+    assert response.status_code == 400
+    assert "Answer this question: no, or yes (or not sure)." in response.text
+    assert 'href="#daily_any"' in response.text
+    assert _rows(database) == []
+
+
+def test_both_legs_on_the_map_with_none_of_these_asks_again(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    data = quick_form(client, left_pain="4", right_numbness="3")
+
+    response = client.post("/check-in", data=data)
+
+    assert response.status_code == 400
+    assert "answer Yes here, then Yes to the question about both legs" in response.text
+    assert _rows(database) == []
+
+
+def test_both_legs_on_the_map_after_a_yes_counts_as_question_7(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    data = quick_form(client, left_pain="4", right_numbness="3", daily_any="yes", Q1="no")
+
+    response = client.post("/check-in", data=data)
+
+    assert "Go to an emergency department now" in response.text
+    [row] = _rows(database)
+    assert row.entry["red_flags"]["Q7"] == "yes"
+
+
+def test_same_as_yesterday_copies_yesterdays_map_on_the_server(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _yesterday(client, account)
+    html = client.get("/check-in").text
+    assert "Same as yesterday" in html
+    assert "left leg: pain to knee or calf, numbness to ankle or foot; right leg: nothing" in html
+    assert 'name="left_pain" value="4" data-side="left" data-kind="pain" checked' in html
+
+    response = client.post("/check-in", data=quick_form(client, left_pain="1"))
+
+    assert "Check-in saved" in response.text
+    today = max(_rows(database), key=lambda row: row.day)
+    assert today.entry["zones"] == {
+        "left": {"pain": 4, "numbness": 5},
+        "right": {"pain": 0, "numbness": 0},
+    }
+
+
+def test_it_has_changed_records_the_map_as_marked(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _yesterday(client, account)
+
+    client.post("/check-in", data=quick_form(client, map_same="no", left_pain="3"))
+
+    today = max(_rows(database), key=lambda row: row.day)
+    assert today.entry["zones"]["left"] == {"pain": 3, "numbness": 0}
+
+
+def test_same_as_yesterday_must_be_answered_when_it_is_offered(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _yesterday(client, account)
+
+    response = client.post("/check-in", data=quick_form(client, map_same=""))
+
+    assert response.status_code == 400
+    assert "Choose “Same as yesterday”, or “It has changed”." in response.text
+    assert len(_rows(database)) == 1
+
+
+def test_same_as_yesterday_without_a_yesterday_is_refused(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    data = quick_form(client, map_same="yes")
+
+    response = client.post("/check-in", data=data)
+
+    assert response.status_code == 400
+    assert "There is no check-in from yesterday to copy." in response.text
+    assert _rows(database) == []
+
+
+def test_an_entry_from_two_days_ago_is_not_offered_as_yesterday(
+    client: TestClient, account: Account
+) -> None:
+    day = (page_today(client) - dt.timedelta(days=2)).isoformat()
+    post_checkin(client, account, day=day)
+
+    assert 'name="map_same"' not in client.get("/check-in").text

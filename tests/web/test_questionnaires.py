@@ -135,3 +135,69 @@ def test_questionnaires_are_private(client: TestClient, account: Account) -> Non
         ).status_code
         == 401
     )
+
+
+# -- goals named at the end of the safety check seed the PSFS (issue 9 item 1) --------------------
+
+
+def _name_goals(client: TestClient, **fields: str) -> str:
+    token = form_csrf(client.get("/settings").text)
+    response = client.post("/goals", data={"csrf_token": token, **fields}, follow_redirects=False)
+    assert response.status_code == 303
+    return str(response.headers["location"])
+
+
+def test_goals_named_once_fill_the_first_activity_score(
+    client: TestClient, account: Account
+) -> None:
+    where = _name_goals(
+        client,
+        goal_1="Walking",
+        goal_4="Getting dressed",
+        goal_other="  Picking up my  son ",
+        then="/session",
+    )
+
+    assert where == "/session"
+    html = client.get("/questionnaires/psfs").text
+    assert 'name="activity_1" type="text" value="Walking"' in html
+    assert 'name="activity_2" type="text" value="Getting dressed"' in html
+    assert 'name="activity_3" type="text" value="Picking up my son"' in html
+    assert 'name="activity_4" type="text" value=""' in html
+
+
+def test_the_last_activity_score_wins_over_the_goals(client: TestClient, account: Account) -> None:
+    _name_goals(client, goal_1="Walking")
+    _answer(
+        client,
+        "psfs",
+        activity_1="Sitting an hour",
+        rating_1="3",
+        activity_2="Socks",
+        rating_2="4",
+        activity_3="Stairs",
+        rating_3="5",
+    )
+
+    html = client.get("/questionnaires/psfs").text
+
+    assert 'value="Sitting an hour"' in html and 'value="Walking"' not in html
+
+
+def test_no_goal_is_fine_and_a_strange_target_goes_to_today(
+    client: TestClient, account: Account
+) -> None:
+    assert _name_goals(client, then="https://example.com/") == "/today"
+    assert 'name="activity_1" type="text" value=""' in client.get("/questionnaires/psfs").text
+
+
+def test_at_most_five_goals_are_kept_without_repeats(client: TestClient, account: Account) -> None:
+    fields = {
+        f"goal_{n}": name for n, name in enumerate(["Walking", "walking", "A", "B", "C", "D"], 1)
+    }
+    _name_goals(client, **fields)
+
+    html = client.get("/questionnaires/psfs").text
+
+    assert [f'value="{name}"' in html for name in ("Walking", "A", "B", "C", "D")] == [True] * 5
+    assert html.count('value="Walking"') == 1 and 'value="walking"' not in html

@@ -78,9 +78,10 @@ def test_sign_up_shows_the_code_once_before_the_disclaimer_and_keeps_only_its_ha
     assert client.get("/disclaimer", follow_redirects=False).headers["location"] == (
         "/recovery-code"
     )
+    assert 'name="saved" value="yes">I have saved it — continue</button>' in page.text  # one tap
     unticked = client.post("/recovery-code", data={"csrf_token": form_csrf(page.text)})
     assert unticked.status_code == 400
-    assert "Tick the box once you have saved your recovery code." in unticked.text
+    assert "Choose “I have saved it” once you have saved your recovery code." in unticked.text
     assert code in unticked.text
 
     saved = client.post(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
@@ -89,6 +91,31 @@ def test_the_page_shows_the_feed_link_once(client: TestClient, account: Account)
     html = client.post("/settings/reminders/feed", data={"csrf_token": token}).text
 
     assert "Your private calendar link (shown only now)" in html
-    assert "http://testserver/reminders/feed/1." in html
+    assert re.search(r"http://testserver/reminders/feed/[0-9a-f-]{36}\.", html)
     assert "testserver/reminders/feed/" not in client.get("/settings/reminders").text
     assert client.get("/api/reminders").json()["feed_active"] is True
+
+
+def test_feed_links_and_calendar_ids_reveal_no_row_number(
+    client: TestClient, account: Account
+) -> None:
+    client.put(
+        "/api/reminders",
+        json={"times": {"checkin": "08:00", "exercise": "18:00"}, "timezone": "Europe/London"},
+        headers=account.headers,
+    )
+    url = client.post("/api/reminders/feed", headers=account.headers).json()["url"]
+    token = url.rsplit("/", 1)[-1].removesuffix(".ics")
+    owner = token.split(".")[0]
+
+    assert owner != str(account.id) and len(owner) == 36  # the random public id
+    calendar = Calendar.from_ical(client.get("/reminders.ics").content)
+    uids = [str(event["uid"]) for event in calendar.walk("VEVENT")]
+    assert all(f"patient-{account.id}" not in uid for uid in uids)
+    again = Calendar.from_ical(client.get("/reminders.ics").content)
+    assert [str(e["uid"]) for e in again.walk("VEVENT")] == uids  # stable: updates, no copies
+
+
+@pytest.mark.parametrize("token", ["².x", "1" * 40 + ".x", "not-a-uuid.secret", ".x", "x"])
+def test_malformed_feed_tokens_are_simply_not_found(client: TestClient, token: str) -> None:
+    assert client.get(f"/reminders/feed/{token}.ics").status_code == 404

@@ -16,6 +16,7 @@ from tests.web.safety_check import (
     calm_answers,
     calm_form,
     calm_recheck,
+    conversation_form,
     recheck_form,
     screen_via_api,
 )
@@ -47,7 +48,7 @@ def test_the_form_asks_every_question_with_not_sure_as_a_choice(
     for item in ("Q1", "Q8a", "Q20", "CES_ASSESSED", "S2_leg", "S1_left_pain", "age"):
         assert f'name="{item}"' in html
     assert 'value="unsure"' in html
-    assert "Answer this only if you said yes to Question 8." in html
+    assert "Answer this only if you said yes, or not sure, to the question just above." in html
 
 
 def test_no_warning_sign_shows_the_pattern_with_its_reason(
@@ -161,6 +162,172 @@ def test_leg_weakness_asked_again_may_stay_no(
     assert status == 200
     [row] = _rows(database, account)
     assert (row.answers["Q8"], row.action) == ("no", "SELF_CARE")
+
+
+# -- the conversation (issue 9 item 1) ------------------------------------------------------------
+
+
+def _converse(client: TestClient, **changes: str | None) -> tuple[int, str]:
+    page = client.get("/screening")
+    response = client.post("/screening", data=conversation_form(form_csrf(page.text), **changes))
+    return response.status_code, response.text
+
+
+def test_the_check_is_a_few_pages_with_plain_questions_and_never_asks_if_you_are_over_50(
+    client: TestClient, account: Account
+) -> None:
+    html = client.get("/screening").text
+
+    assert [f"{n} of 4" in html for n in range(1, 5)] == [True] * 4
+    assert html.count('class="step"') == 4
+    assert "Do you have any of these?" in html
+    assert 'name="group_nerves" value="none"' in html and "None of these" in html
+    assert "over 50" not in html.lower()
+    assert "How old are you, in years?" in html
+    assert "Question 1" not in html  # plain labels: the question is its own label
+    assert 'class="bodymap-figure"' in html  # the tappable figure, not four drop-downs
+    assert "<select" not in html
+
+
+def test_none_of_these_answers_every_item_of_the_group_no(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    status, html = _converse(client)
+
+    assert status == 200, html
+    assert "None of your answers is a warning sign." in html
+    [row] = _rows(database, account)
+    flat = calm_answers()
+    assert {item: row.answers[item] for item in flat} == flat
+    assert row.answers.get("S1") is None  # a map left at "Nowhere" everywhere says nothing
+
+
+def test_a_yes_inside_a_group_answered_none_still_counts(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _, html = _converse(client, Q12="yes")
+
+    assert "Contact a doctor today." in html
+    [row] = _rows(database, account)
+    assert (row.answers["Q12"], row.answers["Q11"]) == ("yes", "no")
+
+
+def test_yes_or_not_sure_to_a_group_needs_an_answer_to_each_of_its_questions(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    status, html = _converse(client, group_weakness="some", Q8="no", Q9="no")
+
+    assert status == 400
+    assert "Question 10: choose yes, no or not sure." in html
+    assert "Question 13: choose yes, no or not sure." in html
+    assert "Question 9:" not in html
+    assert _rows(database, account) == []
+
+
+def test_an_unanswered_group_names_its_questions(client: TestClient, account: Account) -> None:
+    status, html = _converse(client, group_nerves=None)
+
+    assert status == 400
+    assert "Question 1: choose yes, no or not sure." in html
+
+
+def test_first_back_pain_counts_only_over_50_from_the_age_given(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _, html = _converse(client, age="61", Q14_first="yes", Q14_upper="no")
+    assert "Book a visit with a doctor or physiotherapist." in html
+    assert "over 50 with first-time back pain" in html
+
+    _, html = _converse(client, age="44", Q14_first="yes", Q14_upper="no")
+    assert "None of your answers is a warning sign." in html
+
+    [older, younger] = _rows(database, account)
+    assert (older.answers["Q14"], younger.answers["Q14"]) == ("yes", "no")
+
+
+def test_pain_mostly_higher_up_the_back_counts_at_any_age(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _converse(
+        client, group_course="some", **{f"Q{n}": "no" for n in range(15, 21)}, Q14_upper="unsure"
+    )
+
+    [row] = _rows(database, account)
+    assert (row.answers["Q14"], row.action) == ("unsure", "ROUTINE")
+
+
+def test_the_checklist_reads_a_tick_as_yes_and_no_tick_as_no(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _converse(client, S3=None, S4="yes", S6="yes")
+
+    [row] = _rows(database, account)
+    assert [row.answers[item] for item in ("S3", "S4", "S5", "S6")] == ["no", "yes", "no", "yes"]
+
+
+def test_leg_weakness_ticked_after_none_of_these_asks_question_8_again(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    status, html = _converse(client, S5="yes")
+
+    assert status == 400
+    assert "Question 8, again" in html
+
+    status, _ = _converse(client, S5="yes", Q8_again="yes", Q8a="no")
+    assert status == 200
+    [row] = _rows(database, account)
+    assert (row.answers["Q8"], row.action) == ("yes", "URGENT_24_48H")
+
+
+def test_a_body_map_marked_on_the_figure_is_saved(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    _converse(client, S1_left_pain="4", S1_left_numbness="5")
+
+    [row] = _rows(database, account)
+    assert row.answers["S1"]["left"] == {"pain": 4, "numbness": 5}
+    assert row.answers["S1"]["right"] == {"pain": 0, "numbness": 0}
+
+
+def test_both_legs_on_the_figure_is_an_emergency_even_after_none_of_these(
+    client: TestClient, account: Account
+) -> None:
+    _, html = _converse(client, S1_left_pain="3", S1_right_pain="4")
+
+    assert "Go to an emergency department now" in html
+    assert "Your body map shows pain or numbness in both legs." in html
+
+
+def test_answers_so_far_read_the_groups_too(client: TestClient, account: Account) -> None:
+    csrf = form_csrf(client.get("/screening").text)
+    form = {"csrf_token": csrf, "group_nerves": "none", "Q11": "yes", "Q10": "yes"}
+
+    body = client.post("/screening/so-far", data=form).json()
+
+    assert (body["emergency"], body["reason"]["item"]) == (True, "Q10")
+    assert body["assessed_topics"] == []
+
+
+def test_a_first_calm_result_asks_for_goals_and_leads_straight_to_the_first_session(
+    client: TestClient, account: Account
+) -> None:
+    _, html = _converse(client)
+
+    assert "What do you want to get back to?" in html
+    assert 'action="/goals"' in html and 'name="then" value="/session"' in html
+    assert "Start my first session" in html
+
+    response = client.post(
+        "/goals",
+        data={"csrf_token": form_csrf(html), "goal_1": "Walking", "then": "/session"},
+        follow_redirects=False,
+    )
+    assert (response.status_code, response.headers["location"]) == (303, "/session")
+    again = client.get(
+        str(client.get("/api/screenings/latest").json()["id"]).join(("/screening/", ""))
+    )
+    assert "What do you want to get back to?" not in again.text
+    assert 'href="/session"' in again.text
 
 
 # -- the emergency first, without JavaScript (issue 8 item 3) -------------------------------------

@@ -195,3 +195,32 @@ def test_a_bad_record_is_a_422_naming_the_field(
         ("body", "client_id"),
     ]
     assert _count(database, account.id) == 0
+
+
+def test_asking_for_the_easier_version_is_stored_and_steps_the_exercise_down(
+    client: TestClient, account: Account, database: Database
+) -> None:
+    easier = _item(level=1, dose={"sets": 1, "reps": 5, "hold_s": 3}, pain=3, asked_easier=True)
+
+    saved = client.post(
+        "/api/sessions", json=_upload(str(uuid.uuid4()), [easier]), headers=account.headers
+    )
+
+    assert saved.status_code == 200, saved.text
+    decisions = saved.json()["program_update"]["decisions"]
+    assert [(d["exercise"], d["action"], d["next_level"]) for d in decisions] == [
+        ("pelvic-tilt", "REGRESS", 1)
+    ]
+    assert "asked for an easier version" in decisions[0]["reason"]
+    with database.session() as session:
+        row = session.scalars(select(ExerciseSession)).one()
+        assert [item.asked_easier for item in row.items] == [True]
+
+
+def test_asked_easier_must_be_a_yes_or_no(client: TestClient, account: Account) -> None:
+    body = _upload(str(uuid.uuid4()), [_item(asked_easier="perhaps")])
+
+    response = client.post("/api/sessions", json=body, headers=account.headers)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "asked_easier"

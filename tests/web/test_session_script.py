@@ -36,3 +36,33 @@ def test_waiting_phases_have_no_duration_and_timed_ones_do() -> None:
     waiting = {Phase.INTRO, Phase.INSTRUCTIONS, Phase.PAIN_CHECK, Phase.DONE}
     for step in steps:
         assert (step.duration_s is None) == (step.phase in waiting), step
+
+
+def test_every_exercise_step_tells_the_figure_where_to_be() -> None:
+    steps = session_script(build_program(exercise_library()))
+
+    knee_holds = [s for s in steps if s.exercise_index == 1 and s.phase is Phase.WORK]
+    assert {(s.side, s.figure.t_to) for s in knee_holds if s.figure} == {
+        ("right knee", 0.16),
+        ("left knee", 0.66),
+    }
+    assert all(s.figure is not None for s in steps if s.exercise_index is not None)
+    assert steps[0].figure is None  # the intro has no exercise
+
+
+def test_each_instructions_step_carries_its_easier_version_in_place() -> None:
+    program = build_program(exercise_library())
+    steps = session_script(program)
+
+    instructions = [s for s in steps if s.phase is Phase.INSTRUCTIONS]
+    easier = instructions[1].easier
+    assert easier is not None
+    assert (easier.level, easier.level_name) == (1, "Towel help")
+    assert easier.dose_text == "3 holds of 10 s, each side"
+    assert {s.exercise_index for s in easier.steps} == {1}
+    assert (
+        easier.steps[0].phase is Phase.INSTRUCTIONS and easier.steps[-1].phase is Phase.PAIN_CHECK
+    )
+    holds = [s for s in easier.steps if s.phase is Phase.WORK]
+    assert {s.duration_s for s in holds} == {10.0}
+    assert easier.steps[0].easier is None  # level 1: nothing easier

@@ -66,7 +66,7 @@ def test_bad_input_shows_messages_next_to_the_fields_and_keeps_the_email(
     html = response.text
     assert 'id="email-error"' in html
     assert "Enter an email address like name@example.org." in html
-    assert 'aria-describedby="email-hint email-error"' in html
+    assert 'aria-describedby="email-error"' in html  # the short sign-up page has no email hint
     assert 'value="ann.example.org"' in html
     assert "Use at least 10 characters." in html
     assert 'aria-describedby="password-hint password-error"' in html
@@ -151,3 +151,50 @@ def test_an_unknown_zone_is_ignored_and_the_clock_stays_utc(
     assert response.status_code == 303
     with database.session() as session:
         assert "timezone" not in session.scalars(select(Patient)).one().settings
+
+
+def test_the_sign_up_button_acknowledges_the_disclaimer_so_the_safety_check_comes_next(
+    client: TestClient, database: Database
+) -> None:
+    page = client.get("/signup").text
+    assert "not a substitute for care" in page
+    assert "pregnancy, past spinal surgery" in page
+    assert 'name="understood" value="yes">I understand — create account</button>' in page
+
+    response = _submit(client, email="ann@example.org", password=PASSWORD, understood="yes")
+
+    assert response.headers["location"] == "/recovery-code"
+    with database.session() as s:
+        patient = s.scalars(select(Patient)).one()
+    assert patient.disclaimer_acknowledged_at is not None
+    shown = client.get("/recovery-code")
+    saved = client.post(
+        "/recovery-code",
+        data={"csrf_token": form_csrf(shown.text), "saved": "yes"},
+        follow_redirects=False,
+    )
+    assert saved.headers["location"] == "/screening"
+
+
+def test_a_sign_up_sent_without_the_acknowledgement_still_asks_for_it(
+    client: TestClient, database: Database
+) -> None:
+    _submit(client, email="ann@example.org", password=PASSWORD)
+
+    with database.session() as s:
+        assert s.scalars(select(Patient)).one().disclaimer_acknowledged_at is None
+    shown = client.get("/recovery-code")
+    saved = client.post(
+        "/recovery-code",
+        data={"csrf_token": form_csrf(shown.text), "saved": "yes"},
+        follow_redirects=False,
+    )
+    assert saved.headers["location"] == "/disclaimer"
+
+
+def test_bad_input_does_not_acknowledge_anything(client: TestClient, database: Database) -> None:
+    response = _submit(client, email="ann@example.org", password="short", understood="yes")
+
+    assert response.status_code == 400
+    with database.session() as s:
+        assert s.scalars(select(Patient)).all() == []

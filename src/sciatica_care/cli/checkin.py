@@ -1,7 +1,7 @@
 """``sciatica checkin``: the daily diary entry (clinical-spec.md §1 daily items, §3 NPRS, §6 zones).
 
 Asks leg and back pain, how far down each leg pain and numbness reach, the daily red-flag
-questions Q1–Q7, sleep, what medicine was taken (the person's words; the app never advises on
+questions Q1–Q7 (grouped as "Any of these today?", each asked after a yes: §9 ruling 11), sleep, what medicine was taken (the person's words; the app never advises on
 medicines, §7 rule 4), heat or cold, and a note. Or reads the same from ``--answers FILE``.
 
 What follows a check-in, in this order: a red-flag action first if any (§7.2: an emergency shows
@@ -56,7 +56,7 @@ from sciatica_care.domain.screening import (
 )
 from sciatica_care.domain.wording import spelled_date
 from sciatica_care.services import program, screening
-from sciatica_care.services.checkins import diary_view, record_checkin
+from sciatica_care.services.checkins import diary_view, grouped_daily_answers, record_checkin
 from sciatica_care.services.permissions import Permission
 from sciatica_care.store import questionnaire_responses
 
@@ -195,13 +195,7 @@ def _ask_all(out: Console, triage: Triage) -> dict[str, Any]:
             ),
         }
     data["zones"] = zones
-    out.print("\n[bold]Safety questions.[/] Answer y (yes), n (no) or u (not sure).")
-    red_flags: dict[str, str] = {}
-    for item in DAILY_ITEMS:
-        question = triage.question(item)
-        if question.help:
-            out.print(Text(question.help, style="dim"))
-        red_flags[item] = ask_yes_no(out, question.text)
+    red_flags = _ask_daily_items(out, triage)
     if any(answer != "no" for answer in red_flags.values()):
         assessed = triage.question(triage.assessed.flag)
         red_flags[assessed.id] = ask_yes_no(out, assessed.text)
@@ -230,6 +224,28 @@ def _ask_all(out: Console, triage: Triage) -> dict[str, Any]:
     )
     data["note"] = ask_text(out, "A note for your diary", 2000)
     return data
+
+
+def _ask_daily_items(out: Console, triage: Triage) -> dict[str, str]:
+    """Q1–Q7 as one grouped question, each item asked only after a yes (§9 ruling 11).
+
+    "No" to the group makes all seven no; "yes" or "not sure" asks each of them, and the
+    answers become Q1–Q7 by ``services.checkins.grouped_daily_answers`` as on the web page.
+    """
+    out.print("\n[bold]Safety questions.[/] Answer y (yes), n (no) or u (not sure).")
+    for item in DAILY_ITEMS:
+        topic = triage.question(item).topic or triage.question(item).text
+        out.print(Text(f"  - {topic[:1].upper()}{topic[1:]}"))
+    group = ask_yes_no(out, "Any of these today?")
+    details: dict[str, str] = {}
+    if group != "no":
+        out.print("Which of these? A yes to any of them means getting help fast.")
+        for item in DAILY_ITEMS:
+            question = triage.question(item)
+            if question.help:
+                out.print(Text(question.help, style="dim"))
+            details[item] = ask_yes_no(out, question.text)
+    return grouped_daily_answers(group, details)
 
 
 # --- showing the outcome ---------------------------------------------------------------------

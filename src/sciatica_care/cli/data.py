@@ -41,6 +41,7 @@ from sciatica_care.store.portability import (
     export_patient,
     import_patient,
     stored_counts,
+    table_columns,
 )
 
 BACKUP_DIR = "backups"
@@ -99,7 +100,7 @@ def export(
     if out is None:
         fail("--format csv needs --out FOLDER (one CSV file per table)")
     out.mkdir(parents=True, exist_ok=True)
-    files = csv_tables(document)
+    files = csv_tables(document, table_columns())
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
     console.print(f"Wrote {len(files)} CSV files to {out}")

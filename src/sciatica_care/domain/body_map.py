@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 LEG_ZONE = 3
 """§6: zones 3–5 (thigh, knee/calf, ankle/foot) are in the leg; 1–2 are the back and buttock."""
+BUTTOCK_ZONE = 2
+"""§6 zone 2, one side of the back or the buttock: where a path down the leg starts."""
 
 Zone = Annotated[int, Field(strict=True, ge=0, le=5)]
 """§6 zones: 0 none · 1 central low back · 2 one side of back/buttock · 3 thigh · 4 knee/calf ·
@@ -55,6 +57,19 @@ class BodyMap(BaseModel):
     def both_legs(self) -> bool:
         """§2, §9 ruling 2: pain or numbness reaching zone 3 or further in *both* legs."""
         return all(self.side(side).in_leg for side in SIDES)
+
+
+def path_down(zone: int) -> tuple[int, ...]:
+    """The zones a symptom passes through to reach ``zone``: buttock, thigh, calf, foot.
+
+    §6 stores only the *furthest* zone of a leg ("how far down"); a figure that fills the way
+    from the buttock to it (marking the calf fills buttock → thigh → calf) reads the way people
+    describe sciatica, while the number kept stays the furthest zone. Zone 1 (the middle of the
+    low back) is its own place, not on the way down a leg; 0 is nowhere.
+    """
+    if zone < BUTTOCK_ZONE:
+        return (zone,) if zone > 0 else ()
+    return tuple(range(BUTTOCK_ZONE, zone + 1))
 
 
 def in_both_legs(body_map: object) -> bool:

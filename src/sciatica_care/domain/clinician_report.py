@@ -4,7 +4,16 @@ The mission asks for "a pain diary ... with charts that show the trend, a PDF re
 export for the clinician". ``services.report_data`` fills one ``ReportData`` per patient and period;
 ``reports.pdf_report`` and ``reports.fhir_bundle`` only read it. Keeping the shape here (like
 ``domain.progress.ProgressSeries``) lets both outputs agree on one set of numbers without the
-store knowing about PDF or FHIR. Row ids are kept where a FHIR resource needs a stable identity.
+store knowing about PDF or FHIR. Row ids are kept where a FHIR resource needs a stable identity;
+they never leave the app as they are: ``reports.fhir_bundle`` hashes them inside the install's and
+the patient's random ids (``install_id``, ``patient_ref``).
+
+Times: a diary entry describes a day of the person's life (``day``), which is not always the day it
+was saved (an entry written the next morning for yesterday). ``diary_time`` keeps the moment of
+writing, in the person's zone, only when it falls on the day described; otherwise only the day is
+known. The red-flag answers of each check-in (``DailyCheck``, §1 Q1–Q7) and every stored screen
+(``ScreeningLine`` with its answers) travel too: a clinician's record must show a "yes" to a
+bladder question even when nothing else in the diary changed.
 
 Nothing here is a judgement of the person: the numbers are what they recorded, the sentences are
 the §3 change wording and the §6 zone trends, and every output carries the §7.5 notice.
@@ -30,6 +39,15 @@ class _Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def diary_time(
+    day: dt.date, recorded_at: dt.datetime, zone: dt.tzinfo | None
+) -> dt.datetime | None:
+    """When an entry about ``day`` was written, in the person's ``zone`` (None: this computer's),
+    or None when it was written on another day (only ``day`` is then known to be true)."""
+    local = recorded_at.astimezone(zone)
+    return local if local.date() == day else None
+
+
 class RedFlag(_Value):
     """One screening item that raised an action (§1), with the question as it was asked."""
 
@@ -47,6 +65,25 @@ class ScreeningLine(_Value):
     acknowledged: bool
     assessed: bool
     red_flags: list[RedFlag] = []
+    id: int | None = None
+    recorded_at: dt.datetime | None = None
+    """When the screen was answered, in the person's zone (machine exports only)."""
+    answers: dict[str, str] = {}
+    """The yes/no/unsure answers by item (``Q1``…); numbers and the body map are left out."""
+
+
+class DailyCheck(_Value):
+    """The §1 daily safety questions (Q1–Q7) of one check-in and the action they raised."""
+
+    id: int
+    day: dt.date
+    recorded_at: dt.datetime
+    local_time: dt.datetime | None = None
+    """``diary_time`` of the entry: None when it was written on a later day."""
+    moment: str
+    answers: dict[str, str]
+    action: str | None = None
+    """The §1 action of these answers (``SELF_CARE``…); None for an entry stored without it."""
 
 
 class DoseLine(_Value):
@@ -74,6 +111,8 @@ class PainReading(_Value):
     leg_pain: int = Field(ge=0, le=10)
     back_pain: int = Field(ge=0, le=10)
     furthest_pain_zone: int = Field(ge=0, le=5)
+    local_time: dt.datetime | None = None
+    """``diary_time`` of the entry: None when it was written on a later day."""
 
 
 class ScoreReading(_Value):
@@ -124,7 +163,10 @@ class ReportData(_Value):
     """
 
     patient_ref: str
-    """The patient's identifier in machine exports (the FHIR bundle); never printed in the PDF."""
+    """The patient's random public id, their identifier in machine exports (the FHIR bundle);
+    never printed in the PDF."""
+    install_id: str = ""
+    """This install's random id, the namespace of ``patient_ref``; FHIR refuses to do without."""
     period_start: dt.date
     period_end: dt.date
     notice: str
@@ -143,6 +185,10 @@ class ReportData(_Value):
     heat_uses: int = 0
     cold_uses: int = 0
     series: ProgressSeries = ProgressSeries()
+    checks: list[DailyCheck] = []
+    """Every check-in's daily safety answers in the period (morning or not), oldest first."""
+    screens: list[ScreeningLine] = []
+    """Every stored screen in the period (full, re-check, daily), oldest first."""
 
     @property
     def days(self) -> int:

@@ -19,7 +19,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -117,6 +117,9 @@ class SessionRecord(_Strict):
     spread_down_leg: bool
     new_numbness_or_weakness: bool
     next_morning_pain: Pain | None = None
+    asked_easier: bool = False
+    """The person asked for the easier version during the session because it hurt (issue 9): a
+    pain signal that the dose was too much (see ``classify_session`` and ``decide``)."""
 
 
 class ProgressionInput(_Strict):
@@ -207,7 +210,8 @@ def classify_session(session: SessionRecord, baseline_morning_pain: float) -> Se
     """GREEN, AMBER or RED by the pain-monitoring rule (clinical-spec.md §4.1).
 
     Without a next-morning score the session is judged on what is known; the morning criterion
-    joins once it is recorded. Half-point baselines fall between the spec's whole-point bands, so
+    joins once it is recorded. A session where the person asked for the easier version because
+    it hurt is never GREEN: at least AMBER, whatever the score (the safer reading of §4.1). Half-point baselines fall between the spec's whole-point bands, so
     a rise above +1 and below +3 counts as AMBER.
     """
     rise = None
@@ -220,7 +224,11 @@ def classify_session(session: SessionRecord, baseline_morning_pain: float) -> Se
         or (rise is not None and rise >= RED_MORNING_RISE_MIN)
     ):
         return SessionResult.RED
-    if session.peak_pain > GREEN_PEAK_MAX or (rise is not None and rise > GREEN_MORNING_RISE_MAX):
+    if (
+        session.peak_pain > GREEN_PEAK_MAX
+        or (rise is not None and rise > GREEN_MORNING_RISE_MAX)
+        or session.asked_easier
+    ):
         return SessionResult.AMBER
     return SessionResult.GREEN
 
@@ -550,6 +558,9 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
     streak = _streak(counted)
     gentlest = f"{exercise.name} is already at its gentlest dose: keep it there."
 
+    if last.asked_easier:
+        return _easier_asked(exercise, level, dose, decision)
+
     if weekly_rise >= WEEKLY_RISE_FOR_REVIEW and counted:
         down = step_down(exercise, level, dose)
         if down is None:
@@ -596,6 +607,41 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
         )
         return decision(ProgressionAction.HOLD, level, dose, reason)
     return decision(ProgressionAction.PROGRESS, *up, _progress_text(exercise, level, dose, *up))
+
+
+def _easier_asked(
+    exercise: Exercise,
+    level: int,
+    dose: ProgressionDose,
+    decision: Any,
+) -> ProgressionDecision:
+    """The person asked for the easier version because it hurt: next time starts there.
+
+    clinical-spec.md §4.1 regresses after two AMBER sessions; a person saying "this one hurts"
+    has already done the easier level for the rest of the session, so the safer direction is to
+    keep them there at once: one level easier at its starting dose (as the player switched), or,
+    at level 1, one step down (§4.2 in reverse).
+    """
+    name = _lower_name(exercise)
+    if level > 1:
+        new_level, new_dose = level - 1, starting_dose(exercise, level - 1, dose)
+    else:
+        down = step_down(exercise, level, dose)
+        if down is None:
+            reason = (
+                f"You said {name} hurt and asked for an easier version. It is already at its "
+                f"gentlest dose: keep it there, and talk to your clinician if it keeps hurting."
+            )
+            return cast(ProgressionDecision, decision(ProgressionAction.HOLD, level, dose, reason))
+        new_level, new_dose = down
+    version = exercise.level(new_level).name
+    reason = (
+        f"You said {name} hurt and asked for an easier version: next time do {version} at "
+        f"{dose_text(exercise, new_dose)}."
+    )
+    return cast(
+        ProgressionDecision, decision(ProgressionAction.REGRESS, new_level, new_dose, reason)
+    )
 
 
 def _streak(counted: Sequence[tuple[SessionRecord, SessionResult]]) -> int:

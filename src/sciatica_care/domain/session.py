@@ -230,6 +230,10 @@ class ExerciseResult(_Frozen):
     pain: Annotated[int, Field(ge=0, le=10)] | None
     spread_down_leg: bool | None
     new_numbness_or_weakness: bool | None = None
+    asked_easier: bool = False
+    """The person said "this one hurts — give me the easier version" during this exercise: a pain
+    signal for progression (clinical-spec.md §4.1). ``level`` and ``dose`` are then the easier ones
+    the player switched to, when there was one."""
     completed: bool
 
 
@@ -348,6 +352,32 @@ def build_program(
             )
         )
     return program
+
+
+EASIER_REASON = "You asked for the easier version because it hurt."
+
+
+def easier_version(library: ExerciseLibrary, planned: PlannedExercise) -> PlannedExercise | None:
+    """The same exercise one level easier, at that level's starting dose, or None at level 1.
+
+    "This one hurts — give me the easier version" (issue 9) moves down a level as a RED result
+    would on restart (clinical-spec.md §4.1 "restart one level easier"; §4.4 lists the levels),
+    but at once and for the rest of this exercise only; progression decides what comes next time.
+    """
+    if planned.level <= 1:
+        return None
+    exercise = library.get(planned.exercise_id)
+    level = planned.level - 1
+    dose = exercise.level(level).dose
+    per_side = dose.per_side and exercise.sides == "both"
+    return planned.model_copy(
+        update={
+            "level": level,
+            "dose": dose,
+            "sides": exercise.side_labels if per_side else (),
+            "reason": EASIER_REASON,
+        }
+    )
 
 
 def _work_block(

@@ -30,9 +30,10 @@ Angles are degrees and anatomical, measured the way a camera sees them:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 from sciatica_care.content.exercises import JOINT_ANGLE_NAMES, Animation
 
@@ -355,3 +356,92 @@ def project(joints: Mapping[str, Point3], view: str = "side") -> dict[str, Point
 def segment_angle(a: Point, b: Point) -> float:
     """Direction (degrees, −180–180, counter-clockwise from +x) of the segment from ``a`` to ``b``."""
     return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+
+
+# --- the player's demonstration figure -----------------------------------------------------------
+
+FIGURE_MOVE_S = 2.0
+"""Seconds the demonstration figure takes to move into a hold or back out of it."""
+
+
+@dataclass(frozen=True)
+class HeldPose:
+    """One pose of the cycle held away from the start: when the figure leaves the start pose
+    (``start``), arrives (``reach``), leaves the held pose (``leave``) and is back at rest (``back``).
+    """
+
+    start: float
+    reach: float
+    leave: float
+    back: float
+
+
+def held_poses(animation: Animation) -> list[HeldPose]:
+    """The poses of the cycle held away from the start, in order (one per side for a sided one).
+
+    Content writes a hold as two keyframes with the same angles; a pose reached and left at once
+    is a hold of no length. ``back`` is the next keyframe at the starting pose (or the cycle's end),
+    so for pelvic tilt the first pose (back flat) returns through the arch.
+    """
+    frames = [(k.t, full_angles(animation.posture, k.angles)) for k in animation.keyframes]
+    rest = frames[0][1]
+    poses: list[HeldPose] = []
+    i = 1
+    while i < len(frames):
+        t, angles = frames[i]
+        if angles == rest:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(frames) and frames[j + 1][1] == angles:
+            j += 1
+        back = next((ft for ft, fa in frames[j + 1 :] if fa == rest), 1.0)
+        poses.append(HeldPose(start=frames[i - 1][0], reach=t, leave=frames[j][0], back=back))
+        i = j + 1
+    return poses
+
+
+@dataclass(frozen=True)
+class FigureMotion:
+    """Where the demonstration figure is during one step of the player: its cycle phase goes from
+    ``t_from`` to ``t_to`` (phases of ``joint_angles_at``) over the first ``move_s`` seconds of the
+    step, then stays at ``t_to``. ``move_s`` 0 is a still pose.
+    """
+
+    t_from: float
+    t_to: float
+    move_s: float
+
+
+STILL = FigureMotion(0.0, 0.0, 0.0)
+
+FigureCue = Literal["still", "hold", "move", "peak", "relax", "return"]
+"""What the player is doing, as the figure needs it: a still pose (instructions, rests, side
+switches, pain checks), a timed hold, the three stages of a paced rep, the break after a hold."""
+
+
+def figure_motion(
+    poses: Sequence[HeldPose], cue: FigureCue, side_index: int, duration_s: float | None
+) -> FigureMotion:
+    """The figure's motion for one player step, so it is in step with the timer (issue 9, item 2).
+
+    A hold moves into the side's held pose over the first ``FIGURE_MOVE_S`` seconds (at most a third
+    of the hold) and keeps it while the count runs down; the break after it comes back to the start.
+    A paced rep moves in during "move", keeps the pose during "hold" and goes back during "relax"
+    (for a one-sided cycle such as pelvic tilt the relax runs through the rest of the cycle: the
+    arch at the other end). Everything else shows the start pose. ``poses`` are the animation's
+    ``held_poses`` (worked out once per exercise by the caller).
+    """
+    if cue == "still" or not poses:
+        return STILL
+    pose_ = poses[side_index % len(poses)]
+    length = duration_s or FIGURE_MOVE_S
+    if cue == "hold":
+        return FigureMotion(pose_.start, pose_.reach, min(FIGURE_MOVE_S, length / 3))
+    if cue == "return":
+        return FigureMotion(pose_.leave, pose_.back, min(FIGURE_MOVE_S, length / 2))
+    if cue == "move":
+        return FigureMotion(pose_.start, pose_.reach, length)
+    if cue == "peak":
+        return FigureMotion(pose_.reach, pose_.reach, 0.0)
+    return FigureMotion(pose_.leave, pose_.back, length)

@@ -4,10 +4,19 @@ Built with Vega-Altair and rendered offline by vl-convert, so one specification 
 for the web page and the CLI, and a PNG for reports. It is meant to be read at a glance: leg
 pain is the bold line (the measure that matters most in sciatica, clinical-spec.md §3), flare-
 ups are shaded, and dose changes are marked on the same time axis as the pain they followed.
+On both pain panels a lower line is better: the zone axis runs from "none" at the bottom to
+"foot" at the top, so pain retreating up the leg reads as the line going down, like pain easing.
+
+Converting a specification to SVG takes vl-convert hundreds of milliseconds, so ``chart_svg``
+keeps the SVG of each recent (data, layout) pair in a small in-process LRU cache: a page shown
+again with the same data, the usual case, costs a dictionary look-up (issue 9 item 5).
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +26,8 @@ import vl_convert
 
 from sciatica_care.domain.progress import ProgressSeries
 
+LOWER_IS_BETTER = "Lower is better"
+"""The subtitle of both pain panels: they read the same way up."""
 ZONE_LABELS = ["none", "low back", "buttock", "thigh", "knee / calf", "foot"]
 """clinical-spec.md §6 body-map zones 0–5, short enough for an axis."""
 
@@ -30,26 +41,36 @@ class Layout:
     """Sizes and wording for one screen size: the same chart fits a laptop and a phone."""
 
     width: int
+    pain_title: str
     zone_title: str
     activity_title: str
     legend_columns: int
     date_ticks: int
+    label_size: int = 12
+    title_size: int = 16
 
 
 WIDE = Layout(
     width=640,
-    zone_title="How far down the leg pain reaches (a line going up = pain retreating)",
+    pain_title="Pain over time",
+    zone_title="How far down the leg pain reaches",
     activity_title="Exercise sessions and dose changes",
     legend_columns=5,
-    date_ticks=10,
+    date_ticks=6,
+    label_size=13,
 )
 COMPACT = Layout(
-    width=250,
-    zone_title="Pain reaches (up = retreating)",
-    activity_title="Sessions and dose changes",
-    legend_columns=3,
-    date_ticks=4,
+    width=230,
+    pain_title="Pain over time",
+    zone_title="How far down the leg",
+    activity_title="Sessions, dose changes",
+    legend_columns=2,
+    date_ticks=3,
+    label_size=15,
+    title_size=17,
 )
+"""A phone's chart: drawn about 330 px wide and shown at 300–330 px, so 15 px labels stay at
+12 px or more on a 360 px screen."""
 
 
 def _day(d: date) -> str:
@@ -78,7 +99,9 @@ def _pain_panel(
     colour = alt.Color(
         "measure:N",
         scale=alt.Scale(domain=["Leg pain", "Back pain"], range=[LEG, BACK]),
-        legend=alt.Legend(title=None, orient="top", labelFontSize=13, symbolStrokeWidth=3),
+        legend=alt.Legend(
+            title=None, orient="top", labelFontSize=layout.label_size, symbolStrokeWidth=3
+        ),
     )
     dash = alt.StrokeDash(
         "measure:N",
@@ -89,7 +112,11 @@ def _pain_panel(
         "mean(score):Q",
         title="Pain (0–10)",
         scale=alt.Scale(domain=[0, 10]),
-        axis=alt.Axis(values=[0, 2, 4, 6, 8, 10], titleFontSize=13),
+        axis=alt.Axis(
+            values=[0, 2, 4, 6, 8, 10],
+            titleFontSize=layout.label_size,
+            labelFontSize=layout.label_size,
+        ),
     )
     lines = (
         alt.Chart(alt.Data(values=rows))
@@ -107,15 +134,21 @@ def _pain_panel(
             flares.mark_rect(color=FLARE, opacity=0.25).encode(x=alt.X("start:T"), x2="end:T")
         )
         layers.append(
-            flares.mark_text(align="left", dx=4, y=10, color="#9c4221", fontSize=12).encode(
-                x=alt.X("start:T"), text="label:N"
-            )
+            flares.mark_text(
+                align="left", dx=4, y=10, color="#9c4221", fontSize=layout.label_size
+            ).encode(x=alt.X("start:T"), text="label:N")
         )
     layers.append(lines)
     return alt.layer(*layers).properties(
         width=layout.width,
         height=220,
-        title=alt.Title("Pain over time", anchor="start", fontSize=16),
+        title=alt.Title(
+            layout.pain_title,
+            subtitle=LOWER_IS_BETTER,
+            anchor="start",
+            fontSize=layout.title_size,
+            subtitleFontSize=layout.label_size,
+        ),
     )
 
 
@@ -132,14 +165,25 @@ def _zone_panel(series: ProgressSeries, x: alt.X, layout: Layout) -> alt.Chart:
             y=alt.Y(
                 "max(zone):Q",
                 title="Pain reaches",
-                scale=alt.Scale(domain=[0, 5], reverse=True),
-                axis=alt.Axis(values=list(range(6)), labelExpr=label_expr, titleFontSize=13),
+                scale=alt.Scale(domain=[0, 5]),
+                axis=alt.Axis(
+                    values=list(range(6)),
+                    labelExpr=label_expr,
+                    titleFontSize=layout.label_size,
+                    labelFontSize=layout.label_size,
+                ),
             ),
         )
         .properties(
             width=layout.width,
             height=140,
-            title=alt.Title(layout.zone_title, anchor="start", fontSize=16),
+            title=alt.Title(
+                layout.zone_title,
+                subtitle=LOWER_IS_BETTER,
+                anchor="start",
+                fontSize=layout.title_size,
+                subtitleFontSize=layout.label_size,
+            ),
         )
     )
 
@@ -180,13 +224,16 @@ def _activity_panel(
         "row:N",
         title=None,
         scale=alt.Scale(domain=["Sessions", "Dose changes"]),
-        axis=alt.Axis(labelFontSize=13, ticks=False, domain=False),
+        axis=alt.Axis(labelFontSize=layout.label_size, ticks=False, domain=False),
     )
     colour = alt.Color(
         "kind:N",
         scale=alt.Scale(domain=list(ACTIVITY_COLOURS), range=list(ACTIVITY_COLOURS.values())),
         legend=alt.Legend(
-            title=None, orient="top", labelFontSize=13, columns=layout.legend_columns
+            title=None,
+            orient="top",
+            labelFontSize=layout.label_size,
+            columns=layout.legend_columns,
         ),
     )
     ticks = (
@@ -212,7 +259,7 @@ def _activity_panel(
     return alt.layer(ticks, marks).properties(
         width=layout.width,
         height=70,
-        title=alt.Title(layout.activity_title, anchor="start", fontSize=16),
+        title=alt.Title(layout.activity_title, anchor="start", fontSize=layout.title_size),
     )
 
 
@@ -220,7 +267,11 @@ def progress_chart(series: ProgressSeries, layout: Layout = WIDE) -> alt.VConcat
     """The whole progress chart as an Altair specification (three panels on one time axis)."""
     scale = alt.Scale(domain=_date_domain(series))
     axis = alt.Axis(
-        format="%d %b", title=None, labelFontSize=12, grid=False, tickCount=layout.date_ticks
+        format="%d %b",
+        title=None,
+        labelFontSize=layout.label_size,
+        grid=False,
+        tickCount=layout.date_ticks,
     )
     x = alt.X("day:T", scale=scale, axis=axis)
     chart = alt.vconcat(
@@ -235,9 +286,72 @@ def progress_chart(series: ProgressSeries, layout: Layout = WIDE) -> alt.VConcat
     return chart.configure(font="DejaVu Sans, Arial, sans-serif").configure_view(stroke=None)
 
 
+CACHE_SIZE = 64
+"""Charts kept: a few layouts and ranges for each of the people using this server lately."""
+
+
+class SvgCache:
+    """An in-process LRU of chart SVGs keyed by a hash of the data and layout they draw.
+
+    The key covers everything the chart depends on (the series, the layout, and the date span,
+    which for an empty series follows today's date), so new data is a new key and a stale chart
+    is never shown; ``conversions`` counts calls to vl-convert (tests assert on it, not on time).
+    """
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.conversions = 0
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(series: ProgressSeries, layout: Layout) -> str:
+        data = "|".join((series.model_dump_json(), repr(layout), repr(_date_domain(series))))
+        return hashlib.sha256(data.encode()).hexdigest()
+
+    def svg(self, series: ProgressSeries, layout: Layout) -> str:
+        key = self.key(series, layout)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        svg = str(vl_convert.vegalite_to_svg(progress_chart(series, layout).to_dict()))
+        with self._lock:
+            self.conversions += 1
+            self._items[key] = svg
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return svg
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+svg_cache = SvgCache()
+
+
 def chart_svg(series: ProgressSeries, layout: Layout = WIDE) -> str:
-    """The chart as a standalone SVG document (``COMPACT`` for a phone screen)."""
-    return str(vl_convert.vegalite_to_svg(progress_chart(series, layout).to_dict()))
+    """The chart as a standalone SVG document (``COMPACT`` for a phone screen), cached."""
+    return svg_cache.svg(series, layout)
+
+
+def trend_line(points: list[float], width: int = 120, height: int = 36, top: int = 10) -> str:
+    """A small leg-pain line for the wins card: an SVG path (no Vega, drawn in microseconds).
+
+    ``points`` are 0–``top`` scores oldest first; higher pain is higher on the line, like the
+    big chart. The path is returned alone so the page decides the labels around it.
+    """
+    if not points:
+        return ""
+    step = width / max(1, len(points) - 1)
+    coords = [
+        (round(i * step, 1), round(height - 2 - (min(top, p) / top) * (height - 4), 1))
+        for i, p in enumerate(points)
+    ]
+    if len(coords) == 1:
+        coords.append((float(width), coords[0][1]))
+    return "M" + " L".join(f"{x} {y}" for x, y in coords)
 
 
 def chart_png(series: ProgressSeries, scale: float = 2.0, layout: Layout = WIDE) -> bytes:

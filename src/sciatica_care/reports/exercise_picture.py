@@ -287,3 +287,56 @@ def render_exercise_svg(
         parts += _figure(frames, rest, style)
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def figure_model(exercise: Exercise) -> dict[str, object]:
+    """The exercise's figure as data for the player's live demonstration (static/figure.js).
+
+    The same scene, colours and frames as the animated SVG, but as numbers, and cropped to the
+    figure's whole range of motion (``view_box``) so it fills the player: the browser draws the
+    pose at whatever cycle phase the player's state asks for (``domain.skeleton.figure_motion``),
+    interpolating linearly between these frames (dense through every movement, both ends of every
+    hold), so the figure holds, moves and pauses with the timer instead of looping on its own.
+    """
+    animation = exercise.animation
+    scene = Scene.build(animation)
+    phases = sample_phases(animation)
+    frames = [scene.frame(t) for t in phases]
+    joints = sorted({joint for _, names, _ in CHAINS for joint in names})
+    chains = []
+    for name, names, width in CHAINS:
+        base, accent = (FAR, FAR_ACCENT) if name.endswith("-far") else (NEAR, NEAR_ACCENT)
+        chains.append(
+            {
+                "name": name,
+                "joints": list(names),
+                "width": round(width * scene.scale, 1),
+                "colour": base,
+                "accent": accent,
+            }
+        )
+    (fx0, fy0), (fx1, fy1) = scene.mat["front_left"], scene.mat["front_right"]
+    pad = skeleton.HEAD_RADIUS * scene.scale + 2 * MARGIN
+    points = [p for frame in frames for p in frame.values()] + list(scene.mat.values())
+    left, top = min(x for x, _ in points) - pad, min(y for _, y in points) - pad
+    right, bottom = max(x for x, _ in points) + pad, max(y for _, y in points) + MARGIN
+    return {
+        "id": exercise.id,
+        "name": exercise.name,
+        "description": animation.description or exercise.summary,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "view_box": [round(v, 1) for v in (left, top, right - left, bottom - top)],
+        "background": BACKGROUND,
+        "mat": _points(scene.mat, list(scene.mat)),
+        "mat_colour": MAT_TOP,
+        "floor": [round(v, 1) for v in (fx0, fy0, fx1, fy1)],
+        "floor_colour": MAT_EDGE,
+        "head_radius": round(skeleton.HEAD_RADIUS * scene.scale, 1),
+        "skin": SKIN,
+        "active_px": ACTIVE_PX,
+        "phases": [round(t, 4) for t in phases],
+        "joints": joints,
+        "frames": [[round(c, 1) for j in joints for c in frame[j]] for frame in frames],
+        "chains": chains,
+    }

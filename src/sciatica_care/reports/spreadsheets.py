@@ -19,18 +19,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sciatica_care.store.models import ExerciseResult
-from sciatica_care.store.portability import TABLES
-
 BYTE_ORDER_MARK = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _SKIP = {"id", "patient_id", "session_id", "items"}
-
-
-def _base_columns(name: str) -> list[str]:
-    model = ExerciseResult if name == "exercise_results" else TABLES[name]
-    columns = [c.key for c in model.__table__.columns if c.key not in _SKIP]
-    return ["session_started_at", *columns] if name == "exercise_results" else columns
 
 
 def _flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -77,9 +68,12 @@ def _ordered_columns(base: list[str], rows: list[dict[str, Any]]) -> list[str]:
     return columns
 
 
-def csv_tables(document: Mapping[str, Any]) -> dict[str, str]:
-    """One CSV text per table (a session's results in ``exercise_results.csv``), BOM first."""
-    tables: dict[str, list[Mapping[str, Any]]] = {name: document.get(name, []) for name in TABLES}
+def csv_tables(document: Mapping[str, Any], columns: Mapping[str, list[str]]) -> dict[str, str]:
+    """One CSV text per table of ``columns`` (each table's own columns, as the store names them;
+    a session's results in ``exercise_results``), BOM first."""
+    tables: dict[str, list[Mapping[str, Any]]] = {
+        name: document.get(name, []) for name in columns if name != "exercise_results"
+    }
     tables["exercise_results"] = [
         {"session_started_at": s.get("started_at"), **item}
         for s in document.get("exercise_sessions", [])
@@ -88,12 +82,12 @@ def csv_tables(document: Mapping[str, Any]) -> dict[str, str]:
     files: dict[str, str] = {}
     for name, rows in tables.items():
         flat = [_flatten(row) for row in rows]
-        columns = _ordered_columns(_base_columns(name), flat)
+        names = _ordered_columns([c for c in columns.get(name, []) if c not in _SKIP], flat)
         buffer = io.StringIO()
         buffer.write(BYTE_ORDER_MARK)
-        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+        writer = csv.DictWriter(buffer, fieldnames=names, lineterminator="\r\n")
         writer.writeheader()
         for row in flat:
-            writer.writerow({column: safe_cell(row.get(column)) for column in columns})
+            writer.writerow({column: safe_cell(row.get(column)) for column in names})
         files[f"{name}.csv"] = buffer.getvalue()
     return files

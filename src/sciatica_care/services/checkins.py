@@ -13,12 +13,19 @@ form submitted twice (even at the same moment), is stored once and the first ans
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sciatica_care.content.triage import Action
 from sciatica_care.domain import diary
-from sciatica_care.domain.screening import DailyResult, locks_program, screen_daily
+from sciatica_care.domain.body_map import BodyMap
+from sciatica_care.domain.screening import (
+    DAILY_ITEMS,
+    DailyResult,
+    locks_program,
+    screen_daily,
+)
 from sciatica_care.services import program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import NotFound
@@ -28,6 +35,36 @@ from sciatica_care.store.errors import StoreError
 from sciatica_care.store.models import CheckIn as CheckInRow
 
 CES_ASSESSED = "CES_ASSESSED"
+BOTH_LEGS_ITEM = "Q7"
+
+
+def grouped_daily_answers(
+    any_of_these: str, details: Mapping[str, str], *, both_legs_on_map: bool = False
+) -> dict[str, str]:
+    """Q1–Q7 from the grouped question "Any of these today?" and the items answered after it.
+
+    clinical-spec.md §9 ruling 11 groups Q1–Q7 into one question, with the detail after a yes;
+    the daily screen (§1) still gets all seven answers, so its rules stay as they are:
+
+    - "no" to the group: every item not answered is "no". An item answered yes or not sure
+      still counts (a yes is never overruled by a no; doubt never lowers an emergency).
+    - "yes" (or "unsure") to the group: the items answered are kept. If none of them is yes or
+      not sure, every unanswered item is "unsure" (something is yes, we do not know which: §1
+      "not sure" = yes). Otherwise the unanswered items are "no", so the reasons shown are
+      what the person said.
+    - Q7 left unanswered with symptoms in both legs on the body map is "yes" (§9 ruling 2).
+
+    An empty group answer with no item answered returns {} (the caller asks the question).
+    """
+    given = {item: details[item] for item in DAILY_ITEMS if details.get(item)}
+    if any_of_these not in ("yes", "no", "unsure"):
+        return given
+    some_yes = any(answer != "no" for answer in given.values())
+    missing = "no" if any_of_these == "no" or some_yes else "unsure"
+    answers = {item: given.get(item, missing) for item in DAILY_ITEMS}
+    if both_legs_on_map and BOTH_LEGS_ITEM not in given and any_of_these != "no":
+        answers[BOTH_LEGS_ITEM] = "yes"
+    return answers
 
 
 @dataclass(frozen=True)
@@ -80,7 +117,9 @@ def _store(
             client_id=client_id,
         )
         if daily.action is not Action.SELF_CARE:
-            screenings.save(session, ctx.patient_id, answers, daily, kind="daily")
+            screenings.save(
+                session, ctx.patient_id, answers, daily, kind="daily", at=ctx.clock.now_fn()
+            )
         return checkin_id, entry, True
 
 
@@ -117,6 +156,31 @@ def record_checkin(
     return CheckInOutcome(
         id=checkin_id, created=created, entry=stored, daily=daily, notes=notes, update=update
     )
+
+
+@dataclass(frozen=True)
+class PreviousMap:
+    """The body map of the last entry before now, for "same as yesterday" (issue 9 item 4)."""
+
+    day: date
+    zones: BodyMap
+    today: bool
+    """True when it is an earlier entry of the same day ("same as earlier today")."""
+
+
+def previous_map(ctx: PatientContext, day: date) -> PreviousMap | None:
+    """The zones of the latest entry of ``day`` or the day before it; None when there is none.
+
+    §6 asks where the leg pain reaches each morning and around sessions; when nothing changed
+    the person says so in one tap and the zones are copied here, on the server, from their own
+    record. Older entries are not offered: a map from days ago is no answer to "today".
+    """
+    with ctx.unit(Permission.READ) as session:
+        recent = checkins.entries(session, ctx.patient_id, since=day - timedelta(days=1), until=day)
+    if not recent:
+        return None
+    last = recent[-1]
+    return PreviousMap(day=last.day, zones=last.zones, today=last.day == day)
 
 
 @dataclass(frozen=True)

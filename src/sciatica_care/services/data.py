@@ -33,13 +33,14 @@ from sciatica_care.services.report_data import report_data
 from sciatica_care.store import patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.portability import export_patient
+from sciatica_care.store.portability import export_patient, table_columns
 
 REMINDERS = "reminders"
 FEED_HASH = "reminder_feed_hash"
 CALENDAR_SALT = "calendar_uid_salt"
 """A random value per person that salts the reminders' UIDs: stable across downloads (a calendar
 updates its events instead of adding copies), and revealing nothing (never a row number)."""
+_PUBLIC_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 SLOTS: dict[str, tuple[str, str, str]] = {
@@ -79,7 +80,7 @@ def export_zip(document: dict[str, Any]) -> bytes:
     """One CSV per table in a zip, plus the JSON for a complete copy."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in csv_tables(document).items():
+        for name, text in csv_tables(document, table_columns()).items():
             archive.writestr(name, text)
         archive.writestr("export.json", export_json(document))
     return buffer.getvalue()
@@ -212,11 +213,13 @@ def _digest(secret: str) -> str:
 
 
 def new_feed_token(db: Database, patient_id: int) -> str:
-    """A new private feed token (shown once); any earlier feed URL stops working."""
+    """A new private feed token (shown once); any earlier feed URL stops working. It names the
+    patient by their random public id, never the row number."""
     secret = secrets.token_urlsafe(24)
     with db.session() as session:
         patients.update_settings(session, patient_id, **{FEED_HASH: _digest(secret)})
-    return f"{patient_id}.{secret}"
+        public_id = patients.get(session, patient_id).public_id
+    return f"{public_id}.{secret}"
 
 
 def stop_feed(db: Database, patient_id: int) -> None:
@@ -225,14 +228,25 @@ def stop_feed(db: Database, patient_id: int) -> None:
 
 
 def feed_owner(db: Database, token: str) -> int | None:
-    """The patient a feed token belongs to, or None (wrong, cancelled or malformed)."""
-    patient_part, _, secret = token.partition(".")
-    if not patient_part.isdigit() or not secret or len(token) > 200:
+    """The patient a feed token belongs to, or None (wrong, cancelled or malformed).
+
+    Tokens made before public ids named the row number; they keep working until replaced.
+    """
+    owner_part, _, secret = token.partition(".")
+    if not secret or len(token) > 200 or not owner_part.isascii():
         return None
-    patient_id = int(patient_part)
     try:
         with db.session() as session:
-            expected = patients.get_settings(session, patient_id).get(FEED_HASH)
+            if _PUBLIC_ID.fullmatch(owner_part):
+                patient = patients.find_by_public_id(session, owner_part)
+            elif owner_part.isdigit() and len(owner_part) < 12:
+                patient = patients.get(session, int(owner_part))  # StoreError when missing
+            else:
+                return None
+            if patient is None:
+                return None
+            patient_id = patient.id
+            expected = (patient.settings or {}).get(FEED_HASH)
     except StoreError:
         return None
     if not isinstance(expected, str) or not hmac.compare_digest(expected, _digest(secret)):

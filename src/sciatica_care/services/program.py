@@ -24,11 +24,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sciatica_care.content.exercises import Dose, Exercise, ExerciseLibrary, exercise_library
 from sciatica_care.content.triage import Action
 from sciatica_care.domain import diary
+from sciatica_care.domain.habit import WeeklyGoal, streak, weekly_goal
 from sciatica_care.domain.progression import (
     ProgressionAction,
     ProgressionDecision,
@@ -54,7 +56,7 @@ from sciatica_care.services.gate import Gate, program_gate
 from sciatica_care.services.permissions import Permission
 from sciatica_care.store import checkins, doses, exercise_sessions, patients, screenings
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.models import DoseDecision, ExerciseSession
+from sciatica_care.store.models import DoseDecision, ExerciseResult, ExerciseSession
 
 logger = logging.getLogger(__name__)
 
@@ -301,6 +303,7 @@ def _session_records(
                 spread_down_leg=bool(result.spread_down_leg),
                 new_numbness_or_weakness=bool(result.new_numbness_or_weakness),
                 next_morning_pain=mornings.get(day + timedelta(days=1)),
+                asked_easier=bool(result.asked_easier),
             )
         )
     return sorted(records, key=lambda r: r.date)
@@ -742,12 +745,102 @@ def applied_changes(
 
 
 @dataclass(frozen=True)
+class DoneToday:
+    """What the person did today: the exercises finished and the minutes moved (Today's tick)."""
+
+    sessions: int
+    exercises: list[str]
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Habit:
+    """Today's habit view (issue 9 item 3): done today, the weekly goal, the streak, the week.
+
+    The rules are ``domain.habit`` (the plan is daily, clinical-spec.md §4.2); this gathers the
+    patient's days in their own zone.
+    """
+
+    done_today: DoneToday | None
+    goal: WeeklyGoal
+    streak: int
+    rest_today: bool
+
+
+def planned_rest_days(
+    session: Session, patient_id: int, library: ExerciseLibrary | None = None
+) -> set[date]:
+    """Days on which every exercise of the program was paused by a RED result (§4.1, §9.5).
+
+    A PAUSE decided on a session's day rests the exercise from the next day until ``resume_on``
+    (the day it comes back), as ``CurrentDose.resting_on`` reads it.
+    """
+    library = library or exercise_library()
+    paused: dict[date, set[str]] = {}
+    for row in applied_changes(session, patient_id):
+        if row.action != ProgressionAction.PAUSE:
+            continue
+        resume = row.decision.get("resume_on")
+        if not resume:
+            continue
+        day = _decided_on(row) + timedelta(days=1)
+        while day < date.fromisoformat(str(resume)):
+            paused.setdefault(day, set()).add(row.exercise_id)
+            day += timedelta(days=1)
+    everyone = {exercise.id for exercise in library.exercises}
+    return {day for day, ids in paused.items() if ids >= everyone}
+
+
+def habit_of(
+    session: Session, patient_id: int, clock: Clock, todays: TodaysProgram | None = None
+) -> Habit:
+    """The habit view for the patient's today: session days, planned rest, program week."""
+    today = clock.today()
+    library = todays.library if todays is not None else exercise_library()
+    names = {exercise.id: exercise.name for exercise in library.exercises}
+    moved_at = session.scalars(
+        select(ExerciseSession.started_at).where(
+            ExerciseSession.patient_id == patient_id,
+            ExerciseSession.final.is_(True),
+            ExerciseSession.items.any(ExerciseResult.completed.is_(True)),
+        )
+    )
+    moved = {clock.day_of(started) for started in moved_at}
+    rest = planned_rest_days(session, patient_id, library)
+    if todays is not None and not todays.today:
+        rest.add(today)
+    first_session = min(moved, default=today)
+    start = min(patients.program_start(session, patient_id, today), first_session)
+    recent = exercise_sessions.list_since(session, patient_id, clock.now() - timedelta(days=2))
+    todays_rows = [
+        row for row in reversed(recent) if row.final and clock.day_of(row.started_at) == today
+    ]
+    done_today = None
+    if today in moved:
+        finished: list[str] = []
+        for row in todays_rows:
+            for item in row.items:
+                name = names.get(item.exercise_id, item.exercise_id)
+                if item.completed and name not in finished:
+                    finished.append(name)
+        seconds = sum(row.elapsed_s for row in todays_rows)
+        done_today = DoneToday(len(todays_rows), finished, max(1, round(seconds / 60)))
+    return Habit(
+        done_today=done_today,
+        goal=weekly_goal(moved, rest, start, today),
+        streak=streak(moved, rest, today, start),
+        rest_today=today in rest,
+    )
+
+
+@dataclass(frozen=True)
 class ProgramView:
     """The gate and, when it is open, today's program (what Today, the player and plan show)."""
 
     gate: Gate
     program: TodaysProgram | None
     update: ProgramUpdate | None = None
+    habit: Habit | None = None
 
 
 def current_gate(ctx: PatientContext) -> Gate:
@@ -761,7 +854,8 @@ def view_today(ctx: PatientContext) -> ProgramView:
     with ctx.unit(Permission.READ) as session:
         gate = program_gate(session, ctx.patient_id)
         todays = todays_program(session, ctx.patient_id, ctx.clock.today()) if gate.open else None
-    return ProgramView(gate, todays, update)
+        habit = habit_of(session, ctx.patient_id, ctx.clock, todays) if todays else None
+    return ProgramView(gate, todays, update, habit)
 
 
 def open_program(ctx: PatientContext) -> TodaysProgram:

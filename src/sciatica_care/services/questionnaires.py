@@ -9,7 +9,7 @@ NPRS is in the daily check-in). Scoring, the schedule and the wording of a chang
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,10 +89,61 @@ def overview(db: Database, patient_id: int) -> tuple[dt.date, list[Questionnaire
 
 
 def last_activities(db: Database, patient_id: int) -> list[str]:
-    """The PSFS activities named last time: the scale compares the same activities (§3)."""
+    """The PSFS activities named last time: the scale compares the same activities (§3).
+
+    Before the first PSFS, the goals named at the end of the safety check ("What do you want to
+    get back to?") seed the form, so the person does not name them twice.
+    """
     with db.session() as session:
         rows = questionnaire_responses.list_for(session, patient_id, "psfs")
-    return list(rows[-1].answers) if rows else []
+        goals = patients.get_settings(session, patient_id).get(GOALS) or []
+    if rows:
+        return list(rows[-1].answers)
+    return [str(goal) for goal in goals]
+
+
+# -- goals: "What do you want to get back to?" ----------------------------------------------------
+
+GOALS = "goals"
+"""Patient setting: the activities named as goals, oldest first (they seed the PSFS, §3)."""
+COMMON_GOALS = (
+    "Walking",
+    "Sitting",
+    "Sleeping through the night",
+    "Getting dressed",
+    "Driving",
+    "Work",
+    "Housework",
+    "Sport or exercise",
+)
+"""Everyday activities offered as one tap; anything else can be typed."""
+MAX_GOALS = 5
+"""The PSFS rates 3 to 5 activities (§3), so no more goals than it can carry."""
+GOAL_LENGTH = 80
+
+
+def clean_goals(named: Sequence[str]) -> list[str]:
+    """Trimmed, without repeats (ignoring case), at most ``MAX_GOALS`` of ``GOAL_LENGTH`` each."""
+    goals: list[str] = []
+    for raw in named:
+        goal = " ".join(raw.split())[:GOAL_LENGTH]
+        if goal and goal.casefold() not in {g.casefold() for g in goals}:
+            goals.append(goal)
+    return goals[:MAX_GOALS]
+
+
+def save_goals(db: Database, patient_id: int, named: Sequence[str]) -> list[str]:
+    """Store the goals (replacing earlier ones) and return them as stored."""
+    goals = clean_goals(named)
+    with db.session() as session:
+        patients.update_settings(session, patient_id, **{GOALS: goals})
+    return goals
+
+
+def goal_activities(db: Database, patient_id: int) -> list[str]:
+    """The goals named so far (empty before the first)."""
+    with db.session() as session:
+        return [str(goal) for goal in patients.get_settings(session, patient_id).get(GOALS) or []]
 
 
 @dataclass(frozen=True)

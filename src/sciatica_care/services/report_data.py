@@ -5,6 +5,11 @@ signs (§1), the current doses with their last change (§4), sessions and weekly
 pain (§3 NPRS) with the change wording of ``services.progress.progress_summary``, questionnaire
 scores, the §6 zone trends, heat and cold uses (§5) and the chart's series. The PDF and the FHIR
 bundle both start from this value, so they always show the same numbers.
+
+For machine exports it also gathers what a record system needs to trust them (issue 10, item 7):
+the install's and the patient's random ids (never row numbers), each entry's time in the person's
+zone on the day it describes (``diary_time``), every check-in's daily red-flag answers (§1 Q1–Q7)
+and every stored screen with its answers.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sciatica_care.content.questionnaires import questionnaire_set
 from sciatica_care.content.triage import Triage, triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.clinician_report import (
+    DailyCheck,
     DoseLine,
     PainReading,
     RedFlag,
@@ -26,6 +32,7 @@ from sciatica_care.domain.clinician_report import (
     ScoreReading,
     ScreeningLine,
     SessionLine,
+    diary_time,
     weekly_adherence,
 )
 from sciatica_care.domain.diary import ZoneTrend
@@ -34,6 +41,7 @@ from sciatica_care.services.progress import progress_series, progress_summary
 from sciatica_care.store import (
     checkins,
     exercise_sessions,
+    installation,
     patients,
     questionnaire_responses,
     screenings,
@@ -44,11 +52,8 @@ from sciatica_care.store.models import CheckIn, DoseDecision, Screening
 
 REPORTED_INSTRUMENTS = ("sbi", "psfs", "grc")
 """The freely usable §3 set besides NPRS, which comes from the check-ins."""
-
-
-def patient_ref(patient_id: int) -> str:
-    """The pseudonymous reference printed on the report and used in FHIR: no name, no e-mail."""
-    return f"patient-{patient_id}"
+REPLIES = ("yes", "no", "unsure")
+"""The §8.1 yes/no answers; a screen's other answers (age, the body map) stay out of exports."""
 
 
 def _red_flags(row: Screening, triage: Triage) -> list[RedFlag]:
@@ -71,10 +76,17 @@ def _screening_line(row: Screening, triage: Triage, tz: tzinfo | None) -> Screen
         acknowledged=row.acknowledged_at is not None,
         assessed=row.assessed_at is not None,
         red_flags=_red_flags(row, triage),
+        id=row.id,
+        recorded_at=row.created_at.astimezone(tz),
+        answers={
+            item: value
+            for item, value in row.answers.items()
+            if isinstance(value, str) and value in REPLIES
+        },
     )
 
 
-def _pain_reading(row: CheckIn) -> PainReading:
+def _pain_reading(row: CheckIn, tz: tzinfo | None) -> PainReading:
     entry = checkins.to_entry(row)
     return PainReading(
         id=row.id,
@@ -83,6 +95,21 @@ def _pain_reading(row: CheckIn) -> PainReading:
         leg_pain=row.leg_pain,
         back_pain=row.back_pain,
         furthest_pain_zone=max(entry.zones.left.pain, entry.zones.right.pain),
+        local_time=diary_time(row.day, row.recorded_at, tz),
+    )
+
+
+def _daily_check(row: CheckIn, tz: tzinfo | None) -> DailyCheck:
+    """The §1 daily questions of one check-in, as answered (an entry without them has none)."""
+    entry = checkins.to_entry(row)
+    return DailyCheck(
+        id=row.id,
+        day=row.day,
+        recorded_at=row.recorded_at,
+        local_time=diary_time(row.day, row.recorded_at, tz),
+        moment=entry.moment,
+        answers={str(item): str(reply) for item, reply in entry.red_flags.items()},
+        action=row.daily_action,
     )
 
 
@@ -159,7 +186,7 @@ def report_data(
     """
     library = library or exercise_library()
     triage = triage_content()
-    patients.get(session, patient_id)  # StoreError for an unknown patient
+    patient = patients.get(session, patient_id)  # StoreError for an unknown patient
     if days is not None and days < 1:
         raise StoreError(f"days: must be 1 or more, got {days}")
     first_record = _first_record_day(session, patient_id, tz)
@@ -171,7 +198,12 @@ def report_data(
     rows = checkins.list_for(session, patient_id, until=today)
     entries = [checkins.to_entry(r) for r in rows]
     all_mornings = [
-        _pain_reading(r) for r, e in zip(rows, entries, strict=True) if e.moment == "morning"
+        _pain_reading(r, tz) for r, e in zip(rows, entries, strict=True) if e.moment == "morning"
+    ]
+    checks = [
+        _daily_check(r, tz)
+        for r, e in zip(rows, entries, strict=True)
+        if first <= r.day <= today and e.red_flags
     ]
     first_of_day = _first_of_each_day(all_mornings)
 
@@ -218,19 +250,26 @@ def report_data(
     ]
 
     full = screenings.latest(session, patient_id, kind="full")
-    warnings = [
-        _screening_line(row, triage, tz)
+    # Screens count from the start of the window, not of the diary: the first full screen is
+    # often answered before the first check-in, and a machine export must not lose it.
+    screens = [
+        line
         for row in screenings.list_for(session, patient_id)
-        if row.kind == "daily"
-        and row.action != "SELF_CARE"
-        and first <= row.created_at.astimezone(tz).date() <= today
+        if (line := _screening_line(row, triage, tz)).day <= today
+        and (days is None or window_start <= line.day)
+    ]
+    warnings = [
+        line
+        for line in screens
+        if line.kind == "daily" and line.action != "SELF_CARE" and first <= line.day
     ]
 
     signals = [s for s in diary.zone_signals(entries) if s.trend is not ZoneTrend.NOT_ENOUGH_DATA]
     active_days = [m.day for m in all_mornings if first <= m.day <= today]
     active_days += [s.day for s in sessions]
     return ReportData(
-        patient_ref=patient_ref(patient_id),
+        patient_ref=patient.public_id,
+        install_id=installation.install_id(session),
         period_start=first,
         period_end=today,
         notice=triage.footer,
@@ -251,4 +290,6 @@ def report_data(
         series=progress_series(
             session, patient_id, today, days=(today - first).days + 1, library=library, tz=tz
         ),
+        checks=checks,
+        screens=screens,
     )

@@ -9,6 +9,7 @@ the restore runs in one transaction, so a damaged file changes nothing.
 from __future__ import annotations
 
 import glob
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -76,6 +77,7 @@ def backup(url: str, target: Path, progress: Progress | None = None) -> None:
         if not source.exists():
             raise StoreError(f"there is no database at {source}")
         partial = target.with_name(target.name + ".part")
+        os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
         try:
             _copy_sqlite(source, partial, progress)
             partial.rename(target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,6 +99,22 @@ class Database:
         self.engine.dispose()
 
 
+def private_directory(path: Path) -> None:
+    """Create ``path`` readable by its owner only (0700): it holds health data."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would follow the umask, often 0644);
+    its -wal and -shm files take the same permissions from it."""
+    if not path.parent.is_dir():
+        return
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(descriptor)
+    path.chmod(0o600)
+
+
 class SchemaNotCurrent(StoreError):
     """The database needs ``sciatica admin migrate`` before this version can use it."""
 
@@ -113,7 +130,9 @@ def open_database(
     settings = settings or get_settings()
     url = url or settings.resolved_database_url()
     if url.startswith("sqlite:///") and not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(settings.data_dir)
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        private_file(Path(url.removeprefix("sqlite:///").split("?")[0]))
     database = Database(make_engine(url))
     try:
         if settings.migrates_on_start if migrate is None else migrate:

@@ -66,6 +66,7 @@ def save(
             pain=item.get("pain"),
             spread_down_leg=item.get("spread_down_leg"),
             new_numbness_or_weakness=item.get("new_numbness_or_weakness"),
+            asked_easier=bool(item.get("asked_easier", False)),
             completed=bool(item.get("completed", False)),
         )
         for position, item in enumerate(data.get("items", []))

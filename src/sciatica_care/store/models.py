@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -15,12 +16,19 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sciatica_care.store.base import Base, utcnow
 from sciatica_care.store.types import JSONDoc, UTCDateTime
+
+
+def random_id() -> str:
+    """A random UUID (version 4, from the OS's secure generator): an identifier that reveals no
+    row number and that no other install will ever hand out."""
+    return str(uuid.uuid4())
 
 
 def patient_fk() -> ForeignKey:
@@ -34,6 +42,8 @@ class Patient(Base):
     __tablename__ = "patients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=random_id)
+    """The identifier shown outside this database (FHIR exports): random, never the row id."""
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     recovery_code_hash: Mapped[str | None] = mapped_column(String(255))
@@ -42,6 +52,17 @@ class Patient(Base):
     disclaimer_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     program_started_on: Mapped[date | None] = mapped_column(Date)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+
+class Installation(Base):
+    """This install's identity, one row made by migration 0005: its random ``install_id`` is the
+    namespace of every identifier the install exports, so two installs never share one."""
+
+    __tablename__ = "installation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    install_id: Mapped[str] = mapped_column(String(36), unique=True, default=random_id)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuthSession(Base):
@@ -132,6 +153,7 @@ class ExerciseResult(Base):
     pain: Mapped[int | None] = mapped_column(Integer)
     spread_down_leg: Mapped[bool | None] = mapped_column(Boolean)
     new_numbness_or_weakness: Mapped[bool | None] = mapped_column(Boolean)
+    asked_easier: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
     session: Mapped[ExerciseSession] = relationship(back_populates="items")
 

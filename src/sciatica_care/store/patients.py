@@ -29,6 +29,11 @@ def get(session: Session, patient_id: int) -> Patient:
     return patient
 
 
+def find_by_public_id(session: Session, public_id: str) -> Patient | None:
+    """The patient with this random public identifier (what leaves the database), or None."""
+    return session.scalar(select(Patient).where(Patient.public_id == public_id))
+
+
 def get_settings(session: Session, patient_id: int) -> dict[str, Any]:
     """The patient's preferences (e.g. ``auto_progression``), empty when none were set."""
     return dict(get(session, patient_id).settings or {})

@@ -42,6 +42,7 @@ __all__ = [
     "export_patient",
     "import_patient",
     "stored_counts",
+    "table_columns",
 ]
 
 TABLES: dict[str, type[Base]] = {
@@ -66,6 +67,14 @@ def _plain(value: Any) -> Any:
 
 def _row(obj: Base) -> dict[str, Any]:
     return {name: _plain(getattr(obj, name)) for name in _columns(type(obj))}
+
+
+def table_columns() -> dict[str, list[str]]:
+    """Each exported table's columns (a session's results as ``exercise_results``, with the time
+    of their session): what a spreadsheet export lists even when a table is empty."""
+    columns = {name: _columns(model) for name, model in TABLES.items()}
+    columns["exercise_results"] = ["session_started_at", *_columns(ExerciseResult)]
+    return columns
 
 
 def export_patient(session: Session, patient_id: int) -> dict[str, Any]:

@@ -22,11 +22,13 @@ from sciatica_care.web import home, pwa
 from sciatica_care.web.account import api as account_api
 from sciatica_care.web.account import pages as account_pages
 from sciatica_care.web.account import settings as account_settings
+from sciatica_care.web.api_docs import install_api_docs
 from sciatica_care.web.data import api as data_api
 from sciatica_care.web.data import pages as data_pages
 from sciatica_care.web.diary import api as diary_api
 from sciatica_care.web.diary import pages as diary_pages
 from sciatica_care.web.errors import install_error_handlers
+from sciatica_care.web.hardening import BodyLimit, SecurityHeaders
 from sciatica_care.web.learn import pages as learn_pages
 from sciatica_care.web.program import api as program_api
 from sciatica_care.web.program import pages as program_pages
@@ -90,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         lifespan=lifespan,
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # web/api_docs.py serves its own, without a CDN
         redoc_url=None,
         dependencies=[Depends(require_csrf)],
     )
@@ -98,8 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.secret_key = settings.secret_key or secrets.token_urlsafe(32)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
+    install_api_docs(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(BodyLimit)
     if settings.trusted_proxies:
         # Behind a TLS proxy: believe its X-Forwarded-Proto/For, so the scheme is https and the
         # session cookies are Secure (web/security.py), and the client address is the person's.
@@ -107,4 +111,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ProxyHeadersMiddleware,
             trusted_hosts=[h.strip() for h in settings.trusted_proxies.split(",")],
         )
+    app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers, 413 too
     return app

@@ -1,16 +1,19 @@
 """Turning failures into answers: JSON ``{"detail": ...}`` under /api, a page in the layout elsewhere.
 
-422 on the API keeps FastAPI's own body (``detail`` is a list with each field's ``loc`` path). A 500
-is logged with the request path and the exception type only: nothing a person typed.
+422 on the API has FastAPI's shape (``detail`` is a list with each field's ``loc`` path and ``msg``)
+but never echoes what was sent (a password, a note), folds every unexpected field into one error,
+and stops after MAX_ERRORS: a body with 700,000 stray keys once answered with 71 MB. A 500 is logged
+with the request path and the exception type only: nothing a person typed.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -44,6 +47,10 @@ PAGE_TEXT = {
     ),
     404: ("Page not found", "The page you asked for is not here. Check the address, or go home."),
     405: ("That did not work", "This page cannot be used that way. Go back and try again."),
+    413: (
+        "That was too much at once",
+        "The form sent more than this site accepts. Please shorten it.",
+    ),
     422: (
         "Some information was missing or not right",
         "Go back, check what you entered and try again.",
@@ -87,10 +94,50 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+MAX_ERRORS = 20
+"""How many field errors one 422 lists; the count of the rest is given."""
+
+
+def _clean(value: object) -> str | int:
+    """A path part or message as valid text (no lone surrogates, no NUL), never too long."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def validation_detail(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """FastAPI's errors without their inputs, unexpected fields folded into one, at most MAX_ERRORS."""
+    detail: list[dict[str, Any]] = []
+    extra: list[str] = []
+    extra_parent: list[str | int] = []
+    for error in errors:
+        loc = [_clean(part) for part in error.get("loc", ())]
+        if error.get("type") == "extra_forbidden" and loc:
+            if not extra:
+                extra_parent = loc[:-1]
+            extra.append(str(loc[-1]))
+            continue
+        if len(detail) < MAX_ERRORS:
+            detail.append(
+                {"loc": loc, "msg": _clean(error.get("msg", "")), "type": error.get("type")}
+            )
+    if extra:
+        named = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+        detail.insert(
+            0,
+            {"loc": extra_parent, "msg": f"Unexpected fields: {named}.", "type": "extra_forbidden"},
+        )
+    more = len(errors) - len(extra) - (len(detail) - (1 if extra else 0))
+    if more > 0:
+        detail.append({"loc": [], "msg": f"{more} more errors not listed.", "type": "too_many"})
+    return detail
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if is_api(request):
-        return await request_validation_exception_handler(request, exc)
+        return JSONResponse({"detail": validation_detail(exc.errors())}, status_code=422)
     return error_page(request, 422)
 
 

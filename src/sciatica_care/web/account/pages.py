@@ -147,7 +147,7 @@ async def recovery_code_saved(request: Request, caller: SignedIn = Depends(signe
     form = await read_form(request)
     pending = _pending_recovery_code(request, caller.patient_id)
     if pending and form.value("saved") != "yes":
-        form.add_error("saved", "Tick the box once you have saved your recovery code.")
+        form.add_error("saved", "Choose “I have saved it” once you have saved your recovery code.")
         response = _recovery_code_page(request, str(pending.get("code", "")), form, 400)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -183,6 +183,8 @@ async def sign_up_submit(request: Request) -> Response:
             form.add_error(exc.field or "email", exc.message)
     if not form.ok:
         return _form_page(request, "accounts/signup.html", form, 400)
+    if form.value("understood") == "yes":  # the sign-up button acknowledges §7.6
+        acknowledge_disclaimer(database(request), created.patient_id)
     response = show_recovery_code(
         request, created.patient_id, created.recovery_code, then=AFTER_DISCLAIMER
     )

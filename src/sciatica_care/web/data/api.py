@@ -1,7 +1,8 @@
 """The patient's data and reminders over JSON: ``/api/export`` and ``/api/reminders``.
 
 ``GET /api/export?format=json`` is the complete export document; ``format=csv`` a zip with one
-CSV per table; ``format=fhir`` a FHIR R4 bundle for a clinician. ``GET /api/report.pdf`` is the
+CSV per table; ``format=fhir`` a FHIR R4 bundle for a clinician (``bundle_type=transaction`` to
+load it into a FHIR server). ``GET /api/report.pdf`` is the
 clinician's PDF report of the last 90 days. ``GET/PUT /api/reminders`` reads and sets the daily reminder times and time zone;
 ``POST /api/reminders/feed`` makes a private iCalendar feed URL (shown once), ``DELETE`` ends it.
 """
@@ -50,10 +51,12 @@ class RemindersBody(BaseModel):
 def export(
     request: Request,
     format: Literal["json", "csv", "fhir"] = Query("json"),
+    bundle_type: Literal["collection", "transaction"] = Query("collection"),
     caller: SignedIn = Depends(current_patient),
 ) -> Response:
-    """Everything stored for you: JSON document, CSV files in a zip, or a FHIR R4 bundle."""
-    return download(request, caller, format)
+    """Everything stored for you: JSON document, CSV files in a zip, or a FHIR R4 bundle
+    (``bundle_type``: a collection for a clinician, or a transaction for a FHIR server)."""
+    return download(request, caller, format, bundle_type)
 
 
 @router.get("/report.pdf", response_class=Response)

@@ -1,7 +1,8 @@
 """Settings for data and reminders: download my data, reminder times and the calendar feed.
 
-The downloads and the feed are plain GETs: ``/export/download?format=json|csv|fhir`` and the
-clinician's PDF ``/export/report.pdf`` (signed in),
+The downloads and the feed are plain GETs: ``/export/download?format=json|csv|fhir`` (FHIR also
+takes ``bundle_type=collection|transaction``) and the clinician's PDF ``/export/report.pdf``
+(signed in), ``/fhir/CodeSystem/sciatica-care`` (the app's own FHIR codes, public: no personal data),
 ``/reminders.ics`` (signed in) and ``/reminders/feed/<token>.ics``, which works without a cookie
 so a calendar app can subscribe; its token is shown once and can be replaced or turned off.
 """
@@ -9,6 +10,7 @@ so a calendar app can subscribe; its token is shown once and can be replaced or 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -27,6 +29,7 @@ from sciatica_care.services.data import (
     export_json,
     export_zip,
     feed_owner,
+    fhir_code_system,
     new_feed_token,
     reminder_settings,
     save_reminders,
@@ -63,15 +66,31 @@ def _today(request: Request, caller: SignedIn) -> dt.date:
         return local_today(patients.get_settings(session, caller.patient_id))
 
 
-def download(request: Request, caller: SignedIn, fmt: str) -> Response:
-    """The export as a file download: ``json``, ``csv`` (a zip of CSV files) or ``fhir``."""
+def _bundle_type(value: str, fmt: str) -> Literal["collection", "transaction"]:
+    """The FHIR bundle type asked for; 422 for anything else, or for a non-FHIR format."""
+    if value == "collection":
+        return "collection"
+    if value != "transaction":
+        raise HTTPException(422, "bundle_type: choose collection or transaction")
+    if fmt != "fhir":
+        raise HTTPException(422, "bundle_type: only for format=fhir")
+    return "transaction"
+
+
+def download(
+    request: Request, caller: SignedIn, fmt: str, bundle_type: str = "collection"
+) -> Response:
+    """The export as a file download: ``json``, ``csv`` (a zip of CSV files) or ``fhir`` (a
+    ``collection`` bundle, or a ``transaction`` to load into a FHIR server)."""
     if fmt not in ("json", "csv", "fhir"):
         raise HTTPException(422, "format: choose json, csv or fhir")
+    kind = _bundle_type(bundle_type, fmt)
     db = database(request)
     today = _today(request, caller)
     if fmt == "fhir":
-        body = export_fhir(db, caller.patient_id)
-        return _attachment(body, FHIR_TYPE, export_filename(today, "fhir.json"))
+        body = export_fhir(db, caller.patient_id, kind)
+        name = "fhir.json" if kind == "collection" else "fhir-transaction.json"
+        return _attachment(body, FHIR_TYPE, export_filename(today, name))
     document = export_document(db, caller.patient_id)
     if fmt == "json":
         return _attachment(
@@ -99,9 +118,18 @@ def export_page(request: Request, caller: SignedIn = Depends(current_patient)) -
 def export_download(
     request: Request,
     format: str = Query("json"),
+    bundle_type: str = Query("collection"),
     caller: SignedIn = Depends(current_patient),
 ) -> Response:
-    return download(request, caller, format)
+    return download(request, caller, format, bundle_type)
+
+
+@router.get("/fhir/CodeSystem/sciatica-care", name="fhir_code_system")
+def code_system() -> Response:
+    """The CodeSystem our FHIR exports use (its canonical URL names it; this serves it)."""
+    return Response(
+        fhir_code_system(), media_type=FHIR_TYPE, headers={"Cache-Control": "public, max-age=3600"}
+    )
 
 
 @router.get("/export/report.pdf")

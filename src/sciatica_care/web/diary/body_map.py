@@ -1,4 +1,4 @@
-"""The body map of the check-in: a front and back figure whose leg zones a thumb can tap.
+"""The body map of the check-in: a figure seen from behind whose leg zones a thumb can tap.
 
 The zones are those of clinical-spec.md §6 (0 none · 1 central low back · 2 one side of back or
 buttock · 3 thigh · 4 knee/calf · 5 ankle/foot/toes), per leg, and a person marks separately how
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from sciatica_care.domain.body_map import path_down
 
 Side = Literal["left", "right"]
 View = Literal["back", "front"]
@@ -32,35 +34,50 @@ ZONE_CHOICES: tuple[tuple[int, str], ...] = (
 
 KIND_LABELS = {"pain": "pain", "numbness": "numbness or pins and needles"}
 
-FIGURE_WIDTH = 160
-"""Each figure is drawn for the viewer's left leg in a 160-wide box and mirrored for the other."""
+VIEW_BOX = "0 0 320 432"
+"""One figure seen from behind with the level names beside it. At 360 px the drawing is about
+312 px wide (a scale of about 0.97), so every zone, at least 48 units each way, is a target of
+at least 44 × 44 px (WCAG 2.5.5, issue 9 item 4)."""
 
-# Outlines drawn on the viewer's left half of a figure (x < 80), as (x, y) points.
-_BACK_ZONES: dict[int, tuple[tuple[int, int], ...]] = {
-    1: ((71, 150), (80, 150), (80, 192), (71, 192)),
-    2: ((46, 150), (71, 150), (71, 192), (80, 192), (80, 236), (41, 236), (40, 196)),
-    3: ((41, 236), (79, 236), (77, 318), (45, 318)),
-    4: ((45, 318), (77, 318), (75, 372), (50, 372)),
-    5: ((50, 372), (75, 372), (77, 402), (46, 402), (48, 386)),
+MID_X = 116
+"""The figure's middle line: from behind, the person's left leg is on the viewer's left."""
+
+# Zones of the person's left leg (viewer's left half, x <= MID_X) as (x, y) points; the right
+# leg is the mirror image about MID_X.
+_ZONES: dict[int, tuple[tuple[int, int], ...]] = {
+    1: ((64, 96), (116, 96), (116, 150), (64, 150)),
+    2: ((38, 96), (64, 96), (64, 150), (116, 150), (116, 206), (44, 206), (36, 176)),
+    3: ((44, 206), (112, 206), (108, 284), (50, 284)),
+    4: ((50, 284), (108, 284), (104, 354), (54, 354)),
+    5: ((54, 354), (104, 354), (108, 392), (102, 406), (50, 406), (46, 392)),
 }
-_FRONT_ZONES: dict[int, tuple[tuple[int, int], ...]] = {
-    3: ((41, 236), (79, 236), (77, 318), (45, 318)),
-    4: ((45, 318), (77, 318), (75, 372), (50, 372)),
-    5: ((50, 372), (75, 372), (78, 392), (77, 404), (38, 404), (40, 394), (48, 382)),
-}
-_TRUNK = ((40, 62), (120, 62), (113, 150), (47, 150))
-_FRONT_PELVIS = ((47, 150), (113, 150), (120, 196), (119, 236), (41, 236), (40, 196))
-_ARM = ((40, 64), (27, 72), (19, 190), (31, 193), (45, 112))
+_HEAD = (116, 22, 17)
+_TRUNK = ((72, 40), (160, 40), (194, 56), (194, 96), (38, 96), (38, 56))
+_ARM = ((40, 58), (26, 70), (14, 176), (28, 180), (38, 110))
+
+LEVELS: tuple[tuple[int, int, str], ...] = (
+    (1, 127, "Low back"),
+    (2, 184, "Buttock"),
+    (3, 249, "Thigh"),
+    (4, 323, "Knee, calf"),
+    (5, 384, "Ankle, foot"),
+)
+"""(zone, y, words) of the level names written beside the figure (§6 zones 1–5)."""
 
 
 @dataclass(frozen=True)
 class Region:
-    """One tappable zone of one leg on one figure."""
+    """One tappable zone of one leg on one figure.
+
+    ``fills_for`` lists the furthest zones that fill this one (the path down the leg of
+    ``domain.body_map.path_down``), so the browser draws the path without a copy of the rule.
+    """
 
     view: View
     side: Side
     zone: int
     points: str
+    fills_for: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,42 +89,46 @@ class Figure:
     outline: tuple[str, ...]
     left_label_x: int
     right_label_x: int
+    head: tuple[int, int, int] = _HEAD
+    levels: tuple[tuple[int, int, str], ...] = LEVELS
+    view_box: str = VIEW_BOX
 
 
 def _points(shape: tuple[tuple[int, int], ...], mirror: bool) -> str:
-    return " ".join(f"{FIGURE_WIDTH - x if mirror else x},{y}" for x, y in shape)
+    return " ".join(f"{2 * MID_X - x if mirror else x},{y}" for x, y in shape)
 
 
-def _figure(view: View, offset_x: int) -> Figure:
-    """From behind, the person's left leg is on the viewer's left; from the front, on the right."""
-    zones = _BACK_ZONES if view == "back" else _FRONT_ZONES
+def fills_for(zone: int) -> str:
+    """The furthest zones (space-separated) whose path down the leg passes through ``zone``."""
+    return " ".join(str(far) for far in range(1, 6) if zone in path_down(far))
+
+
+def _figure() -> Figure:
     regions = tuple(
         Region(
-            view=view,
+            view="back",
             side=side,
             zone=zone,
-            points=_points(shape, mirror=(side == "right") == (view == "back")),
+            points=_points(shape, mirror=side == "right"),
+            fills_for=fills_for(zone),
         )
         for side in SIDES
-        for zone, shape in zones.items()
+        for zone, shape in _ZONES.items()
     )
-    outline = [_points(_TRUNK, False), _points(_ARM, False), _points(_ARM, True)]
-    if view == "front":
-        outline.append(_points(_FRONT_PELVIS, False))
-    left_x, right_x = (54, 106) if view == "back" else (106, 54)
+    outline = (_points(_TRUNK, False), _points(_ARM, False), _points(_ARM, True))
     return Figure(
-        view=view,
-        title="Back" if view == "back" else "Front",
-        offset_x=offset_x,
+        view="back",
+        title="From behind",
+        offset_x=0,
         regions=regions,
-        outline=tuple(outline),
-        left_label_x=left_x,
-        right_label_x=right_x,
+        outline=outline,
+        left_label_x=80,
+        right_label_x=2 * MID_X - 80,
     )
 
 
-FIGURES: tuple[Figure, ...] = (_figure("back", 0), _figure("front", 180))
-"""The two figures side by side in a 340 × 420 drawing."""
+FIGURES: tuple[Figure, ...] = (_figure(),)
+"""The figure of the check-in (and of any page that imports the body-map macro)."""
 
 
 def zone_label(zone: int) -> str:

@@ -2,7 +2,9 @@
 
 Field names: ``leg_pain``/``back_pain`` (0–10), the body map ``left_pain``, ``left_numbness``,
 ``right_pain``, ``right_numbness`` (zones 0–5, clinical-spec.md §6), ``Q1``…``Q7`` and
-``CES_ASSESSED`` (§1), then optional ``moment``, ``activities_impossible``, ``sleep_quality``,
+``CES_ASSESSED`` (§1), or the grouped ``daily_any`` (§9 ruling 11: "Any of these today?") with
+the items answered after a yes; ``map_same`` ("same as yesterday": the server copies the last
+map, ``map_offered`` says the page asked), then optional ``moment``, ``activities_impossible``, ``sleep_quality``,
 ``heat_or_cold``, ``medication``, ``note``; ``day`` and ``client_id`` are hidden. Each problem is
 reported next to its field in words, and what was typed is kept.
 """
@@ -20,10 +22,15 @@ from sciatica_care.content.triage import triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.body_map import in_both_legs
 from sciatica_care.domain.screening import DAILY_ITEMS
+from sciatica_care.services.checkins import PreviousMap, grouped_daily_answers
 from sciatica_care.web.diary.body_map import KIND_LABELS, SIDES
 from sciatica_care.web.forms import FormState
 
 REPLIES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
+ANY_OF_THESE = (("no", "No, none of these"), ("yes", "Yes, or not sure"))
+"""The grouped Q1–Q7 question (clinical-spec.md §9 ruling 11); "not sure" counts as yes (§1)."""
+SAME_MAP = (("yes", "Same as yesterday"), ("no", "It has changed"))
+SAME_MAP_TODAY = (("yes", "Same as earlier today"), ("no", "It has changed"))
 MOMENTS = (
     ("morning", "Morning"),
     ("before_session", "Before exercise"),
@@ -39,6 +46,25 @@ BOTH_LEGS_Q7 = (
     "Your body map shows pain or numbness in both legs. If that is so, answer Yes to this "
     "question (then say whether a doctor has already checked it)."
 )
+BOTH_LEGS_GROUP = (
+    "Your body map shows pain or numbness in both legs. If that is so, answer Yes here, then "
+    "Yes to the question about both legs."
+)
+NO_PREVIOUS_MAP = (
+    "There is no check-in from yesterday to copy. Choose “It has changed” and mark where you "
+    "feel it."
+)
+
+
+ZONE_SHORT = {
+    0: "nowhere",
+    1: "middle of low back",
+    2: "back or buttock",
+    3: "thigh",
+    4: "knee or calf",
+    5: "ankle or foot",
+}
+"""§6 zones in the fewest words, for the one-line summary of yesterday's map."""
 
 
 def map_field(side: str, kind: str) -> str:
@@ -54,12 +80,32 @@ class Question:
     id: str
     text: str
     help: str | None
+    topic: str | None = None
+    """The few words the grouped question lists (``triage.yaml`` ``topic``)."""
 
 
 def daily_questions() -> list[Question]:
     """Q1–Q7 and the CES_ASSESSED follow-up, worded as in ``triage.yaml``."""
     by_id = {q.id: q for q in triage_content().questions}
-    return [Question(i, by_id[i].text, by_id[i].help) for i in (*DAILY_ITEMS, "CES_ASSESSED")]
+    return [
+        Question(i, by_id[i].text, by_id[i].help, by_id[i].topic)
+        for i in (*DAILY_ITEMS, "CES_ASSESSED")
+    ]
+
+
+def map_summary(previous: PreviousMap) -> str:
+    """The copied map in few words: "left leg: pain to knee or calf; right leg: nothing"."""
+    short = {kind: "pain" if kind == "pain" else "numbness" for kind in KIND_LABELS}
+    parts = []
+    for side in SIDES:
+        leg = previous.zones.side(side)
+        found = [
+            f"{short[kind]} to {ZONE_SHORT[zone]}"
+            for kind, zone in (("pain", leg.pain), ("numbness", leg.numbness))
+            if zone
+        ]
+        parts.append(f"{side} leg: {', '.join(found) if found else 'nothing'}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -89,11 +135,16 @@ def _choice(form: FormState, name: str, choices: tuple[tuple[str, str], ...]) ->
     return value
 
 
-def read_checkin(form: FormState, today: dt.date) -> ParsedCheckIn:
-    """Validate the submitted check-in; ``entry`` is None when ``form.errors`` says why."""
-    data: dict[str, Any] = {}
-    data["leg_pain"] = _whole(form, "leg_pain", 0, 10, "Choose your leg pain from 0 to 10.")
-    data["back_pain"] = _whole(form, "back_pain", 0, 10, "Choose your back pain from 0 to 10.")
+def _zones(form: FormState, previous: PreviousMap | None) -> dict[str, dict[str, int]]:
+    """The body map: yesterday's copied on the server for "same as yesterday", else the fields."""
+    same = form.value("map_same")
+    if same == "yes":
+        if previous is None:
+            form.add_error("map_same", NO_PREVIOUS_MAP)
+        else:
+            return {side: previous.zones.side(side).model_dump() for side in SIDES}
+    elif same == "" and previous is not None and form.value("map_offered") == "yes":
+        form.add_error("map_same", "Choose “Same as yesterday”, or “It has changed”.")
     zones: dict[str, dict[str, int]] = {side: {} for side in SIDES}
     for side in SIDES:
         for kind in KIND_LABELS:
@@ -103,23 +154,56 @@ def read_checkin(form: FormState, today: dt.date) -> ParsedCheckIn:
                 continue
             value = _whole(form, name, 0, 5, "Choose one of the places on the list.")
             zones[side][kind] = value or 0
-    data["zones"] = zones
-    red_flags: dict[str, str] = {}
+    return zones
+
+
+def _red_flags(form: FormState, both_legs: bool) -> dict[str, str]:
+    """Q1–Q7: from the grouped question when the page asked it, else each item (older pages,
+    the parity tests). Every problem is named at its field; nothing unanswered is guessed."""
+    details: dict[str, str] = {}
     for item in DAILY_ITEMS:
         answer = form.value(item)
-        if answer not in dict(REPLIES):
+        if answer in dict(REPLIES):
+            details[item] = answer
+        elif answer:
             form.add_error(item, f"Answer question {item[1:]}: yes, no or not sure.")
-        else:
-            red_flags[item] = answer
+    grouped = form.value("daily_any")
+    if grouped in dict(ANY_OF_THESE):
+        return grouped_daily_answers(grouped, details, both_legs_on_map=both_legs)
+    if grouped or not details:
+        form.add_error("daily_any", "Answer this question: no, or yes (or not sure).")
+        return details
+    for item in DAILY_ITEMS:
+        if item not in details and item not in form.errors:
+            form.add_error(item, f"Answer question {item[1:]}: yes, no or not sure.")
+    return details
+
+
+def read_checkin(
+    form: FormState, today: dt.date, previous: PreviousMap | None = None
+) -> ParsedCheckIn:
+    """Validate the submitted check-in; ``entry`` is None when ``form.errors`` says why.
+
+    ``previous`` is the map "same as yesterday" copies (``services.checkins.previous_map``).
+    """
+    data: dict[str, Any] = {}
+    data["leg_pain"] = _whole(form, "leg_pain", 0, 10, "Choose your leg pain from 0 to 10.")
+    data["back_pain"] = _whole(form, "back_pain", 0, 10, "Choose your back pain from 0 to 10.")
+    zones = _zones(form, previous)
+    data["zones"] = zones
+    both = in_both_legs(zones)
+    red_flags = _red_flags(form, both)
     data["red_flags"] = red_flags
     # Unanswered follow-up = not assessed (the emergency, §1): an emergency is never held back
     # by one more question.
     ces = form.value("CES_ASSESSED") if form.value("CES_ASSESSED") in dict(REPLIES) else None
     if not any(answer != "no" for answer in red_flags.values()):
         ces = None
-    both = in_both_legs(zones)
     if both and red_flags.get("Q7") == "no":
-        form.add_error("Q7", BOTH_LEGS_Q7)
+        if form.value("daily_any") == "no" and not form.value("Q7"):
+            form.add_error("daily_any", BOTH_LEGS_GROUP)
+        else:
+            form.add_error("Q7", BOTH_LEGS_Q7)
     moment = _choice(form, "moment", MOMENTS)
     data["moment"] = moment or "morning"
     data["sleep_quality"] = _choice(form, "sleep_quality", SLEEP)

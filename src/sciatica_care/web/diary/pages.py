@@ -7,6 +7,7 @@ safety screen's emergency page (clinical-spec.md §7.2), which returns until ack
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from fastapi import APIRouter, Depends, Request
@@ -17,19 +18,29 @@ from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.screening import action_message
 from sciatica_care.services import program
-from sciatica_care.services.checkins import diary_view, record_checkin, stored_checkin
+from sciatica_care.services.checkins import (
+    PreviousMap,
+    diary_view,
+    previous_map,
+    record_checkin,
+    stored_checkin,
+)
 from sciatica_care.services.context import PatientContext
 from sciatica_care.store import checkins
 from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.diary.body_map import FIGURES, KIND_LABELS, SIDES, ZONE_CHOICES
 from sciatica_care.web.diary.form import (
+    ANY_OF_THESE,
     HEAT_OR_COLD,
     MOMENTS,
     REPLIES,
+    SAME_MAP,
+    SAME_MAP_TODAY,
     SLEEP,
     daily_questions,
     map_field,
     map_legend,
+    map_summary,
     read_checkin,
 )
 from sciatica_care.web.flash import flash
@@ -39,12 +50,21 @@ from sciatica_care.web.templating import render
 router = APIRouter()
 
 
+def _entry_day(ctx: PatientContext, form: FormState) -> dt.date:
+    """The day the form is for (its hidden ``day``), else the patient's today."""
+    try:
+        return dt.date.fromisoformat(form.value("day"))
+    except ValueError:
+        return ctx.clock.today()
+
+
 def _form_page(
     request: Request,
     ctx: PatientContext,
     form: FormState,
     client_id: str,
     status_code: int = 200,
+    previous: PreviousMap | None = None,
 ) -> Response:
     return render(
         request,
@@ -55,6 +75,10 @@ def _form_page(
             "today": ctx.clock.today(),
             "questions": daily_questions(),
             "replies": REPLIES,
+            "any_of_these": ANY_OF_THESE,
+            "previous": previous,
+            "previous_words": map_summary(previous) if previous else "",
+            "same_map": SAME_MAP_TODAY if previous and previous.today else SAME_MAP,
             "moments": MOMENTS,
             "sleep": SLEEP,
             "heat_or_cold": HEAT_OR_COLD,
@@ -73,19 +97,31 @@ def _form_page(
 
 @router.get("/check-in")
 def checkin_form(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
-    """A fresh form; its ``client_id`` makes a double submit or an offline re-send harmless."""
-    return _form_page(request, ctx, FormState(), str(uuid.uuid4()))
+    """A fresh form; its ``client_id`` makes a double submit or an offline re-send harmless.
+
+    With an entry from yesterday (or earlier today) the body map starts from it and offers
+    "same as yesterday" (issue 9 item 4); the radio buttons hold its zones for the no-JS form.
+    """
+    previous = previous_map(ctx, ctx.clock.today())
+    form = FormState()
+    if previous is not None:
+        for side in SIDES:
+            for kind in KIND_LABELS:
+                zone = getattr(previous.zones.side(side), kind)
+                form.values[map_field(side, kind)] = str(zone)
+    return _form_page(request, ctx, form, str(uuid.uuid4()), previous=previous)
 
 
 @router.post("/check-in")
 async def checkin_submit(
     request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
-    parsed = read_checkin(await read_form(request), ctx.clock.today())
+    form = await read_form(request)
+    previous = previous_map(ctx, _entry_day(ctx, form))
+    parsed = read_checkin(form, ctx.clock.today(), previous)
     if parsed.entry is None:
-        return _form_page(
-            request, ctx, parsed.form, parsed.client_id or str(uuid.uuid4()), status_code=400
-        )
+        client_id = parsed.client_id or str(uuid.uuid4())
+        return _form_page(request, ctx, parsed.form, client_id, 400, previous)
     outcome = record_checkin(
         ctx,
         parsed.entry,

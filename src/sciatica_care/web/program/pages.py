@@ -1,5 +1,9 @@
 """Today: the day's exercises with their doses, why a dose changed, and a big Start button.
 
+Above them, the habit (issue 9 item 3, rules in ``domain.habit``): the day marked done after a
+session with what was done, a ring of session days this program week against the daily plan
+(clinical-spec.md §4.2), a streak that forgives planned rest days, and "week N of your program".
+
 The program is behind the safety screen (clinical-spec.md §1): no screen yet sends the person to
 ``/screening``; an unresolved emergency screen is shown instead of the program (§7.2). Today also
 points to what else is due (questionnaires on the §3 schedule) and to heat and cold (§5), and,
@@ -9,6 +13,7 @@ when automatic progression is off, lists each suggested dose change with an Acce
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
@@ -36,6 +41,16 @@ router = APIRouter()
 
 RESCREEN_AFTER = timedelta(days=7)
 """clinical-spec.md §1: the full screen is repeated weekly."""
+
+
+RING_RADIUS = 42
+RING_LENGTH = 2 * math.pi * RING_RADIUS
+
+
+def goal_ring(fraction: float) -> dict[str, str]:
+    """The weekly goal ring's arc as SVG dash lengths (the arc is drawn by the template)."""
+    filled = max(0.0, min(1.0, fraction)) * RING_LENGTH
+    return {"radius": str(RING_RADIUS), "dash": f"{filled:.1f} {RING_LENGTH:.1f}"}
 
 
 @router.get("/today")
@@ -76,6 +91,8 @@ def today(request: Request, ctx: PatientContext = Depends(current_context)) -> R
             ),
             "hold_message": HOLD_MESSAGE if view.gate.hold_step_ups else None,
             "rescreen_due": ctx.clock.now() - view.gate.latest.created_at >= RESCREEN_AFTER,
+            "habit": view.habit,
+            "ring": goal_ring(view.habit.goal.fraction) if view.habit else None,
         },
     )
 

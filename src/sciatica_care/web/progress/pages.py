@@ -1,28 +1,30 @@
-"""My progress: the chart, the same numbers as a table, and the change in plain words.
+"""My progress: the wins first, then the chart, the same numbers as a table, and the change in words.
 
-The chart is ``reports.charts`` SVG, inline so it needs no request of its own and works offline
-once the page is cached (a wide and a phone layout, CSS shows the one that fits); it is labelled for screen readers, and a table holds every number it
-draws. The sentences come from ``services.progress.progress_summary`` with the clinical-spec.md §3
-thresholds, so only a change of the published size is called one that matters.
+The wins (issue 9 item 5) come first: sessions and minutes this program week, the morning leg-pain
+trend as a small line, and the PSFS activities the person wants back (clinical-spec.md §3). A new
+patient with no morning check-in yet sees their safety check's pain scores as a starting point,
+not empty charts. The chart is ``reports.charts`` SVG, inline so it needs no request of its own
+and works offline once the page is cached (a wide and a phone layout, CSS shows the one that
+fits; each SVG is cached per data version, so a page shown again does not convert again); it is
+labelled for screen readers, and a table holds every number it draws. The sentences come from
+``services.progress.progress_summary`` with the §3 thresholds, so only a change of the published
+size is called one that matters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from functools import lru_cache
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
 from sciatica_care.domain import diary
-from sciatica_care.domain.progress import ProgressSeries
-from sciatica_care.reports.charts import COMPACT, WIDE, chart_svg
-from sciatica_care.services.progress import progress_series, progress_summary
-from sciatica_care.store import checkins, patients
-from sciatica_care.store.database import Database
-from sciatica_care.web.patient_zone import local_today, patient_zone
-from sciatica_care.web.security import SignedIn, current_patient, database
+from sciatica_care.reports.charts import COMPACT, WIDE, chart_svg, trend_line
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.progress import view_progress
+from sciatica_care.web.context import current_context
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -34,31 +36,13 @@ _INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 _SIZE = re.compile(r'\s(?:width|height)="[^"]*"')
 
 
-@dataclass(frozen=True)
-class Progress:
-    today: dt.date
-    days: int
-    series: ProgressSeries
-    summary: list[str]
-    signals: list[diary.ZoneSignal]
-
-
-def load_progress(db: Database, patient_id: int, days: int) -> Progress:
-    """Series, summary and §6 zone trends for the ``days`` up to the patient's today."""
-    with db.session() as session:
-        settings = patients.get_settings(session, patient_id)
-        today = local_today(settings)
-        series = progress_series(session, patient_id, today, days, tz=patient_zone(settings))
-        summary = progress_summary(session, patient_id)
-        entries = checkins.entries(session, patient_id, until=today)
-    signals = [
-        s for s in diary.zone_signals(entries) if s.trend is not diary.ZoneTrend.NOT_ENOUGH_DATA
-    ]
-    return Progress(today, days, series, summary, signals)
-
-
+@lru_cache(maxsize=32)
 def inline_svg(svg: str, labelled_by: str) -> str:
-    """The chart SVG made responsive and one labelled image (its inner ARIA roles removed)."""
+    """The chart SVG made responsive and one labelled image (its inner ARIA roles removed).
+
+    Kept per SVG like the chart itself: the regular expressions over a 90-day chart cost more
+    than the rest of the page.
+    """
     opening = _SVG_OPEN.search(svg)
     if opening is None:
         return ""
@@ -78,20 +62,24 @@ def _days(days: int) -> int:
 def progress(
     request: Request,
     days: int = Query(DEFAULT_DAYS),
-    caller: SignedIn = Depends(current_patient),
+    ctx: PatientContext = Depends(current_context),
 ) -> Response:
-    shown = load_progress(database(request), caller.patient_id, _days(days))
+    shown = view_progress(ctx, _days(days))
     sessions: dict[dt.date, list[str]] = {}
     for point in shown.series.sessions:
         sessions.setdefault(point.day, []).append(point.status)
+    charts = not shown.first_day
     return render(
         request,
         "progress.html",
         {
             "p": shown,
             "ranges": RANGES,
-            "chart": inline_svg(chart_svg(shown.series, WIDE), "chart-caption"),
-            "chart_compact": inline_svg(chart_svg(shown.series, COMPACT), "chart-caption"),
+            "chart": inline_svg(chart_svg(shown.series, WIDE), "chart-caption") if charts else "",
+            "chart_compact": (
+                inline_svg(chart_svg(shown.series, COMPACT), "chart-caption") if charts else ""
+            ),
+            "trend_path": trend_line(shown.wins.pain.points) if shown.wins.pain else "",
             "zone_words": diary.ZONE_WORDS,
             "sessions_by_day": sessions,
         },

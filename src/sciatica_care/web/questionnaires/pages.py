@@ -14,10 +14,12 @@ from sciatica_care.content.questionnaires import Questionnaire
 from sciatica_care.domain.questionnaires import QuestionnaireError
 from sciatica_care.services.questionnaires import (
     ASKED,
+    COMMON_GOALS,
     asked_questionnaires,
     last_activities,
     overview,
     record_response,
+    save_goals,
 )
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
@@ -27,6 +29,27 @@ from sciatica_care.web.templating import render
 router = APIRouter()
 
 MAX_ACTIVITIES = 5
+GOAL_TARGETS = frozenset({"/session", "/today"})
+"""Where the goal form may lead: the first session, or Today (never another site)."""
+
+
+def goal_fields() -> list[tuple[str, str]]:
+    """The goal checkboxes of the form: (field name, activity)."""
+    return [(f"goal_{n}", goal) for n, goal in enumerate(COMMON_GOALS, 1)]
+
+
+@router.post("/goals")
+async def goals_submit(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
+    """ "What do you want to get back to?" (end of the safety check): the ticked activities and
+    the one typed, stored to seed the PSFS (clinical-spec.md §3); none is fine. Then on to the
+    first session (or Today)."""
+    form = await read_form(request)
+    named = [form.value(name) for name, _ in goal_fields() if form.value(name)]
+    named.append(form.value("goal_other"))
+    if any(goal.strip() for goal in named):
+        save_goals(database(request), caller.patient_id, named)
+    target = form.value("then")
+    return RedirectResponse(target if target in GOAL_TARGETS else "/today", status_code=303)
 
 
 def _questionnaire(questionnaire_id: str) -> Questionnaire:

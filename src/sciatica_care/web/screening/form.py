@@ -18,6 +18,20 @@ complete: the field is named, like a missing answer.
 
 The form may be read incomplete: ``ParsedForm.given`` holds every valid answer given so far, so
 that a partly filled form holding an emergency answer can be saved as a partial screen (§7.2).
+
+The page asks as a conversation (issue 9 item 1), and three shortcuts are read back here into the
+same §8.1 answers, so the domain sees exactly what the flat form would have sent:
+
+- a **group** ("Do you have any of these?", field ``group_<id>``): "none" fills every item of the
+  group that was not answered yes or not sure with "no"; "some" leaves each item to be answered;
+- the **checklist** of the last page (S3–S6 and "first time with back pain", marked by the
+  hidden ``checklist`` field): a ticked item is "yes" and an unticked one "no" ("not sure" is
+  ticked, as the page says, because it counts as yes: §1);
+- **Q14 from the age** (§1 Q14: "over 50 with first-ever back pain, or pain mainly in the
+  upper/mid back"): the page asks "mostly upper or middle back?" (``Q14_upper``) and "first time
+  with back pain" (``Q14_first``), never "are you over 50?", and Q14 is derived with the age.
+
+A form that sends the items themselves (``Q1`` … ``Q20``, ``S3``) is read as before.
 """
 
 from __future__ import annotations
@@ -46,6 +60,8 @@ _NAMES = {
     "S4": "Numbness or pins and needles",
     "S5": "Weakness in the leg or foot",
     "S6": "Pain shooting down when you cough or sneeze",
+    "Q14_upper": "Pain mostly in the upper or middle back",
+    "Q14_first": "First time with back pain",
 }
 
 
@@ -63,28 +79,116 @@ def item_label(item: str) -> str:
 
 
 def follow_up_note(question: Question) -> str:
-    """Why a follow-up question is there: "Answer this only if you said yes to Question 8."."""
+    """Why a follow-up question is there, in words (the page shows it right after the question
+    it follows, so it can point up rather than name ids)."""
     condition = question.asked_if
     if condition is None:
         return ""
-    if condition.all_yes:
-        names = " and ".join(item_label(item) for item in condition.all_yes)
-    else:
-        names = "any of " + ", ".join(item_label(item) for item in condition.any_yes)
-    return f"Answer this only if you said yes to {names}."
+    if condition.all_yes and len(condition.all_yes) == 1:
+        return "Answer this only if you said yes, or not sure, to the question just above."
+    return "Answer this only if you said yes, or not sure, to any of the questions above."
 
 
 def again_note(question: Question) -> str:
-    """Why a question is asked again: "Answer this only if you said yes to Question S5 and no to
-    Question 8."."""
+    """Why a question is asked again (§9 ruling 3: leg weakness ticked after a "no" to Q8)."""
     return (
-        f"Answer this only if you said yes to {item_label(question.id)} and no to "
-        f"{item_label(question.asks_again or '')}."
+        f"Answer this only if you ticked “{_NAMES.get(question.id, question.id).lower()}” and "
+        "said no to this question earlier."
     )
 
 
 def body_map_field(side: str, part: str) -> str:
     return f"S1_{side}_{part}"
+
+
+def body_map_legend(side: str, part: str) -> str:
+    """The label of one list under the figure: "Left leg: how far down pain reaches"."""
+    what = "pain" if part == "pain" else "numbness or pins and needles"
+    return f"{side.capitalize()} leg: how far down {what} reaches"
+
+
+# -- the conversation's shortcuts -----------------------------------------------------------------
+
+NONE, SOME = "none", "some"
+GROUP_CHOICES = ((NONE, "None of these"), (SOME, "Yes, or not sure, to one or more"))
+CHECKLIST = "checklist"
+"""Hidden field: the last page's checklist was on the page, so an unticked item means "no"."""
+Q14_UPPER, Q14_FIRST = "Q14_upper", "Q14_first"
+OVER = 50
+"""§1 Q14: the age above which first-ever back pain is a flag (the rule's "over 50")."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """One "Do you have any of these?" page: its field is ``group_<id>``."""
+
+    id: str
+    heading: str
+    items: tuple[str, ...]
+
+    @property
+    def field(self) -> str:
+        return f"group_{self.id}"
+
+
+GROUPS = (
+    Group("nerves", "Do you have any of these?", ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7")),
+    Group(
+        "weakness",
+        "Weakness and your health: does any of these apply?",
+        ("Q8", "Q9", "Q10", "Q11", "Q12", "Q13"),
+    ),
+    Group(
+        "course",
+        "How it started and how it is going: does any of these apply?",
+        (Q14_UPPER, *(f"Q{n}" for n in range(15, 21))),
+    ),
+)
+CHECKLIST_ITEMS = ("S3", "S4", "S5", "S6", Q14_FIRST)
+SPLIT_TEXTS = {
+    Q14_UPPER: "Is the pain mostly in your upper or middle back, rather than your lower back?",
+    Q14_FIRST: "This is the first time you have had back pain.",
+}
+"""The two halves of §1 Q14 as the page asks them (the "over 50" half comes from the age)."""
+CHECKLIST_TEXTS = {
+    "S3": "My pain goes below the knee, into the calf or foot.",
+    "S4": "I have numbness or pins and needles in my leg or foot.",
+    "S5": "I have weakness in my leg or foot.",
+    "S6": "Coughing, sneezing or straining sends pain shooting down my leg.",
+    Q14_FIRST: SPLIT_TEXTS[Q14_FIRST],
+}
+
+
+def _replied(value: str) -> bool:
+    return value in {reply for reply, _ in REPLIES}
+
+
+def _expand_shortcuts(form: FormState) -> None:
+    """Groups, the checklist and the split Q14 -> the item fields the parser reads (see above)."""
+    for group in GROUPS:
+        if form.value(group.field) == NONE:
+            for item in group.items:
+                if not _replied(form.value(item)):
+                    form.values[item] = "no"
+    if form.value(CHECKLIST):
+        for item in CHECKLIST_ITEMS:
+            form.values[item] = "yes" if form.value(item) in {"yes", "unsure"} else "no"
+    if not _replied(form.value("Q14")) and _replied(form.value(Q14_UPPER)):
+        form.values["Q14"] = _q14(form)
+
+
+def _q14(form: FormState) -> str:
+    """§1 Q14 = pain mostly upper/mid back, or (over 50 and first-ever back pain).
+
+    An age not (yet) given counts as over 50: doubt goes the safer way, as "not sure" does (§1).
+    """
+    raw = form.value("age").strip()
+    over = not raw.isdigit() or int(raw) > OVER
+    parts = [form.value(Q14_UPPER)] + ([form.value(Q14_FIRST) or "no"] if over else [])
+    for reply in ("yes", "unsure"):
+        if reply in parts:
+            return reply
+    return "no"
 
 
 @dataclass(frozen=True)
@@ -106,6 +210,7 @@ def read_screening(
     """Turn submitted form values into answers, and errors per item (only ``items`` when given,
     e.g. the Q1–Q10 re-check)."""
     questions = [q for q in triage.questions if items is None or q.id in items]
+    _expand_shortcuts(form)
     data: dict[str, Any] = {}
     for question in questions:
         if question.kind is QuestionKind.YES_NO:
@@ -125,6 +230,10 @@ def read_screening(
         elif question.action is None:
             data.pop(question.id, None)
             form.errors.pop(question.id, None)
+    if "Q14" in form.errors and Q14_UPPER in form.values:
+        form.errors[Q14_UPPER] = form.errors.pop("Q14").replace(
+            item_label("Q14"), item_label(Q14_UPPER)
+        )
     return ParsedForm(form, data)
 
 
@@ -166,10 +275,15 @@ def _number(form: FormState, question: Question, data: dict[str, Any]) -> None:
 
 
 def _body_map(form: FormState, data: dict[str, Any]) -> None:
-    """S1 is optional as a whole; once any part is given, every part is needed."""
+    """S1 is optional as a whole; once any part is given, every part is needed.
+
+    The figure's lists start at "Nowhere" (0) on every side: a map left at 0 everywhere says
+    nothing about where the pain is, so it is not saved as an answer.
+    """
     names = [body_map_field(side, part) for side in SIDES for part in BODY_MAP_PARTS]
     given = {name: form.value(name) for name in names if form.value(name)}
-    if not given:
+    untouched = len(given) == len(names) and all(value == "0" for value in given.values())
+    if not given or untouched:
         return
     zones: dict[str, dict[str, int]] = {side: {} for side in SIDES}
     complete = True

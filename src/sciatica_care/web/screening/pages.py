@@ -15,13 +15,14 @@ page, not with a list of the questions still open.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
-from sciatica_care.content.triage import Action, QuestionKind, Triage, triage_content
+from sciatica_care.content.triage import Action, Question, QuestionKind, Triage, triage_content
 from sciatica_care.domain.screening import (
     RECHECK_ITEMS,
     ScreeningError,
@@ -36,19 +37,30 @@ from sciatica_care.domain.screening import (
 from sciatica_care.services import screening
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.gate import ScreenRecord
+from sciatica_care.services.questionnaires import goal_activities
 from sciatica_care.services.screening import InvalidAnswers, SavedScreen
 from sciatica_care.store.models import Screening
 from sciatica_care.web.context import current_context
+from sciatica_care.web.diary.body_map import FIGURES, ZONE_CHOICES
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
+from sciatica_care.web.questionnaires.pages import goal_fields
 from sciatica_care.web.screening.form import (
     AGAIN,
     BODY_MAP_PARTS,
+    CHECKLIST,
+    CHECKLIST_ITEMS,
+    CHECKLIST_TEXTS,
+    GROUP_CHOICES,
+    GROUPS,
     REPLIES,
     SIDES,
+    SPLIT_TEXTS,
+    Group,
     ParsedForm,
     again_note,
     body_map_field,
+    body_map_legend,
     follow_up_note,
     item_label,
     read_screening,
@@ -95,6 +107,66 @@ def emergency_screen(
     )
 
 
+@dataclass(frozen=True)
+class Item:
+    """One yes/no question as a page of the conversation shows it.
+
+    ``listed`` is how it reads in a group's list ("Do you have any of these?"), ``text`` how it is
+    asked on its own; ``question`` is the triage question behind it (None for a half of Q14).
+    """
+
+    id: str
+    text: str
+    listed: str
+    help: str | None = None
+    question: Question | None = None
+
+
+@dataclass
+class Step:
+    """One page of the conversation: a group of yes/no questions, or the last page."""
+
+    heading: str
+    intro: str = ""
+    group: Group | None = None
+    items: list[Item] = field(default_factory=list)
+    last: bool = False
+
+
+FOLLOW_UPS = {"Q7": "CES_ASSESSED", "Q8": "Q8a"}
+"""Follow-ups asked right after the question they follow (§1, §9 rulings 1 and 3)."""
+
+
+def _item(triage: Triage, item: str) -> Item:
+    if item in SPLIT_TEXTS:
+        return Item(item, SPLIT_TEXTS[item], SPLIT_TEXTS[item])
+    question = triage.question(item)
+    listed = question.topic[0].upper() + question.topic[1:] if question.topic else question.text
+    return Item(item, question.text, listed, question.help, question)
+
+
+def conversation(triage: Triage, recheck: bool = False) -> list[Step]:
+    """The pages of the safety check, in order (the re-check asks only Q1–Q10, §9 ruling 5)."""
+    intros = {section.id: section.intro for section in triage.sections}
+    steps: list[Step] = []
+    for group in GROUPS:
+        asked = [item for item in group.items if not recheck or item in RECHECK_ITEMS]
+        if not asked:
+            continue
+        items: list[Item] = []
+        for item in asked:
+            items.append(_item(triage, item))
+            if item in FOLLOW_UPS:
+                items.append(_item(triage, FOLLOW_UPS[item]))
+        # §1 (NICE CKS): people rarely volunteer these, so the page says why it asks them.
+        intro = intros[triage.question(asked[0]).section] if group.id == "nerves" else ""
+        steps.append(Step(group.heading, intro, group, items))
+    if not recheck:
+        steps.append(Step("Last: about you and your pain now", last=True))
+    steps[-1].last = True
+    return steps
+
+
 def _form_page(
     request: Request,
     form: FormState,
@@ -104,16 +176,6 @@ def _form_page(
     status_code: int = 200,
 ) -> Response:
     triage = triage_content()
-    intros = {section.id: section.intro for section in triage.sections}
-    sections: list[dict[str, Any]] = []
-    for question in triage.questions:
-        if recheck and question.id not in RECHECK_ITEMS:
-            continue
-        if not sections or sections[-1]["id"] != question.section:
-            sections.append(
-                {"id": question.section, "intro": intros[question.section], "questions": []}
-            )
-        sections[-1]["questions"].append(question)
     return render(
         request,
         "screening/form.html",
@@ -121,12 +183,17 @@ def _form_page(
             "form": form,
             "recheck": recheck,
             "action_url": "/screening/recheck" if recheck else "/screening",
-            "sections": sections,
-            "zones": triage.zones,
+            "steps": conversation(triage, recheck),
+            "group_choices": GROUP_CHOICES,
+            "checklist_items": [(item, CHECKLIST_TEXTS[item]) for item in CHECKLIST_ITEMS],
+            "checklist_field": CHECKLIST,
             "replies": REPLIES,
             "sides": SIDES,
             "body_map_parts": BODY_MAP_PARTS,
             "body_map_field": body_map_field,
+            "body_map_legend": body_map_legend,
+            "figures": FIGURES,
+            "zone_choices": ZONE_CHOICES,
             "item_label": item_label,
             "follow_up_note": follow_up_note,
             "again_note": again_note,
@@ -137,6 +204,7 @@ def _form_page(
             "kinds": QuestionKind,
             "emergency": action_message(Action.EMERGENCY_NOW, triage),
             "calls": EMERGENCY_CALLS,
+            "nav": [],
         },
         status_code=status_code,
     )
@@ -255,10 +323,14 @@ def screening_result(
     if locks_program(action) and row.assessed_at is None:
         return emergency_screen(request, row)
     triage = triage_content()
+    first_time = row.kind == screening.FULL and not goal_activities(ctx.db, ctx.patient_id)
     return render(
         request,
         "screening/result.html",
         {
+            "ask_goals": first_time,
+            "form": FormState(),
+            "goal_fields": goal_fields(),
             "screening": row,
             "action": action,
             "message": action_message(action, triage),

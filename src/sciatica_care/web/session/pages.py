@@ -2,16 +2,23 @@
 
 The page itself holds no program: the script fetches ``/api/program/today`` and saves to
 ``/api/sessions``, so the server page stays tiny and the same API serves other clients. It is
-behind the same gate as Today (clinical-spec.md §1, §7.2). ``?speed=N`` (or the ``SCIATICA_SPEED``
+behind the same gate as Today (clinical-spec.md §1, §7.2). It is full screen (no site navigation,
+Sign out or footer: ``full_screen`` in base.html) and carries every exercise's figure as data
+(``reports.exercise_picture.figure_model``) so ``static/figure.js`` can draw the pose the player's
+state asks for. ``?speed=N`` (or the ``SCIATICA_SPEED``
 setting) makes the player's clock run N times faster, for tests and demonstrations only.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from sciatica_care.content.exercises import exercise_library
 from sciatica_care.domain.session import NUMBNESS_STOP_MESSAGE, SAFETY_LINE, STOP_MESSAGE
+from sciatica_care.reports.exercise_picture import figure_model
 from sciatica_care.services import program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.web.context import current_context, gate_page
@@ -20,6 +27,13 @@ from sciatica_care.web.templating import render
 router = APIRouter()
 
 MAX_SPEED = 200.0
+NOT_A_DIAGNOSIS = "Not a diagnosis. If worried, contact a health professional."
+
+
+@lru_cache(maxsize=1)
+def _figures() -> list[dict[str, object]]:
+    """The figure data of every exercise; content does not change while the app runs."""
+    return [figure_model(exercise) for exercise in exercise_library().exercises]
 
 
 @router.get("/session")
@@ -39,5 +53,8 @@ def player(
             "safety_line": SAFETY_LINE,
             "stop_message": STOP_MESSAGE,
             "numbness_stop_message": NUMBNESS_STOP_MESSAGE,
+            "not_a_diagnosis": NOT_A_DIAGNOSIS,
+            "figures": _figures(),
+            "full_screen": True,
         },
     )

@@ -1,9 +1,16 @@
-/* The check-in page: the tappable body map, the follow-up question, and sending through the
- * offline outbox (offline.js). Without this file the form still works as a plain HTML form.
+/* The check-in page: the tappable body map, "same as yesterday", the grouped safety question, and
+ * sending through the offline outbox (offline.js). Without this file the form still works as a
+ * plain HTML form (then the map's lists and the seven questions are always on the page).
  *
- * Body map (clinical-spec.md §6): choose "pain" or "numbness", tap a zone of a leg to mark how far
- * down it reaches (tap it again to clear). The radio buttons under the figure are the truth: a tap
- * checks one of them, and the figure redraws from them.
+ * Body map (clinical-spec.md §6), on any page with [data-bodymap]: choose "pain" or "numbness",
+ * tap a zone of a leg to mark how far down it reaches (tap it again to clear). The radio buttons
+ * are the truth: a tap checks one of them, and the figure redraws from them. A zone is filled
+ * when the furthest zone marked is in its data-fills (the server's path down the leg), so
+ * marking the calf fills buttock, thigh and calf.
+ *
+ * Daily safety questions (§1, §9 ruling 11): "Any of these today?" No / Yes; the seven questions
+ * open only after a yes. The answers sent are those of services.checkins.grouped_daily_answers
+ * (a "no" makes every unanswered item no).
  *
  * Sending: the form is turned into the JSON of POST /api/checkins. Online, a saved entry opens its
  * result page (which leads with any safety action); a rejected one is submitted as a normal form so
@@ -13,60 +20,138 @@
 (function () {
   "use strict";
 
-  var form = document.getElementById("checkin-form");
-  if (!form) { return; }
-  var map = form.querySelector("[data-bodymap]");
   var DAILY = ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7"];
+  var SIDES = ["left", "right"];
 
-  function checked(name) {
-    var input = form.querySelector('input[name="' + name + '"]:checked');
+  function checkedIn(scope, name) {
+    var input = scope.querySelector('input[name="' + name + '"]:checked');
     return input ? input.value : "";
   }
 
-  function setRadio(name, value) {
-    var input = form.querySelector('input[name="' + name + '"][value="' + value + '"]');
+  function setRadio(scope, name, value) {
+    var input = scope.querySelector('input[name="' + name + '"][value="' + value + '"]');
     if (input) { input.checked = true; }
   }
 
-  function redraw() {
-    if (!map) { return; }
-    map.querySelectorAll("polygon.zone").forEach(function (shape) {
-      var side = shape.getAttribute("data-side");
-      shape.classList.toggle("pain-on", checked(side + "_pain") === shape.getAttribute("data-zone"));
-    });
-    map.querySelectorAll("polygon.numb-overlay").forEach(function (shape) {
-      var side = shape.getAttribute("data-side");
-      shape.classList.toggle("numb-on", checked(side + "_numbness") === shape.getAttribute("data-zone"));
-    });
-  }
-
-  if (map) {
+  function liveBodyMap(map) {
+    var scope = map.closest("form") || document;
+    function lit(shape, name) {
+      var far = checkedIn(scope, shape.getAttribute("data-side") + "_" + name);
+      var fills = (shape.getAttribute("data-fills") || "").split(" ");
+      return { far: far === shape.getAttribute("data-zone"), path: far !== "0" && fills.indexOf(far) >= 0 };
+    }
+    function redraw() {
+      map.querySelectorAll("polygon.zone").forEach(function (shape) {
+        var state = lit(shape, "pain");
+        shape.classList.toggle("pain-on", state.far);
+        shape.classList.toggle("pain-path", state.path && !state.far);
+      });
+      map.querySelectorAll("polygon.numb-overlay").forEach(function (shape) {
+        var state = lit(shape, "numbness");
+        shape.classList.toggle("numb-on", state.far);
+        shape.classList.toggle("numb-path", state.path && !state.far);
+      });
+    }
     map.querySelectorAll(".bodymap-js-only").forEach(function (el) { el.hidden = false; });
     map.querySelectorAll(".bodymap-no-js").forEach(function (el) { el.hidden = true; });
-    map.classList.add("bodymap-live");
-    map.querySelector("svg").addEventListener("click", function (event) {
-      var shape = event.target.closest("polygon.zone");
-      if (!shape) { return; }
-      var kind = checked("map_mode") || "pain";
-      var name = shape.getAttribute("data-side") + "_" + kind;
-      var zone = shape.getAttribute("data-zone");
-      setRadio(name, checked(name) === zone ? "0" : zone);
-      redraw();
+    map.querySelectorAll("details[data-zone-lists]").forEach(function (el) {
+      if (!el.hasAttribute("data-keep-open")) { el.open = false; }
     });
-    form.addEventListener("change", function (event) {
+    map.classList.add("bodymap-live");
+    map.querySelectorAll("svg").forEach(function (svg) {
+      svg.addEventListener("click", function (event) {
+        var shape = event.target.closest("polygon.zone");
+        if (!shape) { return; }
+        var kind = checkedIn(map, "map_mode") || "pain";
+        var name = shape.getAttribute("data-side") + "_" + kind;
+        var zone = shape.getAttribute("data-zone");
+        setRadio(scope, name, checkedIn(scope, name) === zone ? "0" : zone);
+        redraw();
+      });
+    });
+    scope.addEventListener("change", function (event) {
       if (event.target.matches("[data-side]")) { redraw(); }
     });
+    map.bodyMapRedraw = redraw;
+    redraw();
   }
 
-  var followUp = document.getElementById("group-CES_ASSESSED");
+  document.querySelectorAll("[data-bodymap]").forEach(liveBodyMap);
+
+  var form = document.getElementById("checkin-form");
+  if (!form) { return; }
+  var map = form.querySelector("[data-bodymap]");
+  function checked(name) { return checkedIn(form, name); }
+
+  /* "Same as yesterday": the map opens only when it has changed; "same" puts yesterday's
+     zones back (the server copies them again on a plain form post). */
+  var mapDetail = form.querySelector("[data-when-changed]");
+  var previous = document.getElementById("previous-map");
+  function previousZone(side, kind) {
+    return previous ? parseInt(previous.getAttribute("data-" + side + "-" + kind), 10) || 0 : 0;
+  }
+  function showMap() {
+    if (!mapDetail) { return; }
+    var errors = mapDetail.querySelector(".field-error");
+    mapDetail.hidden = checked("map_same") !== "no" && !errors;
+  }
+  form.addEventListener("change", function (event) {
+    if (event.target.name !== "map_same") { return; }
+    if (event.target.value === "yes" && previous) {
+      SIDES.forEach(function (side) {
+        ["pain", "numbness"].forEach(function (kind) {
+          setRadio(form, side + "_" + kind, String(previousZone(side, kind)));
+        });
+      });
+      if (map && map.bodyMapRedraw) { map.bodyMapRedraw(); }
+    }
+    showMap();
+  });
+  showMap();
+
+  function zoneOf(side, kind) {
+    var v = checked(side + "_" + kind);
+    return v === "" ? 0 : parseInt(v, 10);
+  }
+  function bothLegs() {
+    return SIDES.every(function (side) { return Math.max(zoneOf(side, "pain"), zoneOf(side, "numbness")) >= 3; });
+  }
+
+  /* Q1–Q7 as services.checkins.grouped_daily_answers makes them. */
+  function redFlags() {
+    var group = checked("daily_any");
+    var given = {};
+    DAILY.forEach(function (q) { if (checked(q)) { given[q] = checked(q); } });
+    if (group !== "yes" && group !== "no") { return given; }
+    var someYes = DAILY.some(function (q) { return given[q] && given[q] !== "no"; });
+    var missing = group === "no" || someYes ? "no" : "unsure";
+    var flags = {};
+    DAILY.forEach(function (q) { flags[q] = given[q] || missing; });
+    if (bothLegs() && !given.Q7 && group !== "no") { flags.Q7 = "yes"; }
+    return flags;
+  }
   function anyYes() {
-    return DAILY.some(function (q) { var v = checked(q); return v === "yes" || v === "unsure"; });
+    var flags = redFlags();
+    return DAILY.some(function (q) { return flags[q] === "yes" || flags[q] === "unsure"; });
   }
-  function showFollowUp() {
-    if (followUp) { followUp.hidden = !anyYes() && !followUp.classList.contains("field-error"); }
+
+  var detail = document.getElementById("daily-detail");
+  var followUp = document.getElementById("group-CES_ASSESSED");
+  function showDetail() {
+    if (detail) {
+      detail.hidden = checked("daily_any") !== "yes" && !detail.querySelector(".field-error");
+    }
+    /* The follow-up names what was said, so it comes after one of the seven is yes or not sure. */
+    var named = DAILY.some(function (q) { var v = checked(q); return v === "yes" || v === "unsure"; });
+    if (followUp) { followUp.hidden = !named && !followUp.classList.contains("field-error"); }
   }
-  form.addEventListener("change", showFollowUp);
-  showFollowUp();
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "daily_any" && event.target.value === "no" && detail) {
+      detail.querySelectorAll("input[type=radio]").forEach(function (input) { input.checked = false; });
+    }
+    showDetail();
+  });
+  showDetail();
 
   function number(name) {
     var v = checked(name);
@@ -78,10 +163,10 @@
       var el = form.elements[name];
       return el && el.value ? el.value.trim() : "";
     };
-    var flags = {};
-    DAILY.forEach(function (q) { flags[q] = checked(q); });
+    var same = checked("map_same") === "yes" && previous;
     var leg = function (side) {
-      return { pain: number(side + "_pain") || 0, numbness: number(side + "_numbness") || 0 };
+      if (same) { return { pain: previousZone(side, "pain"), numbness: previousZone(side, "numbness") }; }
+      return { pain: zoneOf(side, "pain"), numbness: zoneOf(side, "numbness") };
     };
     return {
       client_id: value("client_id"),
@@ -90,7 +175,7 @@
       leg_pain: number("leg_pain"),
       back_pain: number("back_pain"),
       zones: { left: leg("left"), right: leg("right") },
-      red_flags: flags,
+      red_flags: redFlags(),
       ces_assessed: anyYes() ? (checked("CES_ASSESSED") || null) : null,
       activities_impossible: form.elements.activities_impossible.checked,
       sleep_quality: checked("sleep_quality") || null,
@@ -101,10 +186,11 @@
   }
 
   function complete(entry) {
-    var legs = ["left", "right"].every(function (side) {
+    var legs = SIDES.every(function (side) {
       return Math.max(entry.zones[side].pain, entry.zones[side].numbness) >= 3;
     });
-    return entry.leg_pain !== null && entry.back_pain !== null &&
+    var mapAnswered = !form.elements.map_offered || checked("map_same") !== "";
+    return entry.leg_pain !== null && entry.back_pain !== null && mapAnswered &&
       DAILY.every(function (q) { return entry.red_flags[q]; }) &&
       (!anyYes() || entry.ces_assessed) && !(legs && entry.red_flags.Q7 === "no");
   }
@@ -143,6 +229,4 @@
       return null;
     }).catch(function () { sending = false; submitPlain(); });
   });
-
-  redraw();
 }());

@@ -17,6 +17,13 @@
  *    replaces the earlier copy, so nothing is lost if the page closes.
  *  - Speech: cues are spoken with speechSynthesis unless muted (remembered on this device). The
  *    screen-reader live region gets one line per phase or repetition, never every second.
+ *  - The figure (static/figure.js) is drawn at the cycle phase each step's "figure" asks for
+ *    (domain/skeleton.figure_motion), from the same clock: it holds, moves and pauses with the timer.
+ *  - "This one hurts — give me the easier version": the exercise's remaining steps are replaced by
+ *    the easier level's steps (sent with its instructions step), or, at the easiest level, the
+ *    player goes to its pain check; the result carries asked_easier for progression (§4.1).
+ *  - Resume: the state is kept in localStorage per account and day; coming back (back button,
+ *    closed tab) offers "Resume" or "Start again". Leaving asks first (in page and beforeunload).
  */
 (function () {
   "use strict";
@@ -46,8 +53,11 @@
     clientId: null,
     version: 0,           // save counter: the server never lets a lower version replace a higher
     startedAt: null,
-    stopPanelOpen: false
+    stopPanelOpen: false,
+    easierAt: []          // exercise indices switched to their easier version, in order
   };
+  var leaving = false;
+  var signature = "";
 
   // --- clock ---------------------------------------------------------------------------------
 
@@ -91,6 +101,8 @@
     $("picture").hidden = !(name === "instructions" || name === "timed");
   }
 
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
   // --- speech and announcements --------------------------------------------------------------
 
   var muted = false;
@@ -127,7 +139,8 @@
   }
 
   function newTally() {
-    return { started: false, reps: 0, holds: 0, holdSeconds: 0, bySide: {}, pain: null, spread: null, numbness: null };
+    return { started: false, reps: 0, holds: 0, holdSeconds: 0, bySide: {}, pain: null, spread: null,
+      numbness: null, easier: false };
   }
 
   /* Enter step ``i`` at clock time ``at``; ``quiet`` while catching up over passed steps. */
@@ -140,7 +153,7 @@
     }
     if (st.phase === "work") s.tallies[st.exercise_index].started = true;
     if (st.phase === "done") finish();
-    if (!quiet) present(st);
+    if (!quiet) { present(st); persist(); }
   }
 
   /* The current step is over: count what it finished, as Session._complete does. */
@@ -262,6 +275,7 @@
   function finish() {
     if (s.finished) return;
     s.finished = true;
+    forget();
     if (s.started) save(true);
   }
 
@@ -285,6 +299,7 @@
         pain: tally.pain,
         spread_down_leg: tally.spread,
         new_numbness_or_weakness: tally.numbness,
+        asked_easier: tally.easier,
         completed: done >= perSide * Math.max(1, ex.sides.length)
       });
     });
@@ -332,16 +347,18 @@
 
   function save(final) {
     var body = payload(final);
+    var sentence = savedSentence(final);
     setText("save-status", "Saving…");
     var sending = window.sciaticaOffline
       ? window.sciaticaOffline.post(root.dataset.saveUrl, body).then(function (result) {
         if (result.status === "queued") return "queued";
-        return result.response.ok ? "saved" : "failed";
+        return answerOf(result.response, final);
       })
-      : post(body).then(function (r) { return r.ok ? "saved" : "failed"; });
+      : post(body).then(function (r) { return answerOf(r, final); });
     return sending.then(function (outcome) {
+      if (typeof outcome === "object") { showChanges(outcome.answer); outcome = outcome.outcome; }
       root.dataset.saved = outcome + (final ? "-final" : "");
-      setText("save-status", outcome === "saved" ? "Saved." :
+      setText("save-status", outcome === "saved" ? sentence :
         outcome === "queued" ? "Saved on this device; it will be sent when you are online." :
           "Could not save. Please keep this page open and try again later.");
     }, function () {
@@ -349,29 +366,61 @@
     });
   }
 
+  /* A final answer's program_update (what progression decided) is shown on the end screen. */
+  function answerOf(response, final) {
+    if (!response.ok) return "failed";
+    if (!final) return "saved";
+    return response.json().then(function (answer) { return { outcome: "saved", answer: answer }; },
+      function () { return "saved"; });
+  }
+
+  /* A sentence, not a bare "Saved.": what is kept and where. */
+  function savedSentence(final) {
+    var done = record().items.filter(function (item) { return item.pain !== null; }).length;
+    if (final) return "Your session is saved in your diary.";
+    return "Saved: " + plural(done, "exercise") + " of " + program.exercises.length +
+      " recorded so far.";
+  }
+
   window.addEventListener("pagehide", function () {
+    persist();
     if (program && s.started && !s.finished) post(payload(false), true);
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!program || !s.started || s.finished || leaving) return;
+    persist();
+    event.preventDefault();
+    event.returnValue = "";
   });
 
   // --- what is on screen ---------------------------------------------------------------------
 
   var shownExercise = -1;
 
+  function showPicture(ex) {
+    var drawn = window.sciaticaFigure && window.sciaticaFigure.show($("figure"), ex.exercise_id);
+    if (!drawn) $("figure").innerHTML = ex.picture_svg; // our own SVG, rendered by the server
+  }
+
   /* A new step: update the words, speak its cues, announce it once. */
   function present(st) {
     var ex = exerciseOf(st);
     if (ex && st.exercise_index !== shownExercise) {
       shownExercise = st.exercise_index;
-      $("picture").innerHTML = ex.picture_svg; // our own SVG, rendered by the server
+      showPicture(ex);
     }
     var texts = st.cues.map(function (c) { return c.text; });
     if (s.started) speak(texts, isTimed(st));
     if (st.phase === "instructions") showInstructions(ex);
-    if (st.phase === "pain_check") showPainCheck();
+    if (st.phase === "pain_check") showPainCheck(ex);
     var spoken = texts.join(" ");
     if (st.phase === "work" && st.stage !== null && st.stage !== "move") spoken = "";
+    if (st.phase === "done") spoken = ""; // the heading says it once; focus goes there
     if (spoken) announce(spoken);
-    if (st.phase === "instructions" || st.phase === "pain_check") $("player-title").focus();
+    if (st.phase === "instructions" || st.phase === "pain_check" || st.phase === "done") {
+      $("player-title").focus();
+    }
   }
 
   function showInstructions(ex) {
@@ -388,11 +437,11 @@
     setText("ins-caution", ex.caution || "");
   }
 
-  function showPainCheck() {
+  function showPainCheck(ex) {
     var form = $("pain-form");
     form.reset();
     $("pain-errors").hidden = true;
-    setText("player-title", "Pain check");
+    setText("player-title", "Pain check: " + ex.name);
   }
 
   function timedWords(st, left) {
@@ -410,14 +459,63 @@
     }
   }
 
+  /* "Next up" during a rest, a break or a side switch: what the person gets ready for. */
+  function nextUp(st) {
+    if (st.phase === "rest") {
+      var next = program.exercises[st.exercise_index + 1];
+      return next ? "Next up: " + next.name + ", " + next.dose_text + "." : "Next up: the pain check.";
+    }
+    if (st.phase === "side_switch") return "Next up: " + st.side + ".";
+    if (st.phase === "break") {
+      var after = program.steps[s.index + 1];
+      if (after && after.phase === "work" && after.stage === null) {
+        var ex = exerciseOf(after);
+        return "Next up: hold " + after.number + " of " + ex.dose.reps + (after.side ? ", " + after.side : "") + ".";
+      }
+      return "Next up: set " + (after ? after.set_number : "") + ".";
+    }
+    return "";
+  }
+
+  /* The figure's cycle phase for the current step at clock time t (domain/skeleton.figure_motion). */
+  function figurePhase(st, t) {
+    var f = st.figure;
+    if (!f) return 0;
+    if (!isTimed(st) || !f.move_s || reducedMotion()) return f.t_to;
+    var u = Math.min(1, Math.max(0, (t - s.stepStart) / f.move_s));
+    return f.t_from + (f.t_to - f.t_from) * u;
+  }
+
+  function reducedMotion() {
+    return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  }
+
+  function drawFigure() {
+    if (!program || !window.sciaticaFigure || s.index < 0) return;
+    var st = step();
+    if (!st.figure) return;
+    var t = s.paused ? s.pausedAt : (s.started && !s.finished && isTimed(st) ? now() : s.stepStart);
+    window.sciaticaFigure.at(figurePhase(st, t));
+    var side = $("figure-side");
+    side.hidden = !(st.side && st.phase === "work");
+    side.textContent = st.side ? "Working: " + st.side : "";
+  }
+
+  function frame() {
+    if (program && s.started && !s.finished && !s.paused && !$("view-timed").hidden) drawFigure();
+    window.requestAnimationFrame(frame);
+  }
+
   function render() {
     if (!program) return;
     var st = step();
     var ex = exerciseOf(st);
+    root.dataset.step = [st.phase, st.stage || "", st.exercise_index === null ? "" : st.exercise_index,
+      st.side || ""].join("|");
     var where = [];
     if (ex) where.push("Exercise " + (st.exercise_index + 1) + " of " + program.exercises.length);
     setText("player-where", where.join(" · ") || "Guided session");
-    $("stop-bar").hidden = !s.started || s.finished;
+    $("stop-bar").hidden = !s.started || s.finished || s.stopPanelOpen;
 
     if (s.finished) {
       showView(s.stopped ? "stopped" : "done");
@@ -428,11 +526,12 @@
       $("stopped-message").hidden = numb;
       $("stopped-numbness-message").hidden = !numb;
       $("stopped-plain").hidden = safety;
+      $("exit").textContent = "Back to Today";
       if (!s.stopped) showSummary();
       return;
     }
     if (st.phase === "intro") { showView("intro"); return; }
-    if (st.phase === "instructions") { showView("instructions"); return; }
+    if (st.phase === "instructions") { showView("instructions"); drawFigure(); return; }
     if (st.phase === "pain_check") { showView("pain"); return; }
 
     showView("timed");
@@ -442,7 +541,7 @@
     var words = timedWords(st, left);
     setText("timed-prompt", s.paused ? "Paused" : words.prompt);
     setText("timed-countdown", words.count);
-    $("timed-side").hidden = !st.side;
+    $("timed-side").hidden = !st.side || (st.phase === "work" && !!window.sciaticaFigure);
     setText("timed-side", st.side ? "Side: " + st.side : "");
     var count = "";
     if (st.phase === "work" && ex) {
@@ -456,15 +555,57 @@
     $("pacer-fill").style.width = Math.round(Math.min(1, Math.max(0, fraction)) * 100) + "%";
     $("skip").hidden = ["break", "side_switch", "rest"].indexOf(st.phase) < 0;
     $("pause").textContent = s.paused ? "Go on" : "Pause";
+    var next = nextUp(st);
+    $("next-up").hidden = !next;
+    setText("next-up", next);
+    $("easier").hidden = st.phase !== "work" && st.phase !== "break" && st.phase !== "side_switch";
+    drawFigure();
   }
 
+  /* The end screen: what was done against the plan, pain after each exercise, what changes. */
   function showSummary() {
-    var lines = record().items.map(function (item, i) {
+    var items = record().items;
+    var list = $("done-summary");
+    list.textContent = "";
+    items.forEach(function (item) {
       var ex = program.exercises.filter(function (e) { return e.exercise_id === item.exercise_id; })[0];
-      var done = item.reps_done ? item.reps_done + " reps" : item.holds_done + " holds";
-      return ex.name + ": " + done + (item.pain === null ? "" : ", pain after " + item.pain + "/10");
+      var planned = ex.dose.sets * ex.dose.reps * Math.max(1, ex.sides.length);
+      var done = ex.kind === "hold" && ex.dose.hold_s ? plural(item.holds_done, "hold") : plural(item.reps_done, "rep");
+      var li = document.createElement("li");
+      var name = document.createElement("strong");
+      name.textContent = ex.name;
+      li.appendChild(name);
+      var text = ": " + done + " of " + planned + (item.completed ? ", all done" : "");
+      if (item.asked_easier) text += " (the easier version)";
+      if (item.pain !== null) text += ". Pain after: " + item.pain + " out of 10";
+      li.appendChild(document.createTextNode(text + "."));
+      list.appendChild(li);
     });
-    fillList("done-summary", lines);
+    var all = items.length === program.exercises.length && items.every(function (i) { return i.completed; });
+    var minutes = Math.max(1, Math.round(s.elapsed / 60));
+    setText("done-lead", (all ? "You did every exercise in today’s plan" : "You did " +
+      plural(items.length, "exercise") + " of " + program.exercises.length) +
+      ", about " + plural(minutes, "minute") + " of movement.");
+    var pains = items.filter(function (i) { return i.pain !== null; }).map(function (i) { return i.pain; });
+    $("done-pain").hidden = pains.length < 2;
+    if (pains.length >= 2) {
+      var first = pains[0], last = pains[pains.length - 1];
+      setText("done-pain", "Your pain was " + first + " out of 10 after the first exercise and " + last +
+        " after the last" + (last < first ? ": it eased as you moved." : last === first ? ": it stayed the same." : "."));
+    }
+  }
+
+  function showChanges(answer) {
+    var update = answer && answer.program_update;
+    var decisions = update && update.decisions ? update.decisions : [];
+    var box = $("done-decisions");
+    box.textContent = "";
+    decisions.forEach(function (d) {
+      var li = document.createElement("li");
+      li.textContent = d.reason;
+      box.appendChild(li);
+    });
+    $("done-changes").hidden = !decisions.length;
   }
 
   function showIntro() {
@@ -478,12 +619,135 @@
     program.paused.forEach(function (p) {
       var para = document.createElement("p");
       para.className = "muted";
-      para.textContent = p.name + " is paused" + (p.resume_on ? " until " + p.resume_on : "") + ".";
+      var until = p.resume_on ? new Date(p.resume_on + "T12:00:00").toLocaleDateString("en-GB",
+        { weekday: "long", day: "numeric", month: "long" }) : null;
+      para.textContent = p.name + " is paused" + (until ? " until " + until : "") + ".";
       paused.appendChild(para);
     });
   }
 
-  // --- the stop panel ------------------------------------------------------------------------
+  // --- the easier version --------------------------------------------------------------------
+
+  function stepsOf(i) {
+    var first = -1, last = -1;
+    program.steps.forEach(function (st, k) {
+      if (st.exercise_index === i) { if (first < 0) first = k; last = k; }
+    });
+    return [first, last];
+  }
+
+  /* Replace exercise i's steps by its easier version's (or return false at the easiest level). */
+  function switchToEasier(i) {
+    var range = stepsOf(i);
+    var alt = program.steps[range[0]].easier;
+    if (!alt) return false;
+    Array.prototype.splice.apply(program.steps, [range[0], range[1] - range[0] + 1].concat(alt.steps));
+    var ex = program.exercises[i];
+    program.exercises[i] = Object.assign({}, ex, { level: alt.level, level_name: alt.level_name,
+      dose: alt.dose, dose_text: alt.dose_text, sides: alt.sides,
+      reason: "You asked for the easier version because it hurt." });
+    return true;
+  }
+
+  function easier() {
+    var st = step();
+    if (!s.started || s.finished || st.exercise_index === null) return;
+    var i = st.exercise_index;
+    var ex = program.exercises[i];
+    if (isTimed(st)) s.elapsed += Math.max(0, Math.min((s.paused ? s.pausedAt : now()) - s.stepStart, st.duration_s));
+    var tally = s.tallies[i];
+    s.paused = false;
+    s.notes.push(ex.name + ": asked for the easier version because it hurt");
+    if (switchToEasier(i)) {
+      s.easierAt.push(i);
+      s.tallies[i] = newTally();
+      s.tallies[i].easier = true;
+      shownExercise = -1;
+      enter(stepsOf(i)[0], now(), false);
+      setText("save-status", "Switched to the easier version: " + program.exercises[i].level_name + ".");
+    } else {
+      tally.easier = true;
+      var range = stepsOf(i);
+      var check = range[1];
+      while (program.steps[check].phase !== "pain_check") check -= 1;
+      enter(check, now(), false);
+      setText("save-status", ex.name + " is already at its easiest: moving on after a short pain check.");
+    }
+    render();
+  }
+
+  // --- resume --------------------------------------------------------------------------------
+
+  function storageKey() {
+    var meta = document.querySelector('meta[name="account-id"]');
+    return "sciatica.player." + (meta ? meta.getAttribute("content") : "guest") + "." + program.date;
+  }
+
+  /* Keep enough to pick up where the person left off: the step, the tallies and the save ids. */
+  function persist() {
+    if (!program || !s.started || s.finished) return;
+    var st = step();
+    var into = isTimed(st) ? Math.max(0, (s.paused ? s.pausedAt : now()) - s.stepStart) : 0;
+    var saved = { signature: signature, index: s.index, into: into, elapsed: s.elapsed, tallies: s.tallies,
+      notes: s.notes, clientId: s.clientId, version: s.version, startedAt: s.startedAt,
+      easierAt: s.easierAt };
+    try { localStorage.setItem(storageKey(), JSON.stringify(saved)); } catch (e) { /* full or private */ }
+  }
+
+  function forget() {
+    try { localStorage.removeItem(storageKey()); } catch (e) { /* ignore */ }
+  }
+
+  function remembered() {
+    try {
+      var saved = JSON.parse(localStorage.getItem(storageKey()) || "null");
+      return saved && saved.signature === signature ? saved : null;
+    } catch (e) { return null; }
+  }
+
+  function offerResume() {
+    var saved = remembered();
+    $("resume-offer").hidden = !saved;
+    $("intro-fresh").hidden = !!saved;
+    if (!saved) return;
+    var steps = program.steps.slice(), exercises = program.exercises.slice();
+    saved.easierAt.forEach(switchToEasier);
+    var st = program.steps[saved.index];
+    program.steps = steps;
+    program.exercises = exercises;
+    var ex = st && st.exercise_index !== null ? program.exercises[st.exercise_index] : null;
+    setText("resume-text", "You left today’s session" + (ex ? " at exercise " + (st.exercise_index + 1) +
+      " of " + program.exercises.length + ", " + ex.name : "") + ". Pick up from there, or start again.");
+    setText("player-title", "Welcome back");
+  }
+
+  function resumeSaved() {
+    var saved = remembered();
+    if (!saved) return;
+    saved.easierAt.forEach(switchToEasier);
+    s.easierAt = saved.easierAt;
+    s.tallies = saved.tallies;
+    s.notes = saved.notes;
+    s.elapsed = saved.elapsed;
+    s.clientId = saved.clientId;
+    s.version = saved.version;
+    s.startedAt = saved.startedAt;
+    s.started = true;
+    s.index = saved.index;
+    // A timed step starts again from its beginning: a hold or a rep is not half-remembered.
+    enter(saved.index, now(), false);
+    render();
+  }
+
+  function startAgain() {
+    forget();
+    $("resume-offer").hidden = true;
+    $("intro-fresh").hidden = false;
+    setText("player-title", "Guided session");
+    ready();
+  }
+
+  // --- the stop and leave panels -------------------------------------------------------------
 
   var pausedByPanel = false;
 
@@ -493,6 +757,7 @@
     if (pausedByPanel) pause();
     s.stopPanelOpen = true;
     $("stop-panel").hidden = false;
+    $("stop-bar").hidden = true;
     $("stop-panel-title").focus();
   }
 
@@ -502,13 +767,39 @@
     $("stop-panel").hidden = true;
     if (carryOn) {
       if (pausedByPanel) resume();
+      render();
       $("stop").focus();
     }
+  }
+
+  var pausedByLeave = false;
+
+  function openLeavePanel() {
+    pausedByLeave = s.started && !s.paused && !s.finished;
+    if (pausedByLeave) pause();
+    persist();
+    $("leave-panel").hidden = false;
+    $("stop-bar").hidden = true;
+    $("leave-title").focus();
+  }
+
+  function closeLeavePanel() {
+    $("leave-panel").hidden = true;
+    if (pausedByLeave) resume();
+    render();
+    $("exit").focus();
   }
 
   // --- events --------------------------------------------------------------------------------
 
   root.addEventListener("click", function (event) {
+    var link = event.target.closest("a");
+    if (link && link.dataset.action === "leave") {
+      if (program && s.started && !s.finished) { event.preventDefault(); openLeavePanel(); }
+      return;
+    }
+    if (link && link.dataset.action === "leave-confirm") { leaving = true; persist(); return; }
+    if (link) { leaving = true; return; }
     var target = event.target.closest("button");
     if (!target || !program) return;
     var action = target.dataset.action;
@@ -520,6 +811,10 @@
     else if (action === "pause") (s.paused ? resume : pause)();
     else if (action === "stop") openStopPanel();
     else if (action === "carry-on") closeStopPanel(true);
+    else if (action === "easier") easier();
+    else if (action === "resume") resumeSaved();
+    else if (action === "restart") startAgain();
+    else if (action === "stay") closeLeavePanel();
   });
 
   $("mute").addEventListener("click", function () {
@@ -537,10 +832,8 @@
     var numbness = form.querySelector('input[name="numbness"]:checked');
     var problems = [];
     if (!pain) problems.push(["pain-0", "Choose your pain now, from 0 to 10."]);
-    if (!spread) problems.push(["spread-yes", "Choose yes, no or not sure: did the pain spread?"]);
-    if (!numbness) {
-      problems.push(["numbness-yes", "Choose yes, no or not sure: any new numbness, tingling or weakness?"]);
-    }
+    if (!spread) problems.push(["spread-no", "Choose no or yes: did it spread down your leg?"]);
+    if (!numbness) problems.push(["numbness-no", "Choose no or yes: any new numbness, tingling or weakness?"]);
     var box = $("pain-errors");
     if (problems.length) {
       box.innerHTML = "<h2>There is a problem</h2><ul></ul>";
@@ -556,12 +849,12 @@
       box.focus();
       return;
     }
-    // "Not sure" counts as yes, as everywhere in the safety questions (clinical-spec.md §1).
-    answerPain(Number(pain.value), spread.value !== "no", numbness.value !== "no");
+    answerPain(Number(pain.value), spread.value === "yes", numbness.value === "yes");
   });
 
   document.addEventListener("visibilitychange", advance);
   window.setInterval(advance, TICK_MS);
+  window.requestAnimationFrame(frame);
 
   // --- start ---------------------------------------------------------------------------------
 
@@ -601,9 +894,13 @@
           $("player-loading").hidden = false;
           return;
         }
+        signature = JSON.stringify([program.exercises.map(function (ex) {
+          return [ex.exercise_id, ex.level, ex.dose];
+        }), program.steps.length]);
         s.tallies = program.exercises.map(newTally);
         showIntro();
         enter(0, now(), true);
+        offerResume();
         render();
         root.dataset.ready = "true";
       })

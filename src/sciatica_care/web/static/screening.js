@@ -1,9 +1,15 @@
-/* Safety check: the emergency first, and only the questions that apply.
+/* Safety check: a short conversation, the emergency first, and only the questions that apply.
  *
- * Without JavaScript every question shows, the server drops follow-ups that do not apply, and a
- * form sent with an emergency answer gets the emergency page; this file only makes that happen
- * sooner (clinical-spec.md §1, §7.2, §9 rulings 1 and 3):
+ * Without JavaScript every page of the form shows, the server drops follow-ups that do not apply,
+ * and a form sent with an emergency answer gets the emergency page; this file makes it a
+ * conversation and makes the emergency come sooner (clinical-spec.md §1, §7.2, §9 rulings 1, 3):
  *
+ * - one page (section.step) at a time, with "2 of 4", Back and Next. A group page ("Do you have
+ *   any of these?") is answered with "None of these" (which moves on) or "Yes, or not sure",
+ *   which opens its questions one by one. Next only checks that the page is answered; the one
+ *   form is still sent, and checked by the server, at the end;
+ * - the body map: tap the figure to mark how far down pain or numbness reach (the lists under it
+ *   are the form, and stay for keyboards and screen readers);
  * - after each answer the form is sent to POST /screening/so-far (nothing is saved), which runs
  *   the same rules as the full screen; when the answers so far mean "go to an emergency department
  *   now", the emergency panel (#so-far) appears right after the answer that raised it, before the
@@ -27,9 +33,19 @@
   var url = form.getAttribute("data-so-far");
   var sent = 0;
 
+  // An item of a group answered "None of these" is "no" (the server reads it the same way).
+  function groupOf(item) {
+    var step = form.querySelector('section[data-group-items~="' + item + '"]');
+    return step ? step.getAttribute("data-group") : null;
+  }
+
   function value(name) {
     var checked = form.querySelector('input[name="' + name + '"]:checked');
-    return checked ? checked.value : "";
+    if (checked) return checked.value;
+    var group = groupOf(name);
+    if (group && value("group_" + group) === "none") return "no";
+    var box = form.querySelector('input[type="checkbox"][name="' + name + '"]');
+    return box ? "no" : "";
   }
 
   // The answer that counts for an item: a question asked again replaces the first answer.
@@ -93,7 +109,10 @@
   }
 
   function anchorFor(item, changed) {
-    return document.getElementById("q-" + item) || changed;
+    var found = document.getElementById("q-" + item) || changed;
+    var step = steps[current];
+    if (stepping && found && step && !step.contains(found)) return step.lastElementChild;
+    return found;
   }
 
   function show(result, changed, byPerson) {
@@ -171,8 +190,194 @@
       });
   }
 
+  // -- one page at a time -------------------------------------------------------------------------
+
+  var steps = Array.prototype.slice.call(form.querySelectorAll("section.step"));
+  var stepping = steps.length > 1;
+  var current = 0;
+  var footer = document.getElementById("step-actions");
+  var problem = document.getElementById("step-problem");
+  var lead = document.querySelector(".screening-lead");
+  function button(name) {
+    return footer.querySelector("[data-" + name + "]");
+  }
+
+  function groupField(step) {
+    var group = step.getAttribute("data-group");
+    return group ? "group_" + group : null;
+  }
+
+  function detailOpen(step) {
+    var field = groupField(step);
+    if (!field) return true;
+    return (
+      value(field) === "some" ||
+      !!step.querySelector(".group-detail .field-error") ||
+      !!step.querySelector('.group-detail input:checked:not([value="no"])')
+    );
+  }
+
+  function layout(step) {
+    var field = groupField(step);
+    if (!field) return;
+    var open = detailOpen(step);
+    step.querySelector(".group-choice").hidden = true;
+    step.querySelector(".group-detail").hidden = !open;
+    step.querySelector(".group-list").hidden = open;
+  }
+
+  // What is still unanswered on a page: radio groups that show, and the age.
+  function unanswered(step) {
+    var missing = [];
+    step.querySelectorAll("fieldset.question").forEach(function (fieldset) {
+      if (fieldset.closest("[hidden]") || fieldset.classList.contains("assessed")) return;
+      if (fieldset.classList.contains("zone-list") || fieldset.classList.contains("checklist")) return;
+      if (fieldset.classList.contains("group-choice")) return;
+      var radio = fieldset.querySelector('input[type="radio"]');
+      if (radio && !fieldset.querySelector("input:checked")) missing.push(radio);
+    });
+    var age = step.querySelector('input[name="age"]');
+    if (age && !age.value.trim()) missing.unshift(age);
+    return missing;
+  }
+
+  function complain(missing) {
+    problem.textContent = "Please answer every question on this page to go on.";
+    problem.hidden = false;
+    missing[0].focus();
+    missing[0].scrollIntoView({ block: "center" });
+  }
+
+  function go(index, byPerson) {
+    current = Math.max(0, Math.min(steps.length - 1, index));
+    steps.forEach(function (step, i) {
+      step.hidden = i !== current;
+      layout(step);
+    });
+    var step = steps[current];
+    var last = step.hasAttribute("data-last");
+    var group = groupField(step) && !detailOpen(step);
+    problem.hidden = true;
+    if (lead) lead.hidden = current > 0;
+    button("back").hidden = current === 0;
+    button("none").hidden = !group;
+    button("some").hidden = !group;
+    button("next").hidden = group || last;
+    button("submit").hidden = group || !last;
+    if (panel && !panel.hidden && !step.contains(panel)) moveAfter(panel, step.lastElementChild);
+    if (byPerson) {
+      var heading = step.querySelector("h2");
+      window.scrollTo(0, 0);
+      heading.focus({ preventScroll: true });
+    }
+  }
+
+  function setGroup(step, choice) {
+    var radio = step.querySelector('.group-choice input[value="' + choice + '"]');
+    radio.checked = true;
+    if (choice === "none") {
+      step.querySelectorAll(".group-detail input:checked").forEach(function (input) {
+        input.checked = false;
+      });
+    }
+    showFollowUps();
+    check(null, false);
+  }
+
+  if (stepping) {
+    form.classList.add("stepping");
+    button("none").addEventListener("click", function () {
+      var step = steps[current];
+      setGroup(step, "none");
+      if (step.hasAttribute("data-last")) {
+        if (form.requestSubmit) form.requestSubmit(button("submit"));
+        else form.submit();
+        return;
+      }
+      go(current + 1, true);
+    });
+    button("some").addEventListener("click", function () {
+      var step = steps[current];
+      setGroup(step, "some");
+      go(current, false);
+      var first = step.querySelector(".group-detail fieldset.question:not([hidden]) input");
+      if (first) first.focus();
+    });
+    button("next").addEventListener("click", function () {
+      var missing = unanswered(steps[current]);
+      if (missing.length) return complain(missing);
+      go(current + 1, true);
+    });
+    button("back").addEventListener("click", function () {
+      go(current - 1, true);
+    });
+    form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      if (submitter && submitter.name === "stop") return;
+      var missing = unanswered(steps[current]);
+      if (missing.length) {
+        event.preventDefault();
+        complain(missing);
+      }
+    });
+    // A link of the error summary opens the page that holds the field.
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest('.error-summary a[href^="#"]');
+      if (!link) return;
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      var step = target && target.closest("section.step");
+      if (step) go(steps.indexOf(step), false);
+    });
+    var firstError = form.querySelector(".field-error");
+    var errorStep = firstError && firstError.closest("section.step");
+    go(errorStep ? steps.indexOf(errorStep) : 0, false);
+  }
+
+  // -- the body map ---------------------------------------------------------------------------------
+
+  var map = form.querySelector("[data-bodymap]");
+  function mapRadio(side, kind, zone) {
+    return form.querySelector(
+      'input[data-side="' + side + '"][data-kind="' + kind + '"][value="' + zone + '"]'
+    );
+  }
+  function mapValue(side, kind) {
+    var input = form.querySelector('input[data-side="' + side + '"][data-kind="' + kind + '"]:checked');
+    return input ? input.value : "0";
+  }
+  function redraw() {
+    map.querySelectorAll("polygon.zone").forEach(function (shape) {
+      var side = shape.getAttribute("data-side");
+      shape.classList.toggle("pain-on", mapValue(side, "pain") === shape.getAttribute("data-zone"));
+    });
+    map.querySelectorAll("polygon.numb-overlay").forEach(function (shape) {
+      var side = shape.getAttribute("data-side");
+      shape.classList.toggle("numb-on", mapValue(side, "numbness") === shape.getAttribute("data-zone"));
+    });
+  }
+  if (map) {
+    map.querySelectorAll(".bodymap-js-only").forEach(function (el) { el.hidden = false; });
+    map.querySelectorAll(".bodymap-no-js").forEach(function (el) { el.hidden = true; });
+    map.classList.add("bodymap-live");
+    map.querySelector("svg").addEventListener("click", function (event) {
+      var shape = event.target.closest("polygon.zone");
+      if (!shape) return;
+      var kindInput = map.querySelector('input[name="map_mode"]:checked');
+      var kind = kindInput ? kindInput.value : "pain";
+      var side = shape.getAttribute("data-side");
+      var zone = shape.getAttribute("data-zone");
+      var radio = mapRadio(side, kind, mapValue(side, kind) === zone ? "0" : zone);
+      if (radio) radio.checked = true;
+      redraw();
+      check(map, true);
+    });
+    redraw();
+  }
+
   form.addEventListener("change", function (event) {
     showFollowUps();
+    if (map && event.target.matches("[data-side]")) redraw();
+    if (event.target.name === "map_mode") return;
     var changed = event.target.closest("fieldset.question, .field");
     check(changed, true);
   });
