@@ -2,11 +2,7 @@
  * sending through the offline outbox (offline.js). Without this file the form still works as a
  * plain HTML form (then the map's lists and the seven questions are always on the page).
  *
- * Body map (clinical-spec.md §6), on any page with [data-bodymap]: choose "pain" or "numbness",
- * tap a zone of a leg to mark how far down it reaches (tap it again to clear). The radio buttons
- * are the truth: a tap checks one of them, and the figure redraws from them. A zone is filled
- * when the furthest zone marked is in its data-fills (the server's path down the leg), so
- * marking the calf fills buttock, thigh and calf.
+ * The tappable body map itself is bodymap.js (shared with the safety check).
  *
  * Daily safety questions (§1, §9 ruling 11): "Any of these today?" No / Yes; the seven questions
  * open only after a yes. The answers sent are those of services.checkins.grouped_daily_answers
@@ -33,50 +29,6 @@
     if (input) { input.checked = true; }
   }
 
-  function liveBodyMap(map) {
-    var scope = map.closest("form") || document;
-    function lit(shape, name) {
-      var far = checkedIn(scope, shape.getAttribute("data-side") + "_" + name);
-      var fills = (shape.getAttribute("data-fills") || "").split(" ");
-      return { far: far === shape.getAttribute("data-zone"), path: far !== "0" && fills.indexOf(far) >= 0 };
-    }
-    function redraw() {
-      map.querySelectorAll("polygon.zone").forEach(function (shape) {
-        var state = lit(shape, "pain");
-        shape.classList.toggle("pain-on", state.far);
-        shape.classList.toggle("pain-path", state.path && !state.far);
-      });
-      map.querySelectorAll("polygon.numb-overlay").forEach(function (shape) {
-        var state = lit(shape, "numbness");
-        shape.classList.toggle("numb-on", state.far);
-        shape.classList.toggle("numb-path", state.path && !state.far);
-      });
-    }
-    map.querySelectorAll(".bodymap-js-only").forEach(function (el) { el.hidden = false; });
-    map.querySelectorAll(".bodymap-no-js").forEach(function (el) { el.hidden = true; });
-    map.querySelectorAll("details[data-zone-lists]").forEach(function (el) {
-      if (!el.hasAttribute("data-keep-open")) { el.open = false; }
-    });
-    map.classList.add("bodymap-live");
-    map.querySelectorAll("svg").forEach(function (svg) {
-      svg.addEventListener("click", function (event) {
-        var shape = event.target.closest("polygon.zone");
-        if (!shape) { return; }
-        var kind = checkedIn(map, "map_mode") || "pain";
-        var name = shape.getAttribute("data-side") + "_" + kind;
-        var zone = shape.getAttribute("data-zone");
-        setRadio(scope, name, checkedIn(scope, name) === zone ? "0" : zone);
-        redraw();
-      });
-    });
-    scope.addEventListener("change", function (event) {
-      if (event.target.matches("[data-side]")) { redraw(); }
-    });
-    map.bodyMapRedraw = redraw;
-    redraw();
-  }
-
-  document.querySelectorAll("[data-bodymap]").forEach(liveBodyMap);
 
   var form = document.getElementById("checkin-form");
   if (!form) { return; }

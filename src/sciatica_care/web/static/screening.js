@@ -335,48 +335,14 @@
 
   // -- the body map ---------------------------------------------------------------------------------
 
+  // The figure itself is bodymap.js; a tap there counts as answering this page's question.
   var map = form.querySelector("[data-bodymap]");
-  function mapRadio(side, kind, zone) {
-    return form.querySelector(
-      'input[data-side="' + side + '"][data-kind="' + kind + '"][value="' + zone + '"]'
-    );
-  }
-  function mapValue(side, kind) {
-    var input = form.querySelector('input[data-side="' + side + '"][data-kind="' + kind + '"]:checked');
-    return input ? input.value : "0";
-  }
-  function redraw() {
-    map.querySelectorAll("polygon.zone").forEach(function (shape) {
-      var side = shape.getAttribute("data-side");
-      shape.classList.toggle("pain-on", mapValue(side, "pain") === shape.getAttribute("data-zone"));
-    });
-    map.querySelectorAll("polygon.numb-overlay").forEach(function (shape) {
-      var side = shape.getAttribute("data-side");
-      shape.classList.toggle("numb-on", mapValue(side, "numbness") === shape.getAttribute("data-zone"));
-    });
-  }
   if (map) {
-    map.querySelectorAll(".bodymap-js-only").forEach(function (el) { el.hidden = false; });
-    map.querySelectorAll(".bodymap-no-js").forEach(function (el) { el.hidden = true; });
-    map.classList.add("bodymap-live");
-    map.querySelector("svg").addEventListener("click", function (event) {
-      var shape = event.target.closest("polygon.zone");
-      if (!shape) return;
-      var kindInput = map.querySelector('input[name="map_mode"]:checked');
-      var kind = kindInput ? kindInput.value : "pain";
-      var side = shape.getAttribute("data-side");
-      var zone = shape.getAttribute("data-zone");
-      var radio = mapRadio(side, kind, mapValue(side, kind) === zone ? "0" : zone);
-      if (radio) radio.checked = true;
-      redraw();
-      check(map, true);
-    });
-    redraw();
+    map.addEventListener("bodymap:change", function () { check(map, true); });
   }
 
   form.addEventListener("change", function (event) {
     showFollowUps();
-    if (map && event.target.matches("[data-side]")) redraw();
     if (event.target.name === "map_mode") return;
     var changed = event.target.closest("fieldset.question, .field");
     check(changed, true);

@@ -24,10 +24,12 @@ var STATIC_FILES = [
   "/static/offline.js",
   "/static/diary.css",
   "/static/screening.css",
+  "/static/bodymap.js",
   "/static/checkin.js",
   "/static/program.css",
   "/static/player.css",
   "/static/player.js",
+  "/static/figure.js",
   "/static/icons/icon.svg",
   "/static/icons/icon-192.png",
   "/manifest.webmanifest"
