@@ -34,6 +34,10 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SCIATICA_DATA_DIR", str(data_dir))
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SCIATICA_DATABASE_URL", raising=False)
+    # The terminal's language chooses the emergency numbers shown first: no country by default.
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     return data_dir
 
 

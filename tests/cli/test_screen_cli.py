@@ -296,6 +296,25 @@ def test_interactive_emergency_is_shown_after_the_block_and_before_q8() -> None:
     assert "exercise" not in out.lower()
 
 
+@pytest.mark.parametrize(
+    ("lang", "first"), [("en_AU.UTF-8", "Call 000 (Australia)"), ("C.UTF-8", "Call 112")]
+)
+def test_the_emergency_panel_calls_this_computers_country_first(
+    monkeypatch: pytest.MonkeyPatch, lang: str, first: str
+) -> None:
+    """clinical-spec.md §9 ruling 10: the country of the terminal's language setting first,
+    112 always; without a country, 112, 999 and 911."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    result = run(input=lines("45", *block(1, assessed="n"), CONTINUE))
+
+    panel = " ".join(result.stdout.split("EMERGENCY", 1)[1].split(REMAINING, 1)[0].split())
+    calls = [part.split(")")[0] for part in panel.split("Call ")[1:]]
+    assert panel.split("Call ", 1)[1].startswith(first.removeprefix("Call "))
+    assert any(call.startswith("112") for call in calls)
+
+
 def test_interactive_already_checked_and_no_worse_reaches_urgent_without_an_emergency() -> None:
     result = run(input=lines("45", *block(3, assessed="y"), *REST_NO, *PATTERN))
 

@@ -20,6 +20,7 @@ The use cases live in ``services.screening``; this module asks, shows and calls 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,9 @@ from sciatica_care.cli.output import (
     read_json_file,
 )
 from sciatica_care.cli.prompts import YES_NO, YES_NO_UNSURE
+from sciatica_care.content.emergency_numbers import emergency_numbers
 from sciatica_care.content.triage import Question, QuestionKind, Triage, triage_content
+from sciatica_care.domain.emergency_calls import country_from_locale, emergency_calls
 from sciatica_care.domain.screening import (
     RECHECK_ITEMS,
     Action,
@@ -312,10 +315,24 @@ def show_emergency(reason: Reason | None, triage: Triage) -> None:
     body = Text()
     body.append(message.headline + "\n", style="bold")
     body.append(message.by_when + "\n\n")
+    for call in emergency_calls(terminal_country(), emergency_numbers()):
+        body.append(f"{call.label}", style="bold")
+        body.append(f" ({call.where})\n")
+    body.append("\n")
     if reason:
         body.append(f"Why: {reason.text}\n\n")
     body.append("\n".join(f"- {line}" for line in message.what_to_do))
     console.print(Panel(body, title="EMERGENCY", style=_EMERGENCY_STYLE, padding=(1, 2)))
+
+
+def terminal_country() -> str | None:
+    """The country of this computer's language setting (LC_ALL, LC_MESSAGES or LANG, e.g.
+    en_GB.UTF-8): whose emergency number comes first (clinical-spec.md §9 ruling 10)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        country = country_from_locale(os.environ.get(name))
+        if country:
+            return country
+    return None
 
 
 def _acknowledge(saved: SavedScreen, triage: Triage, answers: Mapping[str, Any]) -> None:

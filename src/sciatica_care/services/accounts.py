@@ -23,6 +23,7 @@ from sciatica_care.services.credentials import (
     password_needs_rehash,
     verify_password,
 )
+from sciatica_care.services.emergency import COUNTRY_SETTING, known_country
 from sciatica_care.store import accounts, auth_sessions, login_attempts, patients
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
@@ -102,11 +103,19 @@ def recovery_code_matches(stored_hash: str | None, raw: str) -> bool:
 # -- sign up, sign in -----------------------------------------------------------------------------
 
 
-def sign_up(db: Database, email: str, password: str, timezone: str | None = None) -> Access:
+def sign_up(
+    db: Database,
+    email: str,
+    password: str,
+    timezone: str | None = None,
+    country: str | None = None,
+) -> Access:
     """Create an account; return its patient id and its first recovery code (409 when taken).
 
     ``timezone`` is the IANA zone the browser reported; it becomes the patient's clock (every
     "today" and shown time). An unknown name is ignored: the clock stays UTC until Settings.
+    ``country`` (from the browser's locale) chooses the emergency numbers shown (§9 ruling 10);
+    an unknown one is ignored, and then the common numbers are shown until Settings.
     """
     password_hash = hash_password(password)
     recovery_code = new_recovery_code()
@@ -121,6 +130,10 @@ def sign_up(db: Database, email: str, password: str, timezone: str | None = None
             patient_id = accounts.create(session, email, password_hash, utcnow(), code_hash)
             if zone_named(timezone) is not None:
                 patients.update_settings(session, patient_id, **{ZONE_SETTING: timezone})
+            if known_country(country) is not None:
+                patients.update_settings(
+                    session, patient_id, **{COUNTRY_SETTING: known_country(country)}
+                )
             return Access(patient_id, recovery_code)
     except StoreError as exc:  # lost a race with another sign-up of the same address
         raise taken from exc

@@ -50,6 +50,8 @@ class SignUp(StrictBody):
     password: NewPassword
     timezone: Annotated[str | None, Field(max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$")] = None
     """The IANA zone of the person (``Intl.DateTimeFormat().resolvedOptions().timeZone``)."""
+    country: Annotated[str | None, Field(max_length=2, pattern=r"^[A-Za-z]{2}$")] = None
+    """ISO 3166 code (e.g. "GB"): the emergency numbers shown; unknown codes are ignored."""
 
 
 class SignIn(StrictBody):
@@ -134,7 +136,9 @@ def create_account(body: SignUp, request: Request, response: Response) -> MeWith
     password: show it to the person once; it is never sent again.
     """
     try:
-        created = sign_up(database(request), body.email, body.password, body.timezone)
+        created = sign_up(
+            database(request), body.email, body.password, body.timezone, country=body.country
+        )
     except AccountProblem as exc:
         raise _http(exc) from None
     caller = start_session(request, response, created.patient_id)

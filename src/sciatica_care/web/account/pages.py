@@ -178,7 +178,13 @@ async def sign_up_submit(request: Request) -> Response:
         form.add_error("password", problem)
     if form.ok:
         try:
-            created = sign_up(database(request), email, password, form.value("timezone"))
+            created = sign_up(
+                database(request),
+                email,
+                password,
+                form.value("timezone"),
+                country=form.value("country"),
+            )
         except AccountProblem as exc:
             form.add_error(exc.field or "email", exc.message)
     if not form.ok:

@@ -12,13 +12,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from sciatica_care.services import program
+from sciatica_care.services import emergency, program
 from sciatica_care.services.accounts import (
     AccountProblem,
     change_password,
     delete_account,
     make_recovery_code,
 )
+from sciatica_care.services.errors import InvalidInput
 from sciatica_care.web.account.credentials import new_password_problem
 from sciatica_care.web.account.pages import show_recovery_code
 from sciatica_care.web.flash import flash
@@ -41,10 +42,12 @@ def _page(
     delete_form: FormState | None = None,
     progression_form: FormState | None = None,
     recovery_form: FormState | None = None,
+    country_form: FormState | None = None,
     status_code: int = 200,
 ) -> Response:
     with database(request).session() as session:
         automatic = program.auto_progression(session, caller.patient_id)
+    country = emergency.patient_country(database(request), caller.patient_id)
     return render(
         request,
         TEMPLATE,
@@ -54,6 +57,9 @@ def _page(
             "progression_form": progression_form or FormState(),
             "recovery_form": FormState(errors=dict((recovery_form or FormState()).errors)),
             "automatic": automatic,
+            "country_form": country_form or FormState(),
+            "country": country,
+            "country_choices": emergency.country_choices(),
         },
         status_code=status_code,
     )
@@ -84,6 +90,20 @@ async def progression_submit(request: Request, caller: SignedIn = Depends(signed
             "Automatic changes are off: Today will suggest each step up. Easing off after pain "
             "still happens at once.",
         )
+    return response
+
+
+@router.post("/settings/country")
+async def country_submit(request: Request, caller: SignedIn = Depends(signed_in)) -> Response:
+    """The country whose emergency numbers come first on emergency screens (§9 ruling 10)."""
+    form = await read_form(request)
+    try:
+        emergency.set_country(database(request), caller.patient_id, form.value("country"))
+    except InvalidInput as exc:
+        form.add_error("country", exc.message)
+        return _page(request, caller, country_form=form, status_code=400)
+    response = RedirectResponse("/settings", status_code=303)
+    flash(request, response, "Saved: emergency screens now show your country's numbers first.")
     return response
 
 

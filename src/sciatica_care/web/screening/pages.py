@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.content.triage import Action, Question, QuestionKind, Triage, triage_content
+from sciatica_care.domain.emergency_calls import UNKNOWN_COUNTRY, Call
 from sciatica_care.domain.screening import (
     RECHECK_ITEMS,
     ScreeningError,
@@ -34,7 +35,7 @@ from sciatica_care.domain.screening import (
     screen_so_far,
     unlock_question,
 )
-from sciatica_care.services import screening
+from sciatica_care.services import emergency, screening
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.gate import ScreenRecord
 from sciatica_care.services.questionnaires import goal_activities
@@ -65,16 +66,21 @@ from sciatica_care.web.screening.form import (
     item_label,
     read_screening,
 )
+from sciatica_care.web.security import database, lookup_signed_in
 from sciatica_care.web.templating import render
 
 router = APIRouter()
 
-EMERGENCY_CALLS = (
-    ("999", "Call 999", "UK"),
-    ("911", "Call 911", "US and Canada"),
-    ("112", "Call 112", "Europe, and most mobile phones"),
-)
-"""tel: buttons on the emergency screen (§7.2 "call button"); triage.yaml names 999 and 911."""
+
+def emergency_calls_for(request: Request) -> tuple[Call, ...]:
+    """tel: buttons on the emergency screen (§7.2 "call button"): the signed-in person's own
+    country's number first, 112 as the fallback (§9 ruling 10)."""
+    caller = lookup_signed_in(request)
+    if caller is None:
+        return UNKNOWN_COUNTRY
+    return emergency.patient_calls(database(request), caller.patient_id)
+
+
 UNLOCK_CHOICES = (("yes", "Yes"), ("no", "No, or not sure"))
 """§9 ruling 1: "not sure" never lifts the lock."""
 
@@ -95,7 +101,7 @@ def emergency_screen(
             "screening": row,
             "message": action_message(Action.EMERGENCY_NOW, triage),
             "reason": reasons[0]["text"] if reasons else None,
-            "calls": EMERGENCY_CALLS,
+            "calls": emergency_calls_for(request),
             "lock_notice": triage.lock_notice,
             "unlock_question": unlock_question(triage),
             "unlock_hint": triage.question(triage.assessed.flag).help,
@@ -203,7 +209,7 @@ def _form_page(
             "topics": assessed_topics(given or {}, triage),
             "kinds": QuestionKind,
             "emergency": action_message(Action.EMERGENCY_NOW, triage),
-            "calls": EMERGENCY_CALLS,
+            "calls": emergency_calls_for(request),
             "nav": [],
         },
         status_code=status_code,
