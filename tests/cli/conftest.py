@@ -16,7 +16,10 @@ def fixed_width_console(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def screened() -> None:
-    """The local person answered the full safety screen yesterday, with no red flag."""
+    """The local person answered the full safety screen a minute ago, with no red flag: after
+    any history a test seeds, so a seeded RED session has had its re-check (at any hour of the
+    day: "yesterday" was before a session seeded at 10:00 yesterday whenever tests ran before
+    10:00)."""
     from datetime import timedelta
 
     from sciatica_care.domain.screening import screen
@@ -29,7 +32,7 @@ def screened() -> None:
     try:
         with db.session() as s:
             pid = patients.local_patient_id(s)
-            at = utcnow() - timedelta(days=1)
+            at = utcnow() - timedelta(minutes=1)
             screenings.save(s, pid, SELF_CARE_ANSWERS, screen(SELF_CARE_ANSWERS), at=at)
     finally:
         db.dispose()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from sciatica_care.cli.main import app
@@ -157,7 +159,27 @@ def test_skin_not_normal_before_means_no_pack_today() -> None:
     assert logged() == []
 
 
-def test_skin_problem_after_blocks_that_kind_for_the_rest_of_the_day() -> None:
+def _daytime_zone() -> str:
+    """A zone where it is now between 06:00 and 18:00, so "90 minutes ago" is still today."""
+    now = datetime.now(UTC)
+    for zone in (
+        "Pacific/Kiritimati",
+        "Asia/Tokyo",
+        "Asia/Kolkata",
+        "Europe/London",
+        "America/New_York",
+        "America/Los_Angeles",
+        "Pacific/Honolulu",
+    ):
+        if 6 <= now.astimezone(ZoneInfo(zone)).hour < 18:
+            return zone
+    raise AssertionError("no zone in daytime")  # the zones above cover every hour
+
+
+def test_skin_problem_after_blocks_that_kind_for_the_rest_of_the_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", _daytime_zone())  # the terminal's day is the patient's day
     first = invoke(["therapy", "heat", *FAST], [*HEAT_QUESTIONS_ALL_NO, "y", "n"])
     assert "Do not use heat again today." in " ".join(first.stdout.split())
     db = open_database()
