@@ -151,7 +151,9 @@ def test_a_yes_to_question_1_shows_the_emergency_before_the_next_question(
         "Go to an emergency department now, or call your emergency number."
     )
     expect(emergency).to_contain_text("Why: You said there is numbness or pins and needles")
-    expect(emergency.get_by_role("link", name="Call 999")).to_be_visible()
+    # The browser's language is en-US: its country's number first, 112 always (§9 ruling 10).
+    expect(emergency.get_by_role("link", name="Call 911")).to_be_visible()
+    expect(emergency.get_by_role("link", name="Call 112")).to_be_visible()
     expect(emergency).to_be_focused()
     assert _follows(page, "q-Q1", "so-far") and _follows(page, "so-far", "q-Q2")
     # the "already checked" follow-up of the Q1-Q7 block, naming the answer (§9 ruling 1)
