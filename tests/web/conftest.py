@@ -228,3 +228,25 @@ def screened(client: TestClient, account: Account) -> Account:
 
     screen_via_api(client, account)
     return account
+
+
+# -- clinicians (issue 10) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clinician(web_app: FastAPI, database: Database, client: TestClient) -> Iterator[Any]:
+    """A clinician signed in on their own client (``tests.web.clinic.Clinician``), linked to no one."""
+    from tests.web.clinic import clinician_client
+
+    with clinician_client(web_app, database) as signed_in:
+        yield signed_in
+
+
+@pytest.fixture
+def linked(database: Database, screened: Account, clinician: Any) -> tuple[Account, Any, str]:
+    """``screened`` (Ann, after a calm safety check) has linked ``clinician``: (patient,
+    clinician, the patient's public id)."""
+    from tests.web.clinic import link
+
+    public_id = link(database, screened.id, clinician.id)
+    return screened, clinician, public_id

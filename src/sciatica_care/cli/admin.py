@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import typer
@@ -18,12 +19,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sciatica_care.cli.output import console, err_console, fail, print_json
 from sciatica_care.config import get_settings
+from sciatica_care.services import clinicians
+from sciatica_care.services.account_rules import (
+    email_problem,
+    new_password_problem,
+    normalise_email,
+)
+from sciatica_care.services.errors import Conflict, InvalidInput
 from sciatica_care.store import StoreError
 from sciatica_care.store import backup as backups
-from sciatica_care.store.database import Database, make_engine
+from sciatica_care.store.database import Database, make_engine, open_database
 
 admin = typer.Typer(
-    help="For the operator of a shared (clinic) install: migrate, back up, restore.",
+    help="For the operator of a shared (clinic) install: migrate, back up, restore, clinicians.",
     no_args_is_help=True,
 )
 
@@ -143,6 +151,63 @@ def restore(
     else:
         console.print(f"Restored the database from {file}. What was there before is in {kept}.")
         console.print("Run `sciatica admin migrate` if the backup came from an older version.")
+
+
+@admin.command("create-clinician")
+def create_clinician(
+    email: str = typer.Argument(..., help="The clinician's e-mail: their sign-in name."),
+    name: str = typer.Option(
+        ..., "--name", help="The name patients will see (e.g. 'Sam Lee, PT')."
+    ),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (one line)."
+    ),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8000", "--base-url", help="The address patients and staff open."
+    ),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Create a clinician account (issue 10): with a password from standard input, or a one-time
+    set-up link to hand over (valid 3 days)."""
+    address = normalise_email(email)
+    problem = email_problem(address)
+    if problem:
+        fail(problem)
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        problem = new_password_problem(password)
+        if problem:
+            fail(f"password: {problem}")
+    try:
+        database = open_database()
+    except StoreError as exc:
+        fail(str(exc))
+    try:
+        account = clinicians.create_clinician(database, address, name, password)
+    except InvalidInput as exc:
+        fail(f"{exc.field}: {exc.message}")
+    except Conflict:
+        fail(f"an account with the e-mail {address} already exists")
+    finally:
+        database.dispose()
+    link = f"{base_url.rstrip('/')}{account.setup_path()}" if account.setup_path() else None
+    result = {
+        "clinician_id": account.public_id,
+        "email": account.email,
+        "name": account.display_name,
+    }
+    if link:
+        result["setup_link"] = link
+    if json_output:
+        print_json(result)
+        return
+    console.print(f"Created the clinician account {account.email} ({account.display_name}).")
+    if link:
+        console.print("Give them this one-time link to choose a password (valid 3 days):")
+        console.print(link, soft_wrap=True, highlight=False)
+    else:
+        console.print("They can sign in now with that e-mail and password.")
 
 
 def register(app: typer.Typer) -> None:

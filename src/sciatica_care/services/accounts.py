@@ -24,7 +24,8 @@ from sciatica_care.services.credentials import (
     verify_password,
 )
 from sciatica_care.services.emergency import COUNTRY_SETTING, known_country
-from sciatica_care.store import accounts, auth_sessions, login_attempts, patients
+from sciatica_care.services.permissions import Actor
+from sciatica_care.store import accounts, auth_sessions, clinicians, login_attempts, patients
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
@@ -125,7 +126,7 @@ def sign_up(
     )
     try:
         with db.session() as session:
-            if accounts.find_by_email(session, email) is not None:
+            if accounts.find_by_email(session, email) or clinicians.find_by_email(session, email):
                 raise taken
             patient_id = accounts.create(session, email, password_hash, utcnow(), code_hash)
             if zone_named(timezone) is not None:
@@ -157,8 +158,8 @@ def _refuse_if_locked(db: Database, key: str, now: datetime, what: str, hint: st
     )
 
 
-def sign_in(db: Database, email: str, password: str) -> int:
-    """Check the credentials and return the patient id.
+def sign_in(db: Database, email: str, password: str) -> Actor:
+    """Check the credentials and return who signed in: a patient or a clinician (issue 10).
 
     After ``MAX_FAILED_SIGN_INS`` failures for one e-mail within ``FAILED_SIGN_IN_WINDOW`` every
     attempt gets 429 until the oldest failure ages out; the count lives in the database so all web
@@ -170,20 +171,29 @@ def sign_in(db: Database, email: str, password: str) -> int:
     _refuse_if_locked(db, key, now, "sign-in", ", or check your password")
     with db.session() as session:
         patient = accounts.find_by_email(session, email)
-        stored_hash = patient.password_hash if patient is not None else None
-        if patient is None or not verify_password(stored_hash, password):
+        clinician = clinicians.find_by_email(session, email) if patient is None else None
+        account = patient or clinician
+        stored_hash = account.password_hash if account is not None else None
+        if account is None or not verify_password(stored_hash, password):
             login_attempts.purge_before(session, since)
             login_attempts.record_failure(session, key, now)
             wrong = True
         else:
             wrong = False
             login_attempts.clear(session, key)
-            if stored_hash and password_needs_rehash(stored_hash):
-                accounts.set_password_hash(session, patient.id, hash_password(password))
-            patient_id = patient.id
+            rehash = bool(stored_hash and password_needs_rehash(stored_hash))
+            if patient is not None:
+                actor = Actor.patient(patient.id)
+                if rehash:
+                    accounts.set_password_hash(session, patient.id, hash_password(password))
+            else:
+                assert clinician is not None
+                actor = Actor.clinician(clinician.id)
+                if rehash:
+                    clinicians.set_password_hash(session, clinician.id, hash_password(password))
     if wrong:
         raise AccountProblem("That email and password do not match an account.", 401)
-    return patient_id
+    return actor
 
 
 def change_password(

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from sciatica_care.services.audit import note_access
 from sciatica_care.services.clock import Clock, patient_clock, utcnow
 from sciatica_care.services.permissions import Actor, Permission, authorize
 from sciatica_care.store import patients
@@ -25,10 +26,15 @@ class PatientContext:
     clock: Clock
 
     @contextmanager
-    def unit(self, permission: Permission) -> Iterator[Session]:
-        """A transaction in which ``actor`` may do ``permission`` (checked first, every time)."""
+    def unit(self, permission: Permission, what: str | None = None) -> Iterator[Session]:
+        """A transaction in which ``actor`` may do ``permission`` (checked first, every time).
+
+        A clinician's unit is written to the patient's audit log (``what`` says what they saw or
+        changed, in the patient's words), in the same transaction as the access itself.
+        """
         with self.db.session() as session:
             authorize(session, self.actor, permission, self.patient_id)
+            note_access(session, self.actor, permission, self.patient_id, what)
             yield session
 
 

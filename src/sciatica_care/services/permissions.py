@@ -2,7 +2,7 @@
 
 A patient may do everything to their own data and nothing to anyone else's. A clinician (issue
 10) may read, and prescribe for, only the patients who linked them; the link check is the seam
-``_linked`` below. A refusal is always ``NotFound``: nobody learns that data they may not see
+``_linked`` below (issue 10 ``care_links``). A refusal is always ``NotFound``: nobody learns that data they may not see
 exists.
 """
 
@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from sciatica_care.services.errors import NotFound
+from sciatica_care.store import care_links
 
 
 class Role(StrEnum):
@@ -58,8 +59,8 @@ class Actor:
 
 
 def _linked(session: Session, clinician_id: int, patient_id: int) -> bool:
-    """Whether the patient linked this clinician. No links exist yet (issue 10 adds them)."""
-    return False
+    """Whether the patient links this clinician now (an ended link grants nothing)."""
+    return care_links.is_linked(session, clinician_id, patient_id)
 
 
 def allowed(session: Session, actor: Actor, permission: Permission, patient_id: int) -> bool:

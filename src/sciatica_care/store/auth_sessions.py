@@ -12,15 +12,17 @@ from sciatica_care.store.models import AuthSession
 
 def start(
     session: Session,
-    patient_id: int,
+    patient_id: int | None,
     token_hash: str,
     csrf_token: str,
     at: datetime,
     expires_at: datetime,
+    clinician_id: int | None = None,
 ) -> int:
-    """Store a new signed-in session and return its id."""
+    """Store a new signed-in session of a patient or a clinician and return its id."""
     row = AuthSession(
         patient_id=patient_id,
+        clinician_id=clinician_id,
         token_hash=token_hash,
         csrf_token=csrf_token,
         created_at=at,
@@ -61,6 +63,12 @@ def end_all(session: Session, patient_id: int) -> int:
 def purge_expired(session: Session, now: datetime) -> None:
     """Drop expired rows so the table does not grow without bound."""
     session.execute(delete(AuthSession).where(AuthSession.expires_at <= now))
+
+
+def end_all_of_clinician(session: Session, clinician_id: int) -> int:
+    """Sign out every browser of this clinician (after a password change or removal)."""
+    result = session.execute(delete(AuthSession).where(AuthSession.clinician_id == clinician_id))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def count_for(session: Session, patient_id: int) -> int:

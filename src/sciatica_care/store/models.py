@@ -65,13 +65,36 @@ class Installation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class Clinician(Base):
+    """A clinician's account (issue 10): made by the operator (``sciatica admin create-clinician``),
+    signs in on the same web app, sees only the patients who linked them (``care_links``)."""
+
+    __tablename__ = "clinicians"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True, default=random_id)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """SHA-256 of a one-time set-up link's token (the operator hands the link over)."""
+    setup_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def clinician_fk() -> ForeignKey:
+    return ForeignKey("clinicians.id", ondelete="CASCADE")
+
+
 class AuthSession(Base):
-    """A signed-in browser. Only the token's SHA-256 is stored: a leaked table signs no one in."""
+    """A signed-in browser of a patient or of a clinician (exactly one of the two ids is set).
+    Only the token's SHA-256 is stored: a leaked table signs no one in."""
 
     __tablename__ = "auth_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    patient_id: Mapped[int | None] = mapped_column(patient_fk(), index=True)
+    clinician_id: Mapped[int | None] = mapped_column(clinician_fk(), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -235,3 +258,105 @@ class ExerciseDose(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ShareCode(Base):
+    """A one-time code a patient gives a clinician to link them (issue 10 item 2): 24 h, single use.
+    Only its SHA-256 is stored."""
+
+    __tablename__ = "share_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CareLink(Base):
+    """A patient's permission for one clinician to follow them; ``ended_at`` set = unlinked (kept
+    for the patient's record of who saw their data)."""
+
+    __tablename__ = "care_links"
+    __table_args__ = (Index("ix_care_links_clinician_patient", "clinician_id", "patient_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    clinician_id: Mapped[int] = mapped_column(clinician_fk())
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """One clinician read or change of a patient's data (issue 10 item 6), shown to the patient.
+
+    The clinician's name is copied in, so the patient's log stays readable after an account goes.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_patient_at", "patient_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk())
+    clinician_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="SET NULL"), index=True
+    )
+    clinician_name: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(16))
+    """``read`` or ``change`` (and ``link``/``unlink``)."""
+    what: Mapped[str] = mapped_column(String(200))
+
+
+class ProgramChange(Base):
+    """One version of a clinician's prescription (issue 10 item 3): who, when, what, why."""
+
+    __tablename__ = "program_changes"
+    __table_args__ = (Index("ix_program_changes_patient_at", "patient_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk())
+    clinician_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="SET NULL")
+    )
+    clinician_name: Mapped[str] = mapped_column(String(120))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSONDoc)
+    """One entry per thing changed: ``{"field", "exercise", "before", "after", "sentence"}``."""
+    prescription: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    """The whole prescription after this change (the version)."""
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    """What the clinician wants the patient to read."""
+
+
+class CustomExercise(Base):
+    """An exercise a clinician wrote for one patient: text, optional steps and a dose."""
+
+    __tablename__ = "custom_exercises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    """``custom-`` + random hex: how the program, sessions and exports name it."""
+    name: Mapped[str] = mapped_column(String(120))
+    instructions: Mapped[str] = mapped_column(Text)
+    steps: Mapped[list[str]] = mapped_column(JSONDoc, default=list)
+    dose: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertSeen(Base):
+    """A clinician marked an alert about a patient as seen (issue 10 item 5). ``alert_key`` names
+    the concern (kind and the newest event it covers), so a newer event raises a new alert."""
+
+    __tablename__ = "alerts_seen"
+    __table_args__ = (UniqueConstraint("clinician_id", "patient_id", "alert_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(patient_fk(), index=True)
+    clinician_id: Mapped[int] = mapped_column(clinician_fk())
+    alert_key: Mapped[str] = mapped_column(String(120))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

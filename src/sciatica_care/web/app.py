@@ -22,7 +22,14 @@ from sciatica_care.web import home, pwa
 from sciatica_care.web.account import api as account_api
 from sciatica_care.web.account import pages as account_pages
 from sciatica_care.web.account import settings as account_settings
+from sciatica_care.web.account import sharing as account_sharing
 from sciatica_care.web.api_docs import install_api_docs
+from sciatica_care.web.clinician import caseload as clinician_caseload
+from sciatica_care.web.clinician import fhir as clinician_fhir
+from sciatica_care.web.clinician import link as clinician_link
+from sciatica_care.web.clinician import patient as clinician_patient
+from sciatica_care.web.clinician import prescribe as clinician_prescribe
+from sciatica_care.web.clinician import setup as clinician_setup
 from sciatica_care.web.data import api as data_api
 from sciatica_care.web.data import pages as data_pages
 from sciatica_care.web.diary import api as diary_api
@@ -68,6 +75,13 @@ ROUTERS: tuple[APIRouter, ...] = (
     therapy_api.router,
     progress_api.router,
     data_api.router,
+    account_sharing.router,
+    clinician_caseload.router,
+    clinician_link.router,
+    clinician_setup.router,
+    clinician_patient.router,
+    clinician_prescribe.router,
+    clinician_fhir.router,
 )
 """Every feature's routes (pages and ``/api``), in the order they are matched."""
 

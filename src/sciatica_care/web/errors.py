@@ -31,6 +31,7 @@ from sciatica_care.web.security import (
     CsrfRejected,
     DisclaimerRequired,
     SignInRequired,
+    WrongRole,
     is_api,
 )
 from sciatica_care.web.templating import render
@@ -157,6 +158,13 @@ async def _disclaimer_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse("/disclaimer", status_code=303)
 
 
+async def _wrong_role(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WrongRole)
+    if is_api(request):
+        return JSONResponse({"detail": "This account cannot use this route."}, status_code=403)
+    return RedirectResponse(exc.home, status_code=303)
+
+
 async def _csrf_rejected(request: Request, exc: Exception) -> Response:
     if is_api(request):
         return JSONResponse({"detail": CSRF_DETAIL}, status_code=403)
@@ -206,6 +214,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SignInRequired, _sign_in_required)
     app.add_exception_handler(DisclaimerRequired, _disclaimer_required)
     app.add_exception_handler(CsrfRejected, _csrf_rejected)
+    app.add_exception_handler(WrongRole, _wrong_role)
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(Exception, _unexpected)

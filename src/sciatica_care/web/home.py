@@ -10,7 +10,12 @@ from sciatica_care.content.exercises import exercise_library
 from sciatica_care.services import program
 from sciatica_care.services.gate import GateState
 from sciatica_care.web.context import current_context, gate_page
-from sciatica_care.web.security import lookup_signed_in
+from sciatica_care.web.security import (
+    CLINICIAN_HOME,
+    ClinicianSignedIn,
+    lookup_caller,
+    lookup_signed_in,
+)
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -24,6 +29,8 @@ def home(request: Request) -> Response:
     the next step is the safety check until one is done, then Today; an unresolved emergency
     screen is shown again instead (clinical-spec.md §1: it reappears at every launch, §7.2).
     """
+    if isinstance(lookup_caller(request), ClinicianSignedIn):
+        return RedirectResponse(CLINICIAN_HOME, status_code=303)
     caller = lookup_signed_in(request)
     if caller is None:
         return render(request, "home.html", {"exercises": exercise_library().exercises})

@@ -22,7 +22,7 @@ from sciatica_care.services.credentials import (
     token_digest,
     tokens_match,
 )
-from sciatica_care.store import accounts, auth_sessions
+from sciatica_care.store import accounts, auth_sessions, clinicians
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
@@ -53,8 +53,31 @@ class SignedIn:
     disclaimer_acknowledged: bool
 
 
+@dataclass(frozen=True)
+class ClinicianSignedIn:
+    """A signed-in clinician (issue 10): their own id, never a patient's."""
+
+    clinician_id: int
+    email: str
+    name: str
+    csrf_token: str
+    session_id: int
+
+
+Caller = SignedIn | ClinicianSignedIn
+
+
 class SignInRequired(Exception):
     """No valid session: pages redirect to /login, the API answers 401."""
+
+
+class WrongRole(Exception):
+    """A patient on a clinician route or a clinician on a patient route: pages send each to their
+    own home, the API answers 403."""
+
+    def __init__(self, home: str) -> None:
+        super().__init__(home)
+        self.home = home
 
 
 class DisclaimerRequired(Exception):
@@ -76,22 +99,19 @@ def is_api(request: Request) -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
-def lookup_signed_in(request: Request) -> SignedIn | None:
-    """The signed-in caller or None; looked up once per request and cached on ``request.state``."""
+def lookup_caller(request: Request) -> Caller | None:
+    """The signed-in patient or clinician, or None; looked up once per request and cached."""
     if getattr(request.state, "signed_in_known", False):
-        cached: SignedIn | None = request.state.signed_in
+        cached: Caller | None = request.state.signed_in
         return cached
-    found: SignedIn | None = None
+    found: Caller | None = None
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with database(request).session() as session:
             row = auth_sessions.find_active(session, token_digest(token), utcnow())
-            if row is not None:
-                try:
+            try:
+                if row is not None and row.patient_id is not None:
                     patient = accounts.get(session, row.patient_id)
-                except StoreError:
-                    patient = None
-                if patient is not None:
                     found = SignedIn(
                         patient_id=patient.id,
                         email=patient.email or "",
@@ -99,11 +119,28 @@ def lookup_signed_in(request: Request) -> SignedIn | None:
                         session_id=row.id,
                         disclaimer_acknowledged=patient.disclaimer_acknowledged_at is not None,
                     )
+                elif row is not None and row.clinician_id is not None:
+                    clinician = clinicians.get(session, row.clinician_id)
+                    found = ClinicianSignedIn(
+                        clinician_id=clinician.id,
+                        email=clinician.email,
+                        name=clinician.display_name,
+                        csrf_token=row.csrf_token,
+                        session_id=row.id,
+                    )
+            except StoreError:
+                found = None
     _remember(request, found)
     return found
 
 
-def _remember(request: Request, caller: SignedIn | None) -> None:
+def lookup_signed_in(request: Request) -> SignedIn | None:
+    """The signed-in *patient* or None (a clinician is not one)."""
+    caller = lookup_caller(request)
+    return caller if isinstance(caller, SignedIn) else None
+
+
+def _remember(request: Request, caller: Caller | None) -> None:
     request.state.signed_in = caller
     request.state.signed_in_known = True
 
@@ -113,11 +150,27 @@ def forget_signed_in(request: Request) -> None:
     request.state.signed_in_known = False
 
 
+CLINICIAN_HOME = "/clinic"
+PATIENT_HOME = "/"
+
+
 def signed_in(request: Request) -> SignedIn:
-    """Dependency: any signed-in caller, disclaimer acknowledged or not (disclaimer, sign-out...)."""
-    caller = lookup_signed_in(request)
+    """Dependency: a signed-in patient, disclaimer acknowledged or not (disclaimer, sign-out...)."""
+    caller = lookup_caller(request)
     if caller is None:
         raise SignInRequired
+    if isinstance(caller, ClinicianSignedIn):
+        raise WrongRole(CLINICIAN_HOME)
+    return caller
+
+
+def current_clinician(request: Request) -> ClinicianSignedIn:
+    """Dependency for every clinician route: a signed-in clinician, never a patient."""
+    caller = lookup_caller(request)
+    if caller is None:
+        raise SignInRequired
+    if isinstance(caller, SignedIn):
+        raise WrongRole(PATIENT_HOME)
     return caller
 
 
@@ -156,6 +209,42 @@ def start_session(request: Request, response: Response, patient_id: int) -> Sign
             session_id=session_id,
             disclaimer_acknowledged=patient.disclaimer_acknowledged_at is not None,
         )
+    _set_session_cookie(request, response, token)
+    _remember(request, caller)
+    return caller
+
+
+def start_clinician_session(
+    request: Request, response: Response, clinician_id: int
+) -> ClinicianSignedIn:
+    """Sign a clinician in on this browser (the same cookie and table as patients)."""
+    token, csrf = new_token(), new_token()
+    now = utcnow()
+    with database(request).session() as session:
+        auth_sessions.purge_expired(session, now)
+        session_id = auth_sessions.start(
+            session,
+            None,
+            token_digest(token),
+            csrf,
+            now,
+            now + SESSION_LIFETIME,
+            clinician_id=clinician_id,
+        )
+        clinician = clinicians.get(session, clinician_id)
+        caller = ClinicianSignedIn(
+            clinician_id=clinician.id,
+            email=clinician.email,
+            name=clinician.display_name,
+            csrf_token=csrf,
+            session_id=session_id,
+        )
+    _set_session_cookie(request, response, token)
+    _remember(request, caller)
+    return caller
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -165,8 +254,6 @@ def start_session(request: Request, response: Response, patient_id: int) -> Sign
         samesite="lax",
         secure=_secure(request),
     )
-    _remember(request, caller)
-    return caller
 
 
 def end_session(request: Request, response: Response) -> None:
@@ -186,7 +273,7 @@ def csrf_token_for(request: Request) -> str:
 
     A new anonymous token is remembered on ``request.state`` so ``attach_csrf_cookie`` can set it.
     """
-    caller = lookup_signed_in(request)
+    caller = lookup_caller(request)
     if caller is not None:
         return caller.csrf_token
     existing = request.cookies.get(ANONYMOUS_CSRF_COOKIE)
@@ -214,7 +301,7 @@ def attach_csrf_cookie(request: Request, response: Response) -> None:
 
 
 def _expected_csrf(request: Request) -> str | None:
-    caller = lookup_signed_in(request)
+    caller = lookup_caller(request)
     if caller is not None:
         return caller.csrf_token
     return request.cookies.get(ANONYMOUS_CSRF_COOKIE)
@@ -232,7 +319,7 @@ async def require_csrf(request: Request) -> None:
     if is_api(request):
         if (request.method, request.url.path) in SIGN_IN_ROUTES:
             return
-        caller = lookup_signed_in(request)
+        caller = lookup_caller(request)
         if caller is not None and not tokens_match(given, caller.csrf_token):
             raise CsrfRejected
         return

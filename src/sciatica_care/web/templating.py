@@ -21,7 +21,13 @@ from starlette.responses import Response
 
 from sciatica_care.domain.wording import plural, spell_iso_dates, spelled_date
 from sciatica_care.web.flash import clear_flash, take_flash
-from sciatica_care.web.security import attach_csrf_cookie, csrf_token_for, lookup_signed_in
+from sciatica_care.web.security import (
+    ClinicianSignedIn,
+    SignedIn,
+    attach_csrf_cookie,
+    csrf_token_for,
+    lookup_caller,
+)
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 templates.env.filters.update(spelled_date=spelled_date, plural=plural, prose=spell_iso_dates)
@@ -40,6 +46,11 @@ NAV_ITEMS = (
     NavItem("Learn", "/learn"),
     NavItem("Settings", "/settings"),
 )
+CLINICIAN_NAV = (
+    NavItem("Caseload", "/clinic"),
+    NavItem("Link a patient", "/clinic/link"),
+)
+"""A clinician's navigation (issue 10): their caseload only, never a patient's own pages."""
 
 
 def render(
@@ -51,12 +62,15 @@ def render(
     signed_in_lookup: bool = True,
 ) -> Response:
     """Render ``template`` in the site layout. ``signed_in_lookup=False`` skips the database."""
-    caller = lookup_signed_in(request) if signed_in_lookup else None
+    someone = lookup_caller(request) if signed_in_lookup else None
+    clinician = someone if isinstance(someone, ClinicianSignedIn) else None
+    caller = someone if isinstance(someone, SignedIn) else None
     message = take_flash(request)
     show_nav = caller is not None and caller.disclaimer_acknowledged
-    nav = list(NAV_ITEMS) if show_nav else []
+    nav = list(NAV_ITEMS) if show_nav else list(CLINICIAN_NAV) if clinician else []
     full: dict[str, Any] = {
         "signed_in": caller,
+        "clinician": clinician,
         "csrf_token": csrf_token_for(request) if signed_in_lookup else "",
         "flash": message,
         "nav": nav,

@@ -9,12 +9,13 @@ signed in must send the session's CSRF token (``csrf_token`` in the ``/api/me`` 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from sciatica_care.services.account_rules import MAX_PASSWORD_LENGTH, EmailAddress, NewPassword
 from sciatica_care.services.accounts import (
     AccountProblem,
     acknowledge_disclaimer,
@@ -26,13 +27,15 @@ from sciatica_care.services.accounts import (
     sign_in,
     sign_up,
 )
-from sciatica_care.web.account.credentials import MAX_PASSWORD_LENGTH, EmailAddress, NewPassword
+from sciatica_care.services.permissions import Role
 from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
+    ClinicianSignedIn,
     SignedIn,
     database,
     end_session,
     signed_in,
+    start_clinician_session,
     start_session,
 )
 
@@ -102,9 +105,19 @@ class Me(BaseModel):
     email: str
     disclaimer_acknowledged: bool
     csrf_token: str
+    role: Literal["patient", "clinician"] = "patient"
+    """A clinician's routes are under ``/api/clinician``; a patient's under ``/api/me`` and the rest."""
 
     @classmethod
-    def of(cls, caller: SignedIn) -> Me:
+    def of(cls, caller: SignedIn | ClinicianSignedIn) -> Me:
+        if isinstance(caller, ClinicianSignedIn):
+            return cls(
+                id=caller.clinician_id,
+                email=caller.email,
+                disclaimer_acknowledged=True,
+                csrf_token=caller.csrf_token,
+                role="clinician",
+            )
         return cls(
             id=caller.patient_id,
             email=caller.email,
@@ -167,10 +180,12 @@ def recover(body: Recovery, request: Request, response: Response) -> MeWithRecov
 def create_session(body: SignIn, request: Request, response: Response) -> Me:
     """Sign in (401 wrong credentials, 429 after too many failures for this e-mail)."""
     try:
-        patient_id = sign_in(database(request), body.email, body.password)
+        actor = sign_in(database(request), body.email, body.password)
     except AccountProblem as exc:
         raise _http(exc) from None
-    return Me.of(start_session(request, response, patient_id))
+    if actor.role is Role.CLINICIAN:
+        return Me.of(start_clinician_session(request, response, actor.id))
+    return Me.of(start_session(request, response, actor.id))
 
 
 @router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)

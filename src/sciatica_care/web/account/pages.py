@@ -17,6 +17,11 @@ from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.responses import Response
 
+from sciatica_care.services.account_rules import (
+    email_problem,
+    new_password_problem,
+    normalise_email,
+)
 from sciatica_care.services.accounts import (
     AccountProblem,
     acknowledge_disclaimer,
@@ -26,20 +31,20 @@ from sciatica_care.services.accounts import (
     sign_in,
     sign_up,
 )
-from sciatica_care.web.account.credentials import (
-    email_problem,
-    new_password_problem,
-    normalise_email,
-)
+from sciatica_care.services.permissions import Role
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
+    CLINICIAN_HOME,
+    ClinicianSignedIn,
     SignedIn,
     database,
     end_session,
+    lookup_caller,
     lookup_signed_in,
     signed_in,
+    start_clinician_session,
     start_session,
 )
 from sciatica_care.web.templating import render
@@ -203,7 +208,10 @@ async def sign_up_submit(request: Request) -> Response:
 
 @router.get("/login")
 def sign_in_form(request: Request, next: str | None = None) -> Response:
-    if lookup_signed_in(request) is not None:
+    caller = lookup_caller(request)
+    if isinstance(caller, ClinicianSignedIn):
+        return _redirect(CLINICIAN_HOME)
+    if caller is not None:
         return _redirect(safe_next(next))
     return render(request, "accounts/login.html", {"form": FormState({"next": safe_next(next)})})
 
@@ -221,7 +229,7 @@ async def sign_in_submit(request: Request) -> Response:
     status_code, retry_after = 400, None
     if form.ok:
         try:
-            patient_id = sign_in(database(request), email, form.value("password"))
+            actor = sign_in(database(request), email, form.value("password"))
         except AccountProblem as exc:
             form.add_error("password", exc.message)
             status_code, retry_after = exc.status_code, exc.retry_after_s
@@ -230,8 +238,12 @@ async def sign_in_submit(request: Request) -> Response:
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
         return response
+    if actor.role is Role.CLINICIAN:
+        response = _redirect(CLINICIAN_HOME)
+        start_clinician_session(request, response, actor.id)
+        return response
     response = _redirect(form.values["next"])
-    caller = start_session(request, response, patient_id)
+    caller = start_session(request, response, actor.id)
     if not caller.disclaimer_acknowledged:
         response.headers["location"] = "/disclaimer"
     return response

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.services import emergency, program
+from sciatica_care.services.account_rules import new_password_problem
 from sciatica_care.services.accounts import (
     AccountProblem,
     change_password,
@@ -20,7 +21,6 @@ from sciatica_care.services.accounts import (
     make_recovery_code,
 )
 from sciatica_care.services.errors import InvalidInput
-from sciatica_care.web.account.credentials import new_password_problem
 from sciatica_care.web.account.pages import show_recovery_code
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets

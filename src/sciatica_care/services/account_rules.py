@@ -1,4 +1,4 @@
-"""What counts as a usable e-mail and password, shared by the sign-up form and the JSON API.
+"""What counts as a usable e-mail and password, shared by the sign-up form, the JSON API and the CLI.
 
 The e-mail check is a deliberately simple shape test (something@something.tld): the app sends no
 mail, so the address is only a sign-in name, and ``email-validator`` is not a dependency.
