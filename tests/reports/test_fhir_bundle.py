@@ -32,6 +32,7 @@ from sciatica_care.reports.fhir_bundle import (
     fhir_bundle,
 )
 from tests.golden import GOLDEN_DIR, assert_golden
+from tests.reports.fhir_schema import schema_errors
 from tests.reports.report_sample import (
     INSTALL_ID,
     LATE_ENTRY_DAY,
@@ -279,3 +280,31 @@ def test_the_same_data_gives_the_same_bundle_and_a_timestamp_when_asked() -> Non
     bundle = fhir_bundle(sample_report(), generated_at=datetime(2026, 11, 16, 9, tzinfo=UTC))
     assert bundle.timestamp is not None
     assert json.loads(bundle.model_dump_json())["timestamp"] == "2026-11-16T09:00:00Z"
+
+
+@pytest.mark.parametrize("bundle_type", ["collection", "transaction", "searchset"])
+def test_every_bundle_type_passes_the_official_r4_json_schema(bundle_type: str) -> None:
+    document = _document(bundle_type)
+    assert schema_errors(document) == []
+    assert {e["resource"]["resourceType"] for e in document["entry"]} >= {
+        "Patient",
+        "Observation",
+        "Flag",
+    }
+
+
+def test_the_official_schema_catches_what_a_record_system_would_refuse() -> None:
+    broken = _document("collection")
+    broken["entry"][1]["resource"]["status"] = 7
+    assert schema_errors(broken)
+
+
+def test_the_everything_searchset_marks_the_patient_as_the_match() -> None:
+    document = _document("searchset")
+    modes = Counter(
+        (e["resource"]["resourceType"] == "Patient", e["search"]["mode"]) for e in document["entry"]
+    )
+    assert modes[(True, "match")] == 1
+    assert modes[(False, "match")] == 0
+    assert document["total"] == 1
+    Bundle.model_validate(document)

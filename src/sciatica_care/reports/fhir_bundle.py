@@ -54,8 +54,10 @@ from sciatica_care.domain.clinician_report import (
 )
 from sciatica_care.domain.session import StopReason
 
-BundleType = Literal["collection", "transaction"]
-BUNDLE_TYPES: tuple[BundleType, ...] = ("collection", "transaction")
+BundleType = Literal["collection", "transaction", "searchset"]
+BUNDLE_TYPES: tuple[BundleType, ...] = ("collection", "transaction", "searchset")
+"""A collection for a file, a transaction to load into a server, a searchset for the answer to
+``Patient/{id}/$everything`` (the Patient as the match, the rest included)."""
 
 BASE = "https://sciatica-care.example/fhir"
 CODE_SYSTEM_ID = "sciatica-care"
@@ -443,6 +445,15 @@ def bundle_document(
             {"fullUrl": url, "resource": resource, "request": _request(resource)}
             for url, resource in entries
         ]
+    elif bundle_type == "searchset":
+        listed = [
+            {
+                "fullUrl": url,
+                "resource": resource,
+                "search": {"mode": "match" if resource["resourceType"] == "Patient" else "include"},
+            }
+            for url, resource in entries
+        ]
     else:
         codes = code_system()
         codes_url = uuid.uuid5(uuid.NAMESPACE_URL, f"{CODE_SYSTEM}|{codes['version']}")
@@ -456,6 +467,8 @@ def bundle_document(
         "type": bundle_type,
         "entry": listed,
     }
+    if bundle_type == "searchset":
+        document["total"] = 1
     if generated_at is not None:
         document["timestamp"] = _instant(generated_at)
     return document
