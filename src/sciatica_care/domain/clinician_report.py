@@ -130,16 +130,28 @@ class ScoreReading(_Value):
 
 
 class SessionLine(_Value):
-    """One guided exercise session: finished or stopped, and how many exercises were done."""
+    """One guided exercise session: finished or stopped, how many exercises were done, and why
+    it stopped early in the person's own choice of reason and words (§4.1 stop rules)."""
 
     id: int
     day: dt.date
+    """The person's calendar day of ``started_at`` (two sessions may share one)."""
     started_at: dt.datetime
     status: SessionStatus
     exercises_completed: int = Field(ge=0)
     exercises_total: int = Field(ge=0)
+    """The exercises the session set out to do (or, for an older record, the ones it reached)."""
     elapsed_s: float = Field(ge=0)
     stop_reason: str | None = None
+    """``domain.session.StopReason`` value (``pain``, ``tired``…) the person chose."""
+    stop_note: str | None = None
+    """The words given with the stop: typed by the person, or the player's note of the pain
+    check that stopped it ("pain 8/10 after Bird dog"). Never the app's own bookkeeping."""
+    finished: bool = True
+    """False when the app saved the session part-way and it never reached its end (closed tab,
+    lost connection): stopped without the person choosing a reason."""
+    local_time: dt.datetime | None = None
+    """``started_at`` in the person's zone, for the time of day in the report."""
 
 
 class WeekAdherence(_Value):
@@ -189,6 +201,10 @@ class ReportData(_Value):
     """Every check-in's daily safety answers in the period (morning or not), oldest first."""
     screens: list[ScreeningLine] = []
     """Every stored screen in the period (full, re-check, daily), oldest first."""
+    generated_at: dt.datetime | None = None
+    """When the report was made, in the person's zone (printed on it: a report is a snapshot)."""
+    app_version: str = ""
+    """The version of Sciatica Care that made it (rules and wording change between versions)."""
 
     @property
     def days(self) -> int:
@@ -198,6 +214,15 @@ class ReportData(_Value):
 def week_start(day: dt.date) -> dt.date:
     """The Monday of ``day``'s week (ISO weeks, as clinic calendars count them)."""
     return day - dt.timedelta(days=day.weekday())
+
+
+def sessions_by_day(sessions: Sequence[SessionLine]) -> dict[dt.date, list[SessionLine]]:
+    """Each day's sessions in the order they started: a day with two sessions keeps both, so
+    the report draws and lists two (a daily view must not fold them into one mark)."""
+    days: dict[dt.date, list[SessionLine]] = {}
+    for line in sorted(sessions, key=lambda line: (line.started_at, line.id)):
+        days.setdefault(line.day, []).append(line)
+    return days
 
 
 def weekly_adherence(

@@ -10,6 +10,12 @@ For machine exports it also gathers what a record system needs to trust them (is
 the install's and the patient's random ids (never row numbers), each entry's time in the person's
 zone on the day it describes (``diary_time``), every check-in's daily red-flag answers (§1 Q1–Q7)
 and every stored screen with its answers.
+
+``report_for`` is the use case: a period of days in the patient's zone, read for whoever the
+``PatientContext`` names (the patient, or a clinician they linked) inside one permission-checked
+transaction. Everything in the report is bounded by the period's end, so a report of an earlier
+month shows that month's latest screen and change, not today's; only the exercise program is
+the current one (the report says so, with the date it was made).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
 
+from sciatica_care import __version__
 from sciatica_care.content.errors import ContentError
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
 from sciatica_care.content.questionnaires import questionnaire_set
@@ -36,8 +43,19 @@ from sciatica_care.domain.clinician_report import (
     weekly_adherence,
 )
 from sciatica_care.domain.diary import ZoneTrend
+from sciatica_care.domain.questionnaires import (
+    describe_activity_change,
+    describe_change,
+    describe_grc,
+)
+from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.services import program
-from sciatica_care.services.progress import progress_series, progress_summary
+from sciatica_care.services.clock import utcnow
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import InvalidInput
+from sciatica_care.services.permissions import Permission
+from sciatica_care.services.progress import progress_series
+from sciatica_care.services.sessions import UNFINISHED_NOTE
 from sciatica_care.store import (
     checkins,
     exercise_sessions,
@@ -48,7 +66,13 @@ from sciatica_care.store import (
     therapy_uses,
 )
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.models import CheckIn, DoseDecision, Screening
+from sciatica_care.store.models import (
+    CheckIn,
+    DoseDecision,
+    ExerciseSession,
+    QuestionnaireResponse,
+    Screening,
+)
 
 REPORTED_INSTRUMENTS = ("sbi", "psfs", "grc")
 """The freely usable §3 set besides NPRS, which comes from the check-ins."""
@@ -122,6 +146,62 @@ def _first_of_each_day(mornings: list[PainReading]) -> list[PainReading]:
     return [chosen[day] for day in sorted(chosen)]
 
 
+def _session_line(row: ExerciseSession, tz: tzinfo | None) -> SessionLine:
+    """One session as the clinician reads it: its own day and time in the person's zone, and
+    the reason and words of an early stop (the app's "unfinished" bookkeeping note is not the
+    person's words: ``finished`` says it instead)."""
+    local = row.started_at.astimezone(tz)
+    note = (row.stop_note or "").strip() or None
+    if note == UNFINISHED_NOTE:
+        note = None
+    return SessionLine(
+        id=row.id,
+        day=local.date(),
+        started_at=row.started_at,
+        status="completed" if row.status == "completed" else "stopped",
+        exercises_completed=sum(1 for item in row.items if item.completed),
+        exercises_total=max(len(row.planned_exercises or []), len(row.items)),
+        elapsed_s=row.elapsed_s,
+        stop_reason=row.stop_reason,
+        stop_note=note,
+        finished=row.final,
+        local_time=local,
+    )
+
+
+def _change_summary(
+    entries: list[diary.CheckIn], responses: list[QuestionnaireResponse]
+) -> list[str]:
+    """The §3 change "since the start" up to the period's end, in the words My progress uses
+    (``services.progress.progress_summary``, which always runs to today): leg and back pain
+    first and latest morning, SBI and PSFS first and latest response, PSFS activities, the
+    latest GRC. Anything with fewer than two values is left out rather than guessed."""
+    lines: list[str] = []
+    for measure in ("leg", "back"):
+        mornings = diary.morning_pain(entries, measure)
+        if len(mornings) >= 2:
+            lines.append(
+                describe_change("nprs", mornings[0][1], mornings[-1][1], item=measure).text
+            )
+    for instrument in ("sbi", "psfs"):
+        answered = [row for row in responses if row.instrument == instrument]
+        if len(answered) < 2:
+            continue
+        first, latest = answered[0], answered[-1]
+        lines.append(describe_change(instrument, first.score, latest.score).text)
+        if instrument == "psfs":
+            before, after = first.answers, latest.answers
+            for activity in before:
+                if activity in after:
+                    lines.append(
+                        describe_activity_change(activity, before[activity], after[activity]).text
+                    )
+    grc = [row for row in responses if row.instrument == "grc"]
+    if grc:
+        lines.append(describe_grc(int(grc[-1].score)).text)
+    return lines
+
+
 def _reason(change: DoseDecision) -> str:
     """The sentence of the decision that last changed the dose (not of a later "hold")."""
     return program.decision_of(change).reason
@@ -176,13 +256,16 @@ def report_data(
     days: int | None = 90,
     tz: tzinfo | None = None,
     library: ExerciseLibrary | None = None,
+    generated_at: datetime | None = None,
 ) -> ReportData:
     """This patient's report for the ``days`` up to ``today`` (``None``: since the first record).
 
     The period starts no earlier than the first record, so a 90-day report of a 6-week diary
-    says "6 weeks" rather than showing a month of empty days.
+    says "6 weeks" rather than showing a month of empty days. ``today`` is the period's last
+    day: nothing recorded after it is read, except the current exercise program.
 
-    ``tz`` is the person's time zone for session and screen days (None: this computer's zone).
+    ``tz`` is the person's time zone for session and screen days (None: this computer's zone);
+    ``generated_at`` when the report is made (None: now), printed on it in that zone.
     """
     library = library or exercise_library()
     triage = triage_content()
@@ -207,6 +290,9 @@ def report_data(
     ]
     first_of_day = _first_of_each_day(all_mornings)
 
+    responses = [
+        row for row in questionnaire_responses.list_for(session, patient_id) if row.day <= today
+    ]
     names = {q.id: q for q in questionnaire_set().questionnaires}
     scores = [
         ScoreReading(
@@ -220,24 +306,15 @@ def report_data(
             maximum=names[row.instrument].maximum,
             answers=dict(row.answers),
         )
-        for row in questionnaire_responses.list_for(session, patient_id)
-        if row.instrument in REPORTED_INSTRUMENTS and first <= row.day <= today
+        for row in responses
+        if row.instrument in REPORTED_INSTRUMENTS and first <= row.day
     ]
 
     sessions = sorted(
         (
-            SessionLine(
-                id=row.id,
-                day=day,
-                started_at=row.started_at,
-                status="completed" if row.status == "completed" else "stopped",
-                exercises_completed=sum(1 for item in row.items if item.completed),
-                exercises_total=len(row.items),
-                elapsed_s=row.elapsed_s,
-                stop_reason=row.stop_reason,
-            )
+            played
             for row in exercise_sessions.list_for(session, patient_id)
-            if first <= (day := row.started_at.astimezone(tz).date()) <= today
+            if first <= (played := _session_line(row, tz)).day <= today
         ),
         key=lambda line: (line.started_at, line.id),
     )
@@ -249,15 +326,16 @@ def report_data(
         if first <= use.started_at.astimezone(tz).date() <= today
     ]
 
-    full = screenings.latest(session, patient_id, kind="full")
+    stored = [
+        screen
+        for row in screenings.list_for(session, patient_id)
+        if (screen := _screening_line(row, triage, tz)).day <= today
+    ]
+    # The latest full screen up to the period's end, however long before its start.
+    full = next((screen for screen in reversed(stored) if screen.kind == "full"), None)
     # Screens count from the start of the window, not of the diary: the first full screen is
     # often answered before the first check-in, and a machine export must not lose it.
-    screens = [
-        line
-        for row in screenings.list_for(session, patient_id)
-        if (line := _screening_line(row, triage, tz)).day <= today
-        and (days is None or window_start <= line.day)
-    ]
+    screens = [screen for screen in stored if days is None or window_start <= screen.day]
     warnings = [
         line
         for line in screens
@@ -273,7 +351,7 @@ def report_data(
         period_start=first,
         period_end=today,
         notice=triage.footer,
-        screening=_screening_line(full, triage, tz) if full else None,
+        screening=full,
         daily_warnings=warnings,
         automatic_progression=program.auto_progression(session, patient_id),
         doses=_doses(session, patient_id, library),
@@ -282,7 +360,7 @@ def report_data(
         mornings=[m for m in all_mornings if first <= m.day <= today],
         first_pain=first_of_day[0] if first_of_day else None,
         latest_pain=first_of_day[-1] if first_of_day else None,
-        change_summary=progress_summary(session, patient_id),
+        change_summary=_change_summary(entries, responses),
         scores=scores,
         zone_signals=signals,
         heat_uses=sum(1 for use in uses if use.kind == "heat"),
@@ -292,4 +370,48 @@ def report_data(
         ),
         checks=checks,
         screens=screens,
+        generated_at=(generated_at or utcnow()).astimezone(tz),
+        app_version=__version__,
     )
+
+
+def report_for(
+    ctx: PatientContext,
+    start: date | None = None,
+    end: date | None = None,
+    library: ExerciseLibrary | None = None,
+) -> ReportData:
+    """The report of ``start``…``end`` (days in the patient's zone) for the actor of ``ctx``.
+
+    ``end`` defaults to the patient's today and may not be later; ``start`` None means since
+    the first record. A clinician's context comes from ``patient_context(db,
+    Actor.clinician(id), patient_id)``: the read is checked in ``ctx.unit`` like any other, so
+    an unlinked clinician gets ``NotFound``.
+    """
+    today = ctx.clock.today()
+    end = end or today
+    if end > today:
+        raise InvalidInput("end", f"the period cannot end after today ({today.isoformat()})")
+    if start is not None and start > end:
+        raise InvalidInput("start", "the period must start on or before its end")
+    days = None if start is None else (end - start).days + 1
+    with ctx.unit(Permission.READ) as session:
+        return report_data(
+            session,
+            ctx.patient_id,
+            end,
+            days=days,
+            tz=ctx.clock.zone,
+            library=library,
+            generated_at=ctx.clock.now(),
+        )
+
+
+def report_pdf_for(
+    ctx: PatientContext, start: date | None = None, end: date | None = None
+) -> bytes:
+    """``report_for`` as the clinician's PDF, laid out after the read transaction has closed.
+
+    ``reports.pdf_report.ReportError`` when the PDF cannot be made.
+    """
+    return render_pdf(report_for(ctx, start, end))
