@@ -395,7 +395,7 @@ def report_for(
     if start is not None and start > end:
         raise InvalidInput("start", "the period must start on or before its end")
     days = None if start is None else (end - start).days + 1
-    with ctx.unit(Permission.READ) as session:
+    with ctx.unit(Permission.READ, what="made your diary report (PDF)") as session:
         return report_data(
             session,
             ctx.patient_id,
