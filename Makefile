@@ -17,11 +17,11 @@ APT_NEEDS := $(if $(wildcard /usr/bin/chromium),,chromium) \
 $(VENV)/.run-stamp: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q -e '.[motion]'
 	touch $@
 
 $(VENV)/.test-stamp: pyproject.toml $(VENV)/.run-stamp
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,motion]'
 	touch $@
 
 run: $(VENV)/.run-stamp

@@ -105,3 +105,66 @@ def test_a_paused_exercise_shows_when_it_comes_back(tmp_path: Path) -> None:
 
 def test_settings_without_options_shows_the_current_mode() -> None:
     assert "Automatic progression is on" in invoke(["settings"]).stdout
+
+
+# --- a clinician's prescription (issue 10 item 3) --------------------------------------------
+
+
+def prescribe_for_local_patient() -> None:
+    """A clinician linked to the local profile changes knee to chest and adds an exercise."""
+    from sciatica_care.content.exercises import Dose
+    from sciatica_care.domain import prescription as rx
+    from sciatica_care.services import clinicians, links, prescribing
+    from sciatica_care.services.context import patient_context
+    from sciatica_care.services.permissions import Actor
+    from sciatica_care.store import patients
+    from sciatica_care.store.database import open_database
+
+    db = open_database()
+    try:
+        with db.session() as s:
+            pid = patients.local_patient_id(s)
+        sam = clinicians.create_clinician(
+            db, "sam@clinic.example", "Sam Lee, PT", "a long password"
+        )
+        code = links.create_share_code(patient_context(db, Actor.patient(pid), pid)).code
+        links.link_with_code(db, sam.id, code)
+        ctx = patient_context(db, Actor.clinician(sam.id), pid)
+        current = prescribing.current_prescription(ctx)
+        items = [
+            i.model_copy(update={"dose": Dose(sets=1, reps=3, hold_s=30, per_side=True)})
+            if i.exercise == "knee-to-chest"
+            else i
+            for i in current.prescription.exercises
+        ]
+        glide = rx.CustomPrescription(
+            name="Sciatic nerve glide",
+            instructions="Sit tall and slowly straighten one knee.",
+            steps=["Sit tall.", "Straighten the knee."],
+            dose=Dose(sets=2, reps=10),
+        )
+        new = current.prescription.model_copy(
+            update={"exercises": items, "custom_exercises": [glide], "note": "Walk daily too."}
+        )
+        prescribing.prescribe(ctx, new, "Tolerating well", current.version)
+    finally:
+        db.dispose()
+
+
+def test_a_prescribed_program_shows_the_note_the_change_and_the_custom_exercise() -> None:
+    prescribe_for_local_patient()
+
+    text = " ".join(invoke(["plan"]).stdout.split())
+    assert "Note from Sam Lee, PT: Walk daily too." in text
+    assert "Sam Lee, PT changed your program on" in text
+    assert "changed knee to chest to 3 × 30 s, each side; added 'Sciatic nerve glide'" in text
+    assert "Sciatic nerve glide: 2 sets of 10 reps" in text
+    assert "1. Sit tall." in text
+    assert "Knee to chest: 3 holds of 30 s, each side" in text
+
+    plan = plan_json()
+    assert (plan["prescribed_by"], plan["note"]) == ("Sam Lee, PT", "Walk daily too.")
+    assert plan["changes"][0]["reason"] == "Tolerating well"
+    assert [c["name"] for c in plan["custom_exercises"]] == ["Sciatic nerve glide"]
+    knee = next(e for e in plan["exercises"] if e["exercise"] == "knee-to-chest")
+    assert knee["dose"]["hold_s"] == 30

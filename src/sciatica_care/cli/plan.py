@@ -6,6 +6,11 @@ says why and exits 1; while step-ups are held (§9 ruling 4) it says so, and
 ``sciatica plan clinician-seen`` records that a clinician has seen the person. With automatic progression off, decisions wait here as suggestions until
 the person accepts them. ``show_update`` prints what changed after a session or a check-in; the
 session and check-in commands use it too, so a decision reads the same everywhere.
+
+A clinician's prescription (issue 10 item 3) shows as on Today: their note, their changes of the
+last 14 days ("Sam Lee, PT changed your program on Tuesday 1 December: ...") and their own
+exercises with instructions, steps and dose; ``--json`` carries ``prescribed_by``, ``note``,
+``changes`` and ``custom_exercises``.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from sciatica_care.cli.output import JsonOption, console, print_json, print_pros
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.domain.progression import ProgressionAction
 from sciatica_care.domain.session import build_program
-from sciatica_care.services import program
+from sciatica_care.domain.wording import spelled_date
+from sciatica_care.services import prescribing, program
 from sciatica_care.services.errors import ProgramClosed
 from sciatica_care.services.gate import HOLD_MESSAGE
 
@@ -61,6 +67,42 @@ def show_update(out: Console, update: program.ProgramUpdate) -> None:
         )
 
 
+def show_prescription(prescribed: prescribing.PatientPrescription) -> None:
+    """The clinician's note and their recent changes, as Today shows them."""
+    if prescribed.note:
+        console.print()
+        print_prose(
+            f"[bold]Note from {escape(prescribed.prescribed_by or 'your clinician')}:[/] "
+            f"{escape(prescribed.note)}",
+            markup=True,
+        )
+    for change in prescribed.changes:
+        sentences = "; ".join(change.sentences)
+        print_prose(
+            f"{change.clinician} changed your program on {spelled_date(change.day)}: {sentences}."
+        )
+        if change.reason:
+            print_prose(f"Why: {change.reason}", hang="  ")
+
+
+def show_custom(prescribed: prescribing.PatientPrescription) -> None:
+    """Exercises the clinician wrote: done on your own, outside the guided session."""
+    for custom in prescribed.custom_exercises:
+        console.print()
+        done = " (done today)" if custom.done_today else ""
+        print_prose(
+            f"[bold]{escape(custom.name)}[/]: {escape(custom.dose_text)}{done}", markup=True
+        )
+        print_prose(custom.instructions, hang="  ")
+        for number, step in enumerate(custom.steps, 1):
+            print_prose(f"  {number}. {step}", hang="     ")
+    if prescribed.custom_exercises:
+        print_prose(
+            "Do these on your own, at the dose shown: they are not part of `sciatica session`.",
+            style="dim",
+        )
+
+
 @plan_app.callback()
 def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
     """Show today's doses with the reason for each, and suggestions waiting for you."""
@@ -72,10 +114,11 @@ def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
             if json_output:
                 print_json({"gate": view.gate.to_json()})
             raise ProgramClosed(view.gate)
+        prescribed = prescribing.recent_changes_for_patient(patient)
     todays = view.program
     today = todays.day
     if json_output:
-        print_json({**todays.to_json(), "gate": view.gate.to_json()})
+        print_json({**todays.to_json(), **prescribed.to_json(), "gate": view.gate.to_json()})
         return
     library = exercise_library()
     planned = {
@@ -86,6 +129,7 @@ def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
         )
     }
     console.print(f"[bold]Your program for {today.isoformat()}[/]")
+    show_prescription(prescribed)
     for item in todays.items:
         level = item.exercise.level(item.current.level)
         dose = f"{planned[item.exercise.id].dose_text} ({escape(level.name)}, level {level.level})"
@@ -97,6 +141,7 @@ def plan(ctx: typer.Context, json_output: bool = JsonOption) -> None:
         print_prose(f"[bold]{escape(item.exercise.name)}[/]: {dose}", markup=True)
         reason = Text(item.current.reason or "Starting dose.", style="dim")
         console.print(Padding(reason, (0, 0, 0, 2)))
+    show_custom(prescribed)
     console.print()
     if view.gate.hold_step_ups:
         print_prose(HOLD_MESSAGE, style="bold")

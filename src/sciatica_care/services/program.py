@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from sciatica_care.content.exercises import Dose, Exercise, ExerciseLibrary, exercise_library
 from sciatica_care.content.triage import Action
 from sciatica_care.domain import diary
+from sciatica_care.domain.habit import SESSIONS_PER_WEEK as DEFAULT_SESSIONS_PER_WEEK
 from sciatica_care.domain.habit import WeeklyGoal, streak, weekly_goal
 from sciatica_care.domain.progression import (
     ProgressionAction,
@@ -54,7 +55,14 @@ from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import Conflict, NotFound, ProgramClosed, ServiceError
 from sciatica_care.services.gate import Gate, program_gate
 from sciatica_care.services.permissions import Permission
-from sciatica_care.store import checkins, doses, exercise_sessions, patients, screenings
+from sciatica_care.store import (
+    checkins,
+    doses,
+    exercise_sessions,
+    patients,
+    prescriptions,
+    screenings,
+)
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.models import DoseDecision, ExerciseResult, ExerciseSession
 
@@ -62,6 +70,13 @@ logger = logging.getLogger(__name__)
 
 AUTO_PROGRESSION = "auto_progression"
 """Patient setting: apply decisions automatically (default) or keep them as suggestions."""
+PROGRESSION_MODE = "progression_mode"
+"""Set by a clinician's prescription (issue 10 item 3): "auto", "suggest" or "off" (no step up
+ever; regressions and pauses on pain still apply, clinical-spec.md §4.1). Absent: the person's own
+``auto_progression`` choice decides between "auto" and "suggest"."""
+MODES = ("auto", "suggest", "off")
+SESSIONS_PER_WEEK = "sessions_per_week"
+"""Set by a clinician's prescription: the habit's weekly goal (default: daily, §4.2)."""
 WEEKLY_REVIEW = "last_weekly_review"
 """Patient setting: the day of the last weekly review (clinical-spec.md §4.1 weekly rule)."""
 WEEK = timedelta(days=7)
@@ -81,6 +96,10 @@ RED_WINDOW = timedelta(days=7)
 SCREEN_PAUSE_NOTE = (
     "Your answers to the safety questions hold any step up until a clinician has seen you. "
     "Your current doses continue."
+)
+STEP_UPS_OFF_NOTE = (
+    "Your clinician turned step ups off, so your doses stay as they are. They still step down or "
+    "pause if an exercise hurts."
 )
 RESET_REASON = (
     "Your saved dose no longer matched this exercise, so it is back to the starting dose of "
@@ -186,14 +205,49 @@ def _apply(
 # --- settings --------------------------------------------------------------------------------
 
 
+def progression_mode(session: Session, patient_id: int) -> str:
+    """ "auto", "suggest" or "off": the clinician's choice when they made one, else the person's."""
+    settings = patients.get_settings(session, patient_id)
+    mode = settings.get(PROGRESSION_MODE)
+    if mode in MODES:
+        return str(mode)
+    return "auto" if settings.get(AUTO_PROGRESSION, True) else "suggest"
+
+
+def mode_set_by_clinician(session: Session, patient_id: int) -> bool:
+    return patients.get_settings(session, patient_id).get(PROGRESSION_MODE) in MODES
+
+
 def auto_progression(session: Session, patient_id: int) -> bool:
-    """Whether decisions change the dose by themselves (on unless the person turned it off)."""
-    return bool(patients.get_settings(session, patient_id).get(AUTO_PROGRESSION, True))
+    """Whether step ups change the dose by themselves (on unless turned off or to suggestions)."""
+    return progression_mode(session, patient_id) == "auto"
 
 
 def set_auto_progression(session: Session, patient_id: int, on: bool) -> None:
-    """Turn automatic progression on or off (clinical-spec.md §7: it must be switchable)."""
-    patients.update_settings(session, patient_id, **{AUTO_PROGRESSION: on})
+    """Turn automatic progression on or off (clinical-spec.md §7: it must be switchable).
+
+    After a clinician chose "auto" or "suggest", the person's switch still decides between the two;
+    a clinician's "off" (no step up at all) stays until the clinician changes it.
+    """
+    changes: dict[str, Any] = {AUTO_PROGRESSION: on}
+    if patients.get_settings(session, patient_id).get(PROGRESSION_MODE) in ("auto", "suggest"):
+        changes[PROGRESSION_MODE] = "auto" if on else "suggest"
+    patients.update_settings(session, patient_id, **changes)
+
+
+def set_progression_mode(session: Session, patient_id: int, mode: str) -> None:
+    """A clinician's choice (issue 10 item 3); ``auto_progression`` follows for older readers."""
+    if mode not in MODES:
+        raise ValueError(f"progression: {mode!r} is not one of {', '.join(MODES)}")
+    patients.update_settings(
+        session, patient_id, **{PROGRESSION_MODE: mode, AUTO_PROGRESSION: mode == "auto"}
+    )
+
+
+def sessions_per_week(session: Session, patient_id: int) -> int:
+    """The weekly goal of session days' source: the clinician's frequency, else daily (§4.2)."""
+    value = patients.get_settings(session, patient_id).get(SESSIONS_PER_WEEK)
+    return value if isinstance(value, int) and 1 <= value <= 14 else DEFAULT_SESSIONS_PER_WEEK
 
 
 # --- decisions -------------------------------------------------------------------------------
@@ -267,6 +321,17 @@ def _last_step_on(rows: Sequence[DoseDecision]) -> date | None:
         if row.status in CHANGED and row.action != ProgressionAction.HOLD
     ]
     return max(days, default=None)
+
+
+def _prescribed_on(
+    session: Session, patient_id: int, exercise_id: str, clock: Clock
+) -> date | None:
+    """The last day (in the patient's zone) a clinician changed this exercise's dose: a step in
+    the sense of the 48-hour rule (clinical-spec.md §4.2), so no automatic step follows at once."""
+    for change in prescriptions.history(session, patient_id, limit=20):
+        if any(c.get("exercise") == exercise_id for c in change.changes):
+            return change.changed_at.astimezone(clock.zone).date()
+    return None
 
 
 def _session_records(
@@ -345,6 +410,9 @@ class _Context:
     weekly: diary.WeeklyPain | None
     clock: Clock
     red_sessions: int
+    step_ups_off: bool = False
+    """A clinician set progression "off": no step up is applied or suggested (§4.1 safety
+    decisions, regress and pause, still apply)."""
 
 
 def _decide_one(
@@ -375,7 +443,17 @@ def _decide_one(
             dose=_progression_dose(current.dose),
             baseline_morning_pain=_baseline(context.entries, last_day),
             sessions=records,
-            last_step_on=_last_step_on(rows),
+            last_step_on=max(
+                (
+                    d
+                    for d in (
+                        _last_step_on(rows),
+                        _prescribed_on(session, patient_id, exercise.id, context.clock),
+                    )
+                    if d
+                ),
+                default=None,
+            ),
             flare_started_on=flare.started_on if flare else None,
             leg_pain_mean_this_week=weekly.this_week if weekly else None,
             leg_pain_mean_last_week=weekly.last_week if weekly else None,
@@ -387,7 +465,9 @@ def _decide_one(
         raise ServiceError(
             f"{exercise.id}: the stored dose does not fit the exercise ({exc})"
         ) from exc
-    if context.hold_step_ups and decision.action is ProgressionAction.PROGRESS:
+    if (context.hold_step_ups or context.step_ups_off) and (
+        decision.action is ProgressionAction.PROGRESS
+    ):
         return None
     changes = decision.action is not ProgressionAction.HOLD
     status = SUGGESTED if changes and decision.requires_acceptance else APPLIED
@@ -423,6 +503,7 @@ def _context(
         weekly=weekly,
         clock=clock,
         red_sessions=red_sessions_in_week(session, patient_id, today, clock),
+        step_ups_off=progression_mode(session, patient_id) == "off",
     )
 
 
@@ -626,6 +707,28 @@ def pending_suggestions(
     ]
 
 
+def withdraw_suggestions(
+    session: Session,
+    patient_id: int,
+    exercise_ids: set[str] | None = None,
+    step_ups_only: bool = False,
+) -> int:
+    """Mark waiting suggestions superseded (a clinician changed the dose they were made for, or
+    turned step ups off); returns how many. ``exercise_ids`` None: every exercise."""
+    withdrawn = 0
+    for row in doses.decision_rows(session, patient_id):
+        if row.status != SUGGESTED:
+            continue
+        if exercise_ids is not None and row.exercise_id not in exercise_ids:
+            continue
+        if step_ups_only and row.action != ProgressionAction.PROGRESS:
+            continue
+        row.status = SUPERSEDED
+        withdrawn += 1
+    session.flush()
+    return withdrawn
+
+
 def todays_program(
     session: Session, patient_id: int, today: date, library: ExerciseLibrary | None = None
 ) -> TodaysProgram:
@@ -669,6 +772,11 @@ def accept_suggestion(
         raise NotFound(f"no suggestion is waiting for '{exercise_id}' (waiting: {names})")
     if gate.hold_step_ups and suggestion.decision.action is ProgressionAction.PROGRESS:
         raise Conflict(SCREEN_PAUSE_NOTE)
+    if (
+        progression_mode(session, patient_id) == "off"
+        and suggestion.decision.action is ProgressionAction.PROGRESS
+    ):
+        raise Conflict(STEP_UPS_OFF_NOTE)
     row = doses.get_decision(session, patient_id, suggestion.decision_id)
     assert row is not None
     row.status = ACCEPTED
@@ -827,7 +935,9 @@ def habit_of(
         done_today = DoneToday(len(todays_rows), finished, max(1, round(seconds / 60)))
     return Habit(
         done_today=done_today,
-        goal=weekly_goal(moved, rest, start, today),
+        goal=weekly_goal(
+            moved, rest, start, today, per_week=sessions_per_week(session, patient_id)
+        ),
         streak=streak(moved, rest, today, start),
         rest_today=today in rest,
     )

@@ -7,6 +7,10 @@ rules (clinical-spec.md §4.1). The program is behind the program gate (``servic
 screen or while the safety questions are owed after a RED stop, 423 while an emergency screen is
 unresolved (§1, §7.2, §9); ``gate`` in the answer also says whether step-ups are held.
 
+A clinician's prescription (issue 10 item 3) adds ``prescribed_by`` (their name), their ``note``,
+``changes`` (the last 14 days: who, when, what, why) and ``custom_exercises`` (their own
+exercises with instructions, steps and dose: done on the person's own, not in ``steps``).
+
 ``POST /api/program/suggestions/{exercise_id}/accept`` applies a dose change that waits for the
 person's yes (automatic progression off, §7 "Lower-risk design"); 404 when none waits.
 """
@@ -21,7 +25,7 @@ from pydantic import BaseModel
 
 from sciatica_care.content.exercises import Dose, DoseKind, exercise_library
 from sciatica_care.reports.exercise_picture import render_exercise_svg
-from sciatica_care.services import program
+from sciatica_care.services import prescribing, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import ProgramClosed
 from sciatica_care.web.context import current_context
@@ -66,6 +70,26 @@ class SuggestedChange(BaseModel):
     reason: str
 
 
+class ProgramChangeSeen(BaseModel):
+    """One of the clinician's changes as the patient reads it."""
+
+    at: str
+    day: date
+    clinician: str
+    changes: list[str]
+    reason: str | None
+
+
+class CustomExerciseItem(BaseModel):
+    key: str
+    name: str
+    instructions: str
+    steps: list[str]
+    dose: Dose
+    dose_text: str
+    done_today: bool
+
+
 class TodaysProgram(BaseModel):
     date: date
     exercises: list[ProgramExercise]
@@ -75,6 +99,10 @@ class TodaysProgram(BaseModel):
     rules: PlayerRules
     hold_step_ups: bool = False
     hold_message: str | None = None
+    prescribed_by: str | None = None
+    note: str | None = None
+    changes: list[ProgramChangeSeen] = []
+    custom_exercises: list[CustomExerciseItem] = []
 
 
 def program_json(plan: TodaysPlan, day: date) -> TodaysProgram:
@@ -129,10 +157,26 @@ def program_today(ctx: PatientContext = Depends(current_context)) -> TodaysProgr
         raise ProgramClosed(view.gate)
     answer = program_json(plan_of(view.program), view.program.day)
     gate = view.gate.to_json()
+    prescribed = prescribing.recent_changes_for_patient(ctx)
     return answer.model_copy(
         update={
             "hold_step_ups": view.gate.hold_step_ups,
             "hold_message": gate["hold_message"],
+            "prescribed_by": prescribed.prescribed_by,
+            "note": prescribed.note,
+            "changes": [
+                ProgramChangeSeen(
+                    at=change.at.isoformat(),
+                    day=change.day,
+                    clinician=change.clinician,
+                    changes=change.sentences,
+                    reason=change.reason,
+                )
+                for change in prescribed.changes
+            ],
+            "custom_exercises": [
+                CustomExerciseItem(**custom.to_json()) for custom in prescribed.custom_exercises
+            ],
         }
     )
 

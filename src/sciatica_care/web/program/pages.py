@@ -9,6 +9,11 @@ The program is behind the safety screen (clinical-spec.md §1): no screen yet se
 points to what else is due (questionnaires on the §3 schedule) and to heat and cold (§5), and,
 when automatic progression is off, lists each suggested dose change with an Accept button (§7
 "Lower-risk design": the person applies the rule).
+
+A clinician's prescription (issue 10 item 3, ``services.prescribing``) shows above the exercises:
+their latest note and what they changed in the last 14 days, with their name and the day. Custom
+exercises they wrote are listed with their instructions, steps and dose and a "Done" button that
+remembers the day only: they are not part of the guided session, so no pain check is claimed.
 """
 
 from __future__ import annotations
@@ -25,9 +30,9 @@ from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain.screening import action_message
 from sciatica_care.domain.session import SAFETY_LINE
 from sciatica_care.reports.exercise_picture import render_exercise_svg
-from sciatica_care.services import program
+from sciatica_care.services import prescribing, program
 from sciatica_care.services.context import PatientContext
-from sciatica_care.services.errors import Conflict, NotFound
+from sciatica_care.services.errors import Conflict, InvalidInput, NotFound
 from sciatica_care.services.gate import HOLD_MESSAGE
 from sciatica_care.services.permissions import Permission
 from sciatica_care.services.questionnaires import ASKED, asked_questionnaires
@@ -61,6 +66,7 @@ def today(request: Request, ctx: PatientContext = Depends(current_context)) -> R
     day = view.program.day
     with ctx.unit(Permission.READ) as session:
         due = set(questionnaire_responses.due(session, ctx.patient_id, day)) & set(ASKED)
+    prescribed = prescribing.recent_changes_for_patient(ctx)
     plan = plan_of(view.program)
     library = exercise_library()
     latest_action = Action(view.gate.latest.action)
@@ -92,6 +98,7 @@ def today(request: Request, ctx: PatientContext = Depends(current_context)) -> R
             "hold_message": HOLD_MESSAGE if view.gate.hold_step_ups else None,
             "rescreen_due": ctx.clock.now() - view.gate.latest.created_at >= RESCREEN_AFTER,
             "habit": view.habit,
+            "prescribed": prescribed,
             "ring": goal_ring(view.habit.goal.fraction) if view.habit else None,
         },
     )
@@ -114,6 +121,24 @@ def accept_suggestion(
         flash(request, response, str(exc), "info")
         return response
     flash(request, response, accepted_text(outcome))
+    return response
+
+
+@router.post("/today/custom/{key}/done")
+def custom_done(
+    key: str, request: Request, ctx: PatientContext = Depends(current_context)
+) -> Response:
+    """The person did one of their clinician's own exercises today (remembered for today)."""
+    gate = program.current_gate(ctx)
+    if not gate.open:
+        return gate_page(request, gate)
+    response = RedirectResponse("/today", status_code=303)
+    try:
+        done = prescribing.mark_custom_done(ctx, key)
+    except InvalidInput:
+        flash(request, response, "That exercise is no longer in your program.", "info")
+        return response
+    flash(request, response, f"Well done: {done.name} is marked done for today.")
     return response
 
 
