@@ -23,6 +23,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from sciatica_care.config import Settings
 from sciatica_care.content.education import list_topics
@@ -30,6 +31,7 @@ from sciatica_care.content.exercises import exercise_library
 from sciatica_care.content.questionnaires import load_questionnaires
 from sciatica_care.domain.therapy import TherapyKind, contraindication_questions
 from sciatica_care.store.database import Database, open_database
+from sciatica_care.store.models import Patient
 from tests.web.conftest import Account, api_sign_up
 from tests.web.diary_entries import calm_checkin
 from tests.web.safety_check import calm_recheck, screen_via_api
@@ -60,8 +62,14 @@ PARAMETERS: dict[str, list[str]] = {
     "kind": [k.value for k in TherapyKind],
 }
 """Known values for parameterised page routes; ids of stored rows are filled in by the story."""
-SKIPPED_PATHS = {"/docs/oauth2-redirect", "/reminders/feed/{token}.ics"}
-"""Not patient pages: FastAPI's API-docs helper and the calendar feed (a token URL, not HTML)."""
+SKIPPED_PATHS = {
+    "/docs/oauth2-redirect",
+    "/reminders/feed/{token}.ics",
+    "/clinic/setup/{token}",
+    "/clinic/patients/{patient_id}/report.pdf",
+}
+"""Not pages to read here: FastAPI's API-docs helper, the calendar feed (a token URL, not HTML),
+a clinician's one-time set-up link (tested in test_clinician_setup) and a PDF (tested below)."""
 
 
 class VisibleText(HTMLParser):
@@ -235,14 +243,18 @@ def story(client: TestClient, clock: Clock) -> dict[str, list[str]]:
     return {"screening_id": [str(screening["id"])], "checkin_id": checkins[-1:]}
 
 
-def _page_urls(web_app: FastAPI, ids: dict[str, list[str]]) -> list[str]:
+CLINICIAN_PAGES = ("/clinic",)
+"""Pages of the clinician's side: read by a linked clinician in their own pass below."""
+
+
+def _page_urls(web_app: FastAPI, ids: dict[str, list[str]], clinician: bool = False) -> list[str]:
     known = {**PARAMETERS, **ids}
     urls: list[str] = []
     for route in iter_route_contexts(web_app.routes):
         path = route.path
         if not path or "GET" not in (route.methods or ()) or path in SKIPPED_PATHS:
             continue
-        if path.startswith(("/api", "/static")):
+        if path.startswith(("/api", "/static")) or path.startswith(CLINICIAN_PAGES) != clinician:
             continue
         names = re.findall(r"{(\w+)}", path)
         missing = [name for name in names if name not in known]
@@ -306,3 +318,24 @@ def test_the_artefact_check_sees_only_visible_text() -> None:
     assert "2026" not in page.text
     assert [b for b in page.blocks if b == "Saved."] == ["Saved."]
     assert [p.split(":")[0] for p in artefacts_in(page.text)] == ["a wrong plural"]
+
+
+def test_no_clinician_page_shows_a_developer_artefact(
+    client: TestClient, web_app: FastAPI, database: Database, story: dict[str, list[str]]
+) -> None:
+    """The same check on every clinician page, read by a clinician Ann linked after her story."""
+    from tests.web.clinic import clinician_client, link
+
+    with clinician_client(web_app, database) as sam:
+        with database.session() as session:
+            ann_id = session.scalar(select(Patient.id).where(Patient.email == "ann@example.org"))
+        assert ann_id is not None
+        public_id = link(database, ann_id, sam.id)
+        problems: list[str] = []
+        urls = _page_urls(web_app, {**story, "patient_id": [public_id]}, clinician=True)
+        for url in urls:
+            response = sam.client.get(url)
+            assert response.status_code == 200, f"{url}: {response.status_code}"
+            problems += [f"{url}: {found}" for found in artefacts_in(visible(response.text).text)]
+    assert len(urls) >= 3
+    assert not problems, "\n".join(problems)
