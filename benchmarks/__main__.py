@@ -6,12 +6,12 @@ A ratio below 1 is expected where the baseline is a deliberately light page (My 
 
 from __future__ import annotations
 
-from benchmarks import history_loading, progress_page
+from benchmarks import clinic_dashboard, history_loading, progress_page
 
 
 def main() -> None:
     print("Sciatica Care benchmarks (ratio > 1: ours is faster than the baseline)")
-    for bench in (history_loading, progress_page):
+    for bench in (history_loading, progress_page, clinic_dashboard):
         name, ours, baseline = bench.run()
         print(
             f"{name:<48} ours {ours * 1000:8.2f} ms  baseline {baseline * 1000:8.2f} ms  "

@@ -61,6 +61,16 @@ TABLE_NAMES = (
 )
 """The lists of an export, in the order they are written and restored."""
 
+RECORD_ONLY = ("audit_log", "linked_clinicians")
+"""Lists an export carries for the person's record and that an import never reads (issue 10 item
+6): who saw their data, and who could when the file was made. Restoring a file must never create a
+link to a clinician (only a share code the person makes does) nor rewrite what clinicians did."""
+RECORD_ONLY_COLUMNS: dict[str, list[str]] = {
+    "audit_log": ["at", "clinician", "action", "what"],
+    "linked_clinicians": ["name", "linked_since"],
+}
+"""Their columns, for the spreadsheet export (a header row even when empty)."""
+
 SCREENING_KINDS = ("full", "daily", "partial")
 """A full screen (§8.1), the daily Q1–Q7 of a check-in, or a screen stopped at an emergency (§1)."""
 DECISION_STATUSES = ("applied", "suggested", "accepted", "superseded")
@@ -134,6 +144,7 @@ def check_document(
             checks[name](_object(row, f"{name}.{index}"), f"{name}.{index}", context)
             for index, row in enumerate(rows)
         ]
+    # RECORD_ONLY lists are left out of the clean copy, whatever they hold: never imported.
     _unique(clean["exercise_sessions"], "exercise_sessions", "client_id")
     _unique(clean["checkins"], "checkins", "client_id")
     _unique(clean["exercise_doses"], "exercise_doses", "exercise_id")

@@ -21,6 +21,8 @@ from sciatica_care.store.errors import StoreError
 SETUP_LINK_LIFETIME = timedelta(days=3)
 SETUP_PATH = "/clinic/setup"
 MAX_NAME = 120
+MAX_TOKEN = 100
+"""Set-up tokens are 43 characters; a longer one is not worth hashing."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,19 @@ def create_clinician(
 
 
 def setup_link_valid(db: Database, token: str) -> bool:
+    return setup_account(db, token) is not None
+
+
+def setup_account(db: Database, token: str) -> ClinicianAccount | None:
+    """The account a set-up link is for, while the link is unused and in date; else None (the
+    set-up page names the e-mail, so the browser's password manager files the new password)."""
+    if not token or len(token) > MAX_TOKEN:
+        return None
     with db.session() as session:
-        return clinicians.find_by_setup_token(session, token_digest(token), utcnow()) is not None
+        row = clinicians.find_by_setup_token(session, token_digest(token), utcnow())
+        if row is None:
+            return None
+        return ClinicianAccount(row.id, row.public_id, row.email, row.display_name)
 
 
 def finish_setup(db: Database, token: str, password: str) -> int:

@@ -1,7 +1,8 @@
 """A patient's own data and reminders, written once for the pages and the JSON API.
 
 Export: everything stored for the patient (``store.portability``) as one JSON document, or as one
-CSV per table in a zip for spreadsheets. For the clinician: the diary as a FHIR R4 bundle
+CSV per table in a zip for spreadsheets, with the log of clinician access and the clinicians linked
+now for the person's record (issue 10 item 6; an import ignores both). For the clinician: the diary as a FHIR R4 bundle
 (``reports.fhir_bundle``) and as a PDF report (``reports.pdf_report``), both from
 ``services.report_data`` in the patient's own time zone. Reminders: daily times kept in the patient's settings,
 served as iCalendar (``reports.reminders``) by download or through a private feed URL. The feed
@@ -24,13 +25,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sciatica_care.domain.clinician_report import ReportData
+from sciatica_care.domain.portable_data import RECORD_ONLY_COLUMNS
 from sciatica_care.reports.fhir_bundle import BundleType, bundle_json, code_system_json
 from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.reports.reminders import Reminder, reminders_calendar
 from sciatica_care.reports.spreadsheets import csv_tables
 from sciatica_care.services.clock import ZONE_SETTING, patient_clock, patient_zone, zone_named
 from sciatica_care.services.report_data import report_data
-from sciatica_care.store import patients
+from sciatica_care.store import audit, care_links, patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.portability import export_patient, table_columns
@@ -62,14 +64,35 @@ SLOTS: dict[str, tuple[str, str, str]] = {
 
 
 def export_document(db: Database, patient_id: int) -> dict[str, Any]:
-    """Everything stored for the patient; the feed secret's hash is left out (not theirs to keep)."""
+    """Everything stored for the patient; the feed secret's hash is left out (not theirs to keep).
+
+    With it, for their record only (``RECORD_ONLY``: an import ignores them): the audit log of
+    clinician access, newest first, and the clinicians linked now, with the day they were linked.
+    """
     with db.session() as session:
         document = export_patient(session, patient_id)
+        document["audit_log"] = [
+            {
+                "at": _plain_time(row.at),
+                "clinician": row.clinician_name,
+                "action": row.action,
+                "what": row.what,
+            }
+            for row in audit.events_of(session, patient_id)
+        ]
+        document["linked_clinicians"] = [
+            {"name": clinician.display_name, "linked_since": _plain_time(link.linked_at)}
+            for link, clinician in care_links.clinicians_of(session, patient_id)
+        ]
     settings = dict(document.get("profile", {}).get("settings") or {})
     settings.pop(FEED_HASH, None)
     document["profile"]["settings"] = settings
     document["exported_at"] = dt.datetime.now(dt.UTC).isoformat()
     return document
+
+
+def _plain_time(moment: dt.datetime) -> str:
+    return moment.isoformat()
 
 
 def export_json(document: dict[str, Any]) -> bytes:
@@ -80,7 +103,7 @@ def export_zip(document: dict[str, Any]) -> bytes:
     """One CSV per table in a zip, plus the JSON for a complete copy."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in csv_tables(document, table_columns()).items():
+        for name, text in csv_tables(document, {**table_columns(), **RECORD_ONLY_COLUMNS}).items():
             archive.writestr(name, text)
         archive.writestr("export.json", export_json(document))
     return buffer.getvalue()

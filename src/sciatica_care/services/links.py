@@ -18,13 +18,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sciatica_care.services import audit
+from sqlalchemy import select
+
+from sciatica_care.services import audit, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, NotFound, ServiceError
 from sciatica_care.services.permissions import Permission, Role
-from sciatica_care.store import care_links, clinicians, login_attempts, patients
+from sciatica_care.store import care_links, clinicians, login_attempts, patients, prescriptions
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
+from sciatica_care.store.models import AuditEvent
 
 SHARE_CODE_LIFETIME = timedelta(hours=24)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -73,6 +76,44 @@ class LinkedClinician:
             "email": self.email,
             "linked_at": self.linked_at.isoformat(),
         }
+
+
+@dataclass(frozen=True)
+class LinkedPatient:
+    """A patient as the clinician who just linked them sees them (their public id, never a row)."""
+
+    patient_id: str
+    label: str
+    linked_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "patient_id": self.patient_id,
+            "label": self.label,
+            "linked_at": self.linked_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the patient's audit log, newest first; ``next_before`` asks for the next one."""
+
+    entries: list[audit.AuditEntry]
+    next_before: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entries": [entry.to_json() for entry in self.entries],
+            "next_before": self.next_before.isoformat() if self.next_before else None,
+        }
+
+
+@dataclass(frozen=True)
+class ProgressionSetBy:
+    """The progression mode a clinician chose, and their name, for the patient's Settings."""
+
+    mode: str
+    clinician: str
 
 
 def normalise_code(raw: str) -> str:
@@ -136,6 +177,19 @@ def link_with_code(db: Database, clinician_id: int, raw_code: str) -> str:
     return public_id
 
 
+def link_patient(db: Database, clinician_id: int, raw_code: str) -> LinkedPatient:
+    """``link_with_code``, answered with what the clinician's caseload shows of the patient: their
+    public id, their e-mail as a label, and since when the link stands."""
+    public_id = link_with_code(db, clinician_id, raw_code)
+    with db.session() as session:
+        patient = patients.find_by_public_id(session, public_id)
+        assert patient is not None
+        row = care_links.active_link(session, clinician_id, patient.id)
+        if row is None:  # the patient unlinked in the instant between: as if never linked
+            raise NotFound("That code is wrong, was used already or has expired.")
+        return LinkedPatient(public_id, patient.email or "", row.linked_at)
+
+
 def linked_clinicians(ctx: PatientContext) -> list[LinkedClinician]:
     with ctx.unit(Permission.READ) as session:
         return [
@@ -146,8 +200,9 @@ def linked_clinicians(ctx: PatientContext) -> list[LinkedClinician]:
         ]
 
 
-def unlink(ctx: PatientContext, clinician_public_id: str) -> None:
-    """End a link. A patient ends their own; a clinician may drop a patient from their caseload."""
+def unlink(ctx: PatientContext, clinician_public_id: str) -> str:
+    """End a link; the clinician's name. A patient ends their own; a clinician may drop a patient
+    from their caseload."""
     permission = Permission.OWN if ctx.actor.role is Role.PATIENT else Permission.READ
     with ctx.unit(permission, what="ended the link") as session:
         for row, clinician in care_links.clinicians_of(session, ctx.patient_id):
@@ -158,7 +213,7 @@ def unlink(ctx: PatientContext, clinician_public_id: str) -> None:
                     audit.record(
                         session, row.clinician_id, ctx.patient_id, audit.UNLINK, "unlinked by you"
                     )
-                return
+                return clinician.display_name
     raise NotFound("no such clinician")
 
 
@@ -166,6 +221,40 @@ def audit_log(ctx: PatientContext, limit: int | None = None) -> list[audit.Audit
     """Who saw or changed the patient's data (the patient's Settings, API and export)."""
     with ctx.unit(Permission.OWN) as session:
         return audit.entries(session, ctx.patient_id, limit)
+
+
+AUDIT_PAGE_MAX = 200
+"""The most lines one request returns: the log grows with every clinician visit."""
+
+
+def audit_page(ctx: PatientContext, limit: int = 50, before: datetime | None = None) -> AuditPage:
+    """The newest ``limit`` lines of the log older than ``before`` (keyset paging: reading page
+    ten costs what reading page one does, however long the log)."""
+    limit = max(1, min(limit, AUDIT_PAGE_MAX))
+    with ctx.unit(Permission.OWN) as session:
+        query = select(AuditEvent).where(AuditEvent.patient_id == ctx.patient_id)
+        if before is not None:
+            query = query.where(AuditEvent.at < before)
+        query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit + 1)
+        rows = list(session.scalars(query))
+    entries = [
+        audit.AuditEntry(row.at, row.clinician_name, row.action, row.what) for row in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return AuditPage(entries, entries[-1].at if more and entries else None)
+
+
+def progression_set_by(ctx: PatientContext) -> ProgressionSetBy | None:
+    """The progression mode when a clinician's prescription set it, with the clinician's name
+    (the author of the newest prescription version); None while it is the patient's own choice
+    (clinical-spec.md §7 "Lower-risk design": switchable, here by the clinician who prescribes)."""
+    with ctx.unit(Permission.OWN) as session:
+        if not program.mode_set_by_clinician(session, ctx.patient_id):
+            return None
+        mode = program.progression_mode(session, ctx.patient_id)
+        latest = prescriptions.latest(session, ctx.patient_id)
+        name = latest.clinician_name if latest is not None else "your clinician"
+    return ProgressionSetBy(mode, name)
 
 
 def patient_id_of(db: Database, public_id: str) -> int:

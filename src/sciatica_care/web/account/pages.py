@@ -239,7 +239,8 @@ async def sign_in_submit(request: Request) -> Response:
             response.headers["Retry-After"] = str(retry_after)
         return response
     if actor.role is Role.CLINICIAN:
-        response = _redirect(CLINICIAN_HOME)
+        wanted = form.values["next"]
+        response = _redirect(wanted if wanted.startswith(CLINICIAN_HOME) else CLINICIAN_HOME)
         start_clinician_session(request, response, actor.id)
         return response
     response = _redirect(form.values["next"])

@@ -1,9 +1,12 @@
-"""The settings page: automatic dose changes on or off, change password, make a new recovery code,
-delete the account.
+"""The settings page: automatic dose changes on or off, sharing with clinicians, change password,
+make a new recovery code, delete the account.
 
 Automatic progression must be switchable (clinical-spec.md §7 "Lower-risk design": progression
 offered as a rule the person applies); when it is off, Today lists each suggested change with an
-Accept button. Reminders and export slot in through the template's ``extra_settings`` block.
+Accept button. When a clinician's prescription set the mode, the page names them instead of
+offering the switch. Sharing (share codes, linked clinicians, who saw your data) comes from
+``web.account.sharing``. Reminders and export slot in through the template's ``extra_settings``
+block.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sciatica_care.services.accounts import (
 )
 from sciatica_care.services.errors import InvalidInput
 from sciatica_care.web.account.pages import show_recovery_code
+from sciatica_care.web.account.sharing import progression_set_by, settings_context
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device
@@ -60,6 +64,7 @@ def _page(
             "country_form": country_form or FormState(),
             "country": country,
             "country_choices": emergency.country_choices(),
+            **settings_context(request, caller),
         },
         status_code=status_code,
     )
@@ -75,6 +80,9 @@ async def progression_submit(request: Request, caller: SignedIn = Depends(signed
     """Turn automatic dose changes on or off (§7); off keeps each change as a suggestion."""
     form = await read_form(request)
     choice = AUTO_CHOICES.get(form.value(AUTO_FIELD))
+    if progression_set_by(request, caller) is not None:
+        form.add_error("progression-set-by", "Your clinician set this. Ask them to change it.")
+        return _page(request, caller, progression_form=form, status_code=409)
     if choice is None:
         form.add_error(f"{AUTO_FIELD}-on", "Choose whether doses change by themselves.")
         return _page(request, caller, progression_form=form, status_code=400)

@@ -1,0 +1,694 @@
+"""A clinician's caseload and alerts (issue 10 items 4–5), and the patient page behind each row.
+
+``caseload`` lists the patients who link the clinician, newest concern first: open red-flag
+actions (clinical-spec.md §1), RED sessions (§4.1, §9 ruling 6) and peripheralising legs (§6),
+adherence over the last 7 and 28 days (§4.2: daily sessions, unless the patient's
+``sessions_per_week`` setting says otherwise), the leg-pain trend with the §3 threshold for a change
+that matters (``domain.questionnaires.describe_change``), and the last activity.
+
+**Alerts.** A red-flag answer of URGENT or worse not yet assessed, two RED sessions in 7 days (§4.1
+"≥2 RED in 7 days"), or peripheralisation persisting 3 days (§6) puts the patient at the top with
+the reason until the clinician marks it seen. The ``alert_key`` names the kind and the newest event
+it covers (``red-flag:<screening id>``, ``red-sessions:<session id>``,
+``peripheralising:<first day>``), so a newer event raises a new alert.
+
+**Cost.** The numbers come from a few grouped queries (``store.caseload_queries``) over the last
+28 days of all linked patients at once, one set per time zone among them (the patients' own days);
+sorting and paging happen in memory on one small row per patient. Reading the page is a clinician
+read of each shown patient, written to their audit log in one transaction (folded as
+``services.audit`` folds repeated views).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+from typing import Any
+
+from sciatica_care.content.questionnaires import Questionnaire
+from sciatica_care.domain import diary
+from sciatica_care.domain.habit import SESSIONS_PER_WEEK
+from sciatica_care.domain.progress import ProgressSeries
+from sciatica_care.domain.questionnaires import ChangeReading, describe_change
+from sciatica_care.services import links, progress
+from sciatica_care.services.audit import note_access
+from sciatica_care.services.clock import UTC_ZONE, utcnow, zone_named
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import InvalidInput, NotFound
+from sciatica_care.services.permissions import Actor, Permission, Role
+from sciatica_care.services.questionnaires import asked_questionnaires, change_readings
+from sciatica_care.store import (
+    caseload_queries,
+    checkins,
+    clinicians,
+    exercise_sessions,
+    patients,
+    prescriptions,
+    questionnaire_responses,
+)
+from sciatica_care.store.database import Database
+from sciatica_care.store.models import CheckIn, ExerciseSession, ProgramChange
+
+WINDOW_DAYS = 28
+WEEK_DAYS = 7
+RED_SESSIONS_ALERT = 2
+"""clinical-spec.md §4.1: "≥2 RED in 7 days" (§9 ruling 6: sessions, whatever the exercise)."""
+PERIPHERALISING_ALERT_DAYS = diary.PERSISTING_DAYS
+"""clinical-spec.md §6: peripheralisation persisting ≥3 days escalates."""
+EMERGENCY = "EMERGENCY_NOW"
+CASELOAD_READ = "saw you on their caseload"
+PATIENT_PAGE_READ = "viewed your check-ins, sessions, questionnaires, program and charts"
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+class AlertKind(StrEnum):
+    RED_FLAG = "red-flag"
+    RED_SESSIONS = "red-sessions"
+    PERIPHERALISING = "peripheralising"
+
+
+class Sort(StrEnum):
+    CONCERN = "concern"
+    NAME = "name"
+    LAST_ACTIVITY = "last_activity"
+    ADHERENCE = "adherence"
+
+
+class Filter(StrEnum):
+    ALERTS = "alerts"
+    INACTIVE = "inactive"
+    """No check-in or session in the last 7 days."""
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: AlertKind
+    key: str
+    reason: str
+    at: datetime
+    seen: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "key": self.key,
+            "reason": self.reason,
+            "at": self.at.isoformat(),
+            "seen": self.seen,
+        }
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Days with a done session against the days the plan asks for (§4.2; a day counts once)."""
+
+    done: int
+    planned: int
+
+    @property
+    def percent(self) -> int:
+        return (
+            100 if self.planned <= 0 else round(100 * min(self.done, self.planned) / self.planned)
+        )
+
+    def to_json(self) -> dict[str, int]:
+        return {"done": self.done, "planned": self.planned, "percent": self.percent}
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    screening_id: int
+    action: str
+    at: datetime
+
+    @property
+    def emergency(self) -> bool:
+        return self.action == EMERGENCY
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One patient on the dashboard: small values only (sorted and paged in memory)."""
+
+    patient_id: int
+    public_id: str
+    label: str
+    today: date
+    alerts: tuple[Alert, ...]
+    red_flag: RedFlag | None
+    red_sessions_7: int
+    peripheralising_days: int
+    adherence_7: Adherence
+    adherence_28: Adherence
+    leg_recent: float | None
+    leg_earlier: float | None
+    last_activity: date | None
+    concern_at: datetime | None = None
+
+    @property
+    def open_alerts(self) -> tuple[Alert, ...]:
+        return tuple(alert for alert in self.alerts if not alert.seen)
+
+    @property
+    def inactive(self) -> bool:
+        return self.last_activity is None or (self.today - self.last_activity).days >= WEEK_DAYS
+
+    @property
+    def leg_change(self) -> ChangeReading | None:
+        """Mean morning leg pain of the last week against the window's first week, read with
+        the NPRS threshold of §3 (2 points or 30%)."""
+        if self.leg_recent is None or self.leg_earlier is None:
+            return None
+        return describe_change(
+            "nprs",
+            round(self.leg_earlier, 1),
+            round(self.leg_recent, 1),
+            item="leg",
+            since="over 4 weeks",
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        change = self.leg_change
+        return {
+            "patient_id": self.public_id,
+            "label": self.label,
+            "alerts": [alert.to_json() for alert in self.open_alerts],
+            "seen_alerts": [alert.to_json() for alert in self.alerts if alert.seen],
+            "open_red_flag": (
+                {"action": self.red_flag.action, "at": self.red_flag.at.isoformat()}
+                if self.red_flag
+                else None
+            ),
+            "red_sessions_7d": self.red_sessions_7,
+            "peripheralising_days": self.peripheralising_days,
+            "adherence": {"7d": self.adherence_7.to_json(), "28d": self.adherence_28.to_json()},
+            "leg_pain": {
+                "last_7_days_mean": _rounded(self.leg_recent),
+                "first_7_of_28_days_mean": _rounded(self.leg_earlier),
+                "change": change.change if change else None,
+                "improved": change.improved if change else None,
+                "meaningful": change.meaningful if change else None,
+            },
+            "last_activity": self.last_activity.isoformat() if self.last_activity else None,
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    rows: list[CaseloadRow]
+    total: int
+    """Rows after the filters."""
+    linked: int
+    """Every linked patient."""
+    alerting: int
+    page: int
+    page_size: int
+    sort: Sort
+    descending: bool
+    filters: frozenset[Filter]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows": [row.to_json() for row in self.rows],
+            "total": self.total,
+            "linked": self.linked,
+            "alerting": self.alerting,
+            "page": self.page,
+            "pages": self.pages,
+            "page_size": self.page_size,
+            "sort": self.sort.value,
+            "order": "desc" if self.descending else "asc",
+            "filters": sorted(f.value for f in self.filters),
+        }
+
+
+# --- parsing the request ---------------------------------------------------------------------
+
+
+DEFAULT_DESCENDING = {
+    Sort.CONCERN: True,
+    Sort.NAME: False,
+    Sort.LAST_ACTIVITY: True,
+    Sort.ADHERENCE: False,
+}
+
+
+def parse_sort(raw: str | None) -> Sort:
+    try:
+        return Sort(raw or Sort.CONCERN)
+    except ValueError:
+        choices = ", ".join(s.value for s in Sort)
+        raise InvalidInput("sort", f"sort by one of: {choices}") from None
+
+
+def parse_order(raw: str | None, sort: Sort) -> bool:
+    if not raw:
+        return DEFAULT_DESCENDING[sort]
+    if raw not in ("asc", "desc"):
+        raise InvalidInput("order", "order is asc or desc")
+    return raw == "desc"
+
+
+def parse_filters(raw: Iterable[str]) -> frozenset[Filter]:
+    chosen = set()
+    for value in raw:
+        if not value:
+            continue
+        try:
+            chosen.add(Filter(value))
+        except ValueError:
+            choices = ", ".join(f.value for f in Filter)
+            raise InvalidInput("filter", f"filter by: {choices}") from None
+    return frozenset(chosen)
+
+
+def parse_page(raw: str | int | None, name: str = "page", maximum: int | None = None) -> int:
+    try:
+        value = int(raw) if raw not in (None, "") else (1 if name == "page" else PAGE_SIZE)
+    except (TypeError, ValueError):
+        raise InvalidInput(name, f"{name} is a whole number") from None
+    if value < 1 or (maximum is not None and value > maximum):
+        top = f" to {maximum}" if maximum else " or more"
+        raise InvalidInput(name, f"{name} is a whole number from 1{top}")
+    return value
+
+
+# --- computing the rows ------------------------------------------------------------------------
+
+
+def _zone_of(name: str | None) -> tzinfo:
+    return zone_named(name) or UTC_ZONE
+
+
+def _per_week(value: Any) -> int:
+    """The patient's planned sessions a week, or the program's daily default (§4.2)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return SESSIONS_PER_WEEK
+    return number if 1 <= number <= 14 else SESSIONS_PER_WEEK
+
+
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def _when(moment: datetime, zone: tzinfo) -> str:
+    return f"{moment.astimezone(zone):%a %d %b}"
+
+
+def _rows_for_zone(
+    session: Any,
+    clinician_id: int,
+    people: list[caseload_queries.LinkedPatient],
+    zone: tzinfo,
+    now: datetime,
+    seen: set[tuple[int, str]],
+    only: list[int] | None,
+) -> list[CaseloadRow]:
+    """The rows of the linked patients living in ``zone`` (``only``: their ids, when the
+    clinician's patients live in more than one zone)."""
+    today = now.astimezone(zone).date()
+    first = today - timedelta(days=WINDOW_DAYS - 1)
+    week_first = today - timedelta(days=WEEK_DAYS - 1)
+    starts = [_midnight(first + timedelta(days=n), zone) for n in range(WINDOW_DAYS + 1)]
+    q = caseload_queries
+    diaries = {
+        s.patient_id: s
+        for s in q.checkin_summaries(
+            session, clinician_id, first, week_first, first + timedelta(days=WEEK_DAYS - 1), only
+        )
+    }
+    done = {s.patient_id: s for s in q.session_summaries(session, clinician_id, starts, only)}
+    reds: dict[int, list[q.RedSession]] = defaultdict(list)
+    for red in q.red_sessions(session, clinician_id, starts[-WEEK_DAYS - 1], starts[-1], only):
+        reds[red.patient_id].append(red)
+    runs = {r.patient_id: r for r in q.peripheralising_runs(session, clinician_id, first, only)}
+    flags: dict[int, list[q.OpenRedFlag]] = defaultdict(list)
+    for flag in q.open_red_flags(session, clinician_id, only):
+        flags[flag.patient_id].append(flag)
+    quiet = [p.id for p in people if p.id not in diaries and p.id not in done]
+    before = q.last_activity_before(session, quiet)
+
+    rows = []
+    for person in people:
+        pid = person.id
+        diary_row, done_row = diaries.get(pid), done.get(pid)
+        alerts: list[Alert] = []
+        red_flag = None
+        if flags.get(pid):
+            newest = flags[pid][-1]
+            worst = EMERGENCY if any(f.action == EMERGENCY for f in flags[pid]) else newest.action
+            red_flag = RedFlag(newest.screening_id, worst, newest.created_at)
+            word = "Emergency" if newest.action == EMERGENCY else "Urgent"
+            alerts.append(
+                Alert(
+                    AlertKind.RED_FLAG,
+                    f"{AlertKind.RED_FLAG}:{newest.screening_id}",
+                    f"{word} red-flag answer on {_when(newest.created_at, zone)}, not yet assessed",
+                    newest.created_at,
+                )
+            )
+        red_list = reds.get(pid, [])
+        if len(red_list) >= RED_SESSIONS_ALERT:
+            newest_red = red_list[-1]
+            alerts.append(
+                Alert(
+                    AlertKind.RED_SESSIONS,
+                    f"{AlertKind.RED_SESSIONS}:{newest_red.session_id}",
+                    f"{len(red_list)} RED sessions in 7 days, the last on "
+                    f"{_when(newest_red.started_at, zone)}",
+                    newest_red.started_at,
+                )
+            )
+        run = runs.get(pid)
+        periph_days = run.days if run else 0
+        if run and run.days >= PERIPHERALISING_ALERT_DAYS:
+            alerts.append(
+                Alert(
+                    AlertKind.PERIPHERALISING,
+                    f"{AlertKind.PERIPHERALISING}:{run.started_on.isoformat()}",
+                    f"Leg symptoms further down the leg for {run.days} days, since "
+                    f"{run.started_on:%a %d %b}",
+                    _midnight(
+                        run.started_on + timedelta(days=PERIPHERALISING_ALERT_DAYS - 1), zone
+                    ),
+                )
+            )
+        alerts = [replace(a, seen=(pid, a.key) in seen) for a in alerts]
+        concerns = [a.at for a in alerts]
+        if red_list:
+            concerns.append(red_list[-1].started_at)
+        if run:
+            concerns.append(_midnight(run.started_on, zone))
+        last_days = []
+        if diary_row and diary_row.last_day:
+            last_days.append(diary_row.last_day)
+        if done_row and done_row.last_started_at:
+            last_days.append(done_row.last_started_at.astimezone(zone).date())
+        if pid in before:
+            old_day, old_session = before[pid]
+            last_days += [old_day] if old_day else []
+            last_days += [old_session.astimezone(zone).date()] if old_session else []
+        per_week = _per_week(person.sessions_per_week)
+        rows.append(
+            CaseloadRow(
+                patient_id=pid,
+                public_id=person.public_id,
+                label=person.email or f"Patient {person.public_id[:8]}",
+                today=today,
+                alerts=tuple(sorted(alerts, key=lambda a: a.at, reverse=True)),
+                red_flag=red_flag,
+                red_sessions_7=len(red_list),
+                peripheralising_days=periph_days,
+                adherence_7=Adherence(done_row.days_done_7 if done_row else 0, per_week),
+                adherence_28=Adherence(
+                    done_row.days_done_28 if done_row else 0, per_week * WINDOW_DAYS // WEEK_DAYS
+                ),
+                leg_recent=diary_row.leg_recent if diary_row else None,
+                leg_earlier=diary_row.leg_earlier if diary_row else None,
+                last_activity=max(last_days, default=None),
+                concern_at=max(concerns, default=None),
+            )
+        )
+    return rows
+
+
+def compute_rows(
+    session: Any, clinician_id: int, now: datetime, patient_ids: list[int] | None = None
+) -> list[CaseloadRow]:
+    """Rows of every linked patient (or of ``patient_ids`` among them), in no order."""
+    people = caseload_queries.linked_patients(session, clinician_id)
+    if patient_ids is not None:
+        people = [p for p in people if p.id in set(patient_ids)]
+    if not people:
+        return []
+    by_zone: dict[str, list[caseload_queries.LinkedPatient]] = defaultdict(list)
+    for person in people:
+        zone = _zone_of(person.timezone)
+        by_zone[str(getattr(zone, "key", zone))].append(person)
+    seen = caseload_queries.seen_alerts(session, clinician_id, patient_ids)
+    rows: list[CaseloadRow] = []
+    for group in by_zone.values():
+        only = None if len(by_zone) == 1 and patient_ids is None else [p.id for p in group]
+        zone = _zone_of(group[0].timezone)
+        rows += _rows_for_zone(session, clinician_id, group, zone, now, seen, only)
+    return rows
+
+
+_FAR_PAST = datetime.min.replace(tzinfo=UTC)
+
+
+def _sort_key(sort: Sort) -> Callable[[CaseloadRow], Any]:
+    if sort is Sort.NAME:
+        return lambda row: row.label.casefold()
+    if sort is Sort.LAST_ACTIVITY:
+        return lambda row: row.last_activity or date.min
+    if sort is Sort.ADHERENCE:
+        return lambda row: (row.adherence_28.percent, row.adherence_7.percent)
+    return lambda row: row.concern_at or _FAR_PAST
+
+
+def order_rows(rows: list[CaseloadRow], sort: Sort, descending: bool) -> list[CaseloadRow]:
+    """Patients with an alert not yet seen first (newest alert first), then the rest by ``sort``
+    (the label breaks ties, so the order is stable across pages)."""
+    rows = sorted(rows, key=lambda row: row.label.casefold())
+    rows = sorted(rows, key=_sort_key(sort), reverse=descending)
+    alerting = [row for row in rows if row.open_alerts]
+    alerting.sort(key=lambda row: row.open_alerts[0].at, reverse=True)
+    return alerting + [row for row in rows if not row.open_alerts]
+
+
+def caseload(
+    db: Database,
+    clinician_id: int,
+    clock_now: Callable[[], datetime] = utcnow,
+    filters: frozenset[Filter] = frozenset(),
+    sort: Sort = Sort.CONCERN,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    descending: bool | None = None,
+) -> CaseloadPage:
+    """One page of the clinician's caseload (see the module docstring); each shown patient's
+    audit log gets "saw you on their caseload" (folded within ``services.audit.FOLD_WINDOW``)."""
+    if descending is None:
+        descending = DEFAULT_DESCENDING[sort]
+    now = clock_now()
+    with db.session() as session:
+        clinicians.get(session, clinician_id)
+        rows = compute_rows(session, clinician_id, now)
+    linked = len(rows)
+    alerting = sum(1 for row in rows if row.open_alerts)
+    if Filter.ALERTS in filters:
+        rows = [row for row in rows if row.open_alerts]
+    if Filter.INACTIVE in filters:
+        rows = [row for row in rows if row.inactive]
+    ordered = order_rows(rows, sort, descending)
+    shown = ordered[(page - 1) * page_size : page * page_size]
+    if shown:
+        actor = Actor.clinician(clinician_id)
+        with db.session() as session:
+            for row in shown:
+                note_access(session, actor, Permission.READ, row.patient_id, CASELOAD_READ)
+    return CaseloadPage(
+        rows=shown,
+        total=len(ordered),
+        linked=linked,
+        alerting=alerting,
+        page=page,
+        page_size=page_size,
+        sort=sort,
+        descending=descending,
+        filters=filters,
+    )
+
+
+def _clinician_of(ctx: PatientContext) -> int:
+    if ctx.actor.role is not Role.CLINICIAN:
+        raise NotFound("no such patient")
+    return ctx.actor.id
+
+
+def _row_of(session: Any, ctx: PatientContext) -> CaseloadRow:
+    rows = compute_rows(session, _clinician_of(ctx), ctx.clock.now_fn(), [ctx.patient_id])
+    if not rows:
+        raise NotFound("no such patient")
+    return rows[0]
+
+
+def mark_alert_seen(ctx: PatientContext, alert_key: str) -> Alert:
+    """The clinician marks one of the patient's current alerts as seen (recorded and audited).
+
+    ``NotFound`` for a key that is not a current alert of this patient (a stale key from an old
+    page, or one made up): an alert is only ever seen as it is shown.
+    """
+    clinician_id = _clinician_of(ctx)
+    with ctx.db.session() as session:
+        row = _row_of(session, ctx)
+    alert = next((a for a in row.alerts if a.key == alert_key), None)
+    if alert is None:
+        raise NotFound("no such alert")
+    what = f"marked an alert as seen: {alert.reason}"
+    with ctx.unit(Permission.READ, what=what) as session:
+        caseload_queries.mark_seen(
+            session, clinician_id, ctx.patient_id, alert_key, ctx.clock.now_fn()
+        )
+    return replace(alert, seen=True)
+
+
+def remove_from_caseload(ctx: PatientContext) -> None:
+    """The clinician ends their own link with the patient (``links.unlink``)."""
+    with ctx.db.session() as session:
+        public_id = clinicians.get(session, _clinician_of(ctx)).public_id
+    links.unlink(ctx, public_id)
+
+
+# --- the patient page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionnaireLine:
+    questionnaire: Questionnaire
+    last_day: date | None
+    last_score: float | None
+    count: int
+    readings: list[ChangeReading]
+
+
+@dataclass(frozen=True)
+class PatientOverview:
+    """What the clinician's patient page shows, read in one audited transaction."""
+
+    row: CaseloadRow
+    today: date
+    days: int
+    series: ProgressSeries
+    summary: list[str]
+    signals: list[diary.ZoneSignal]
+    sessions: list[ExerciseSession]
+    checkins: list[CheckIn]
+    questionnaires: list[QuestionnaireLine]
+    program_history: list[ProgramChange]
+    zone: tzinfo
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "patient": self.row.to_json(),
+            "today": self.today.isoformat(),
+            "series": self.series.model_dump(mode="json"),
+            "summary": self.summary,
+            "zone_signals": [s.model_dump(mode="json") for s in self.signals],
+            "sessions": [
+                {
+                    "started_at": s.started_at.isoformat(),
+                    "status": s.status,
+                    "stop_reason": s.stop_reason,
+                    "stop_note": s.stop_note,
+                    "minutes": round(s.elapsed_s / 60),
+                    "exercises": [
+                        {"exercise": i.exercise_id, "level": i.level, "pain": i.pain}
+                        for i in s.items
+                    ],
+                }
+                for s in self.sessions
+            ],
+            "checkins": [
+                {
+                    "day": c.day.isoformat(),
+                    "leg_pain": c.leg_pain,
+                    "back_pain": c.back_pain,
+                    "daily_action": c.daily_action,
+                    "moment": c.entry.get("moment"),
+                }
+                for c in self.checkins
+            ],
+            "questionnaires": [
+                {
+                    "questionnaire": q.questionnaire.id,
+                    "last_day": q.last_day.isoformat() if q.last_day else None,
+                    "last_score": q.last_score,
+                    "count": q.count,
+                    "changes": [r.text for r in q.readings],
+                }
+                for q in self.questionnaires
+            ],
+            "program_history": [
+                {
+                    "changed_at": c.changed_at.isoformat(),
+                    "clinician": c.clinician_name,
+                    "changes": [str(x.get("sentence", "")) for x in c.changes],
+                    "reason": c.reason,
+                    "note": c.note,
+                }
+                for c in self.program_history
+            ],
+        }
+
+
+OVERVIEW_DAYS = 90
+RECENT_SESSIONS = 20
+RECENT_CHECKIN_DAYS = 28
+PROGRAM_VERSIONS = 20
+
+
+def patient_overview(ctx: PatientContext, days: int = OVERVIEW_DAYS) -> PatientOverview:
+    """The patient page: the charts' series as My progress draws them, recent sessions (with
+    stop reasons), check-ins, questionnaire scores, the program history and the alerts."""
+    today = ctx.clock.today()
+    since = today - timedelta(days=max(days, progress.ZONE_LOOK_BACK_DAYS) - 1)
+    with ctx.unit(Permission.READ, what=PATIENT_PAGE_READ) as session:
+        row = _row_of(session, ctx)
+        entries = checkins.entries(
+            session, ctx.patient_id, since=since - progress.FLARE_LOOK_BACK, until=today
+        )
+        series = progress.progress_series(
+            session, ctx.patient_id, today, days, tz=ctx.clock.zone, entries=entries
+        )
+        summary = progress.progress_summary(session, ctx.patient_id)
+        sessions = exercise_sessions.list_for(session, ctx.patient_id, limit=RECENT_SESSIONS)
+        recent = checkins.list_for(
+            session, ctx.patient_id, since=today - timedelta(days=RECENT_CHECKIN_DAYS - 1)
+        )
+        responses = questionnaire_responses.list_for(session, ctx.patient_id)
+        history = prescriptions.history(session, ctx.patient_id, limit=PROGRAM_VERSIONS)
+        patients.get(session, ctx.patient_id)
+    lines = []
+    for questionnaire in asked_questionnaires():
+        mine = [r for r in responses if r.instrument == questionnaire.id]
+        lines.append(
+            QuestionnaireLine(
+                questionnaire,
+                mine[-1].day if mine else None,
+                mine[-1].score if mine else None,
+                len(mine),
+                change_readings(mine),
+            )
+        )
+    signals = [
+        s for s in diary.zone_signals(entries) if s.trend is not diary.ZoneTrend.NOT_ENOUGH_DATA
+    ]
+    return PatientOverview(
+        row=row,
+        today=today,
+        days=days,
+        series=series,
+        summary=summary,
+        signals=signals,
+        sessions=sessions,
+        checkins=list(reversed(recent)),
+        questionnaires=lines,
+        program_history=history,
+        zone=ctx.clock.zone,
+    )
