@@ -75,7 +75,8 @@ def test_api_change_password(account: Account, client: TestClient) -> None:
         headers=account.headers,
     )
 
-    assert response.status_code == 204
+    assert response.status_code == 200
+    assert response.json()["csrf_token"] != account.csrf_token
     client.cookies.clear()
     assert client.post("/api/session", json={"email": account.email, "password": NEW}).is_success
 

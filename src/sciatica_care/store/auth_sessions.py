@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from sciatica_care.store.models import AuthSession
@@ -39,6 +39,15 @@ def find_active(session: Session, token_hash: str, now: datetime) -> AuthSession
         AuthSession.token_hash == token_hash, AuthSession.expires_at > now
     )
     return session.scalars(query).first()
+
+
+def extend(session: Session, session_id: int, expires_at: datetime) -> None:
+    """Move a session's expiry (sliding sessions); never shortens it."""
+    session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.expires_at < expires_at)
+        .values(expires_at=expires_at)
+    )
 
 
 def end(session: Session, token_hash: str) -> None:

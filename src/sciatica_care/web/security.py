@@ -2,7 +2,9 @@
 
 * Passwords: argon2id (argon2-cffi defaults), never logged or stored in clear.
 * Sessions: a random token in the ``sc_session`` cookie (HttpOnly, SameSite=Lax, Secure on https);
-  the database keeps only its SHA-256, so a leaked table signs no one in. Sessions last 30 days.
+  the database keeps only its SHA-256, so a leaked table signs no one in. A session slides: it ends
+  after ``SESSION_IDLE`` without a request, and at the latest ``SESSION_MAX`` after sign-in; a
+  password change gives the browser a new token (the old one stops working).
 * CSRF: each session has its own token. Every unsafe request (POST/PUT/PATCH/DELETE) must carry it:
   pages in the hidden form field ``csrf_token``, JavaScript and API clients in the ``X-CSRF-Token``
   header. Before signing in, forms use a random token in the ``sc_csrf`` cookie (double submit),
@@ -12,9 +14,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from fastapi import Request
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from sciatica_care.services.credentials import (
@@ -26,12 +29,16 @@ from sciatica_care.store import accounts, auth_sessions, clinicians
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
+from sciatica_care.store.models import AuthSession
 
 SESSION_COOKIE = "sc_session"
 ANONYMOUS_CSRF_COOKIE = "sc_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-SESSION_LIFETIME = timedelta(days=30)
+SESSION_IDLE = timedelta(days=14)
+SESSION_MAX = timedelta(days=90)
+SLIDE_STEP = timedelta(hours=1)
+"""A session's expiry moves at most once an hour (one UPDATE, not one per request)."""
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 API_PREFIX = "/api"
 SIGN_IN_ROUTES = frozenset(
@@ -108,7 +115,10 @@ def lookup_caller(request: Request) -> Caller | None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         with database(request).session() as session:
-            row = auth_sessions.find_active(session, token_digest(token), utcnow())
+            now = utcnow()
+            row = auth_sessions.find_active(session, token_digest(token), now)
+            if row is not None:
+                _slide(session, row, now)
             try:
                 if row is not None and row.patient_id is not None:
                     patient = accounts.get(session, row.patient_id)
@@ -132,6 +142,13 @@ def lookup_caller(request: Request) -> Caller | None:
                 found = None
     _remember(request, found)
     return found
+
+
+def _slide(session: Session, row: AuthSession, now: datetime) -> None:
+    """Push the idle expiry forward, never past ``SESSION_MAX`` from sign-in."""
+    wanted = min(now + SESSION_IDLE, row.created_at + SESSION_MAX)
+    if wanted - row.expires_at >= SLIDE_STEP:
+        auth_sessions.extend(session, row.id, wanted)
 
 
 def lookup_signed_in(request: Request) -> SignedIn | None:
@@ -199,7 +216,7 @@ def start_session(request: Request, response: Response, patient_id: int) -> Sign
     with database(request).session() as session:
         auth_sessions.purge_expired(session, now)
         session_id = auth_sessions.start(
-            session, patient_id, token_digest(token), csrf, now, now + SESSION_LIFETIME
+            session, patient_id, token_digest(token), csrf, now, now + SESSION_IDLE
         )
         patient = accounts.get(session, patient_id)
         caller = SignedIn(
@@ -228,7 +245,7 @@ def start_clinician_session(
             token_digest(token),
             csrf,
             now,
-            now + SESSION_LIFETIME,
+            now + SESSION_IDLE,
             clinician_id=clinician_id,
         )
         clinician = clinicians.get(session, clinician_id)
@@ -248,12 +265,19 @@ def _set_session_cookie(request: Request, response: Response, token: str) -> Non
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=int(SESSION_LIFETIME.total_seconds()),
+        max_age=int(SESSION_MAX.total_seconds()),
         path="/",
         httponly=True,
         samesite="lax",
         secure=_secure(request),
     )
+
+
+def rotate_session(request: Request, response: Response, caller: SignedIn) -> SignedIn:
+    """A new token and CSRF token for this browser (after a password change): whoever copied the
+    old cookie is signed out with the other devices."""
+    end_session(request, response)
+    return start_session(request, response, caller.patient_id)
 
 
 def end_session(request: Request, response: Response) -> None:

@@ -34,6 +34,7 @@ from sciatica_care.web.security import (
     SignedIn,
     database,
     end_session,
+    rotate_session,
     signed_in,
     start_clinician_session,
     start_session,
@@ -209,11 +210,15 @@ def acknowledge(request: Request, caller: SignedIn = Depends(signed_in)) -> Me:
     return Me.of(replace(caller, disclaimer_acknowledged=True))
 
 
-@router.put("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.put("/me/password")
 def put_password(
-    body: PasswordChange, request: Request, caller: SignedIn = Depends(signed_in)
-) -> None:
-    """Change the password; other signed-in clients of this account are signed out."""
+    body: PasswordChange,
+    request: Request,
+    response: Response,
+    caller: SignedIn = Depends(signed_in),
+) -> Me:
+    """Change the password; other signed-in clients of this account are signed out and this one
+    gets a new session (cookie and ``csrf_token``: use the one in this answer from now on)."""
     try:
         change_password(
             database(request),
@@ -224,6 +229,7 @@ def put_password(
         )
     except AccountProblem as exc:
         raise _http(exc) from None
+    return Me.of(rotate_session(request, response, caller))
 
 
 @router.post("/me/recovery-code")

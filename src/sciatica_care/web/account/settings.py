@@ -29,7 +29,13 @@ from sciatica_care.web.account.sharing import progression_set_by, settings_conte
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device
-from sciatica_care.web.security import SignedIn, database, end_session, signed_in
+from sciatica_care.web.security import (
+    SignedIn,
+    database,
+    end_session,
+    rotate_session,
+    signed_in,
+)
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -138,6 +144,7 @@ async def change_password_submit(
     if not form.ok:
         return _page(request, caller, password_form=form, status_code=400)
     response = RedirectResponse("/settings", status_code=303)
+    rotate_session(request, response, caller)
     flash(request, response, "Your password is changed. Other devices were signed out.")
     return response
 
