@@ -12,15 +12,22 @@ from sqlalchemy.orm import Session
 from sciatica_care.store.base import Base, utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import (
+    AlertSeen,
+    AuditEvent,
     AuthSession,
+    CareLink,
     CheckIn,
+    Clinician,
+    CustomExercise,
     DoseDecision,
     ExerciseDose,
     ExerciseResult,
     ExerciseSession,
     Patient,
+    ProgramChange,
     QuestionnaireResponse,
     Screening,
+    ShareCode,
     TherapyUse,
 )
 from tests.web.conftest import PASSWORD, Account, api_sign_up, form_csrf
@@ -35,6 +42,12 @@ PERSONAL_TABLES = (
     DoseDecision,
     ExerciseDose,
     AuthSession,
+    ShareCode,
+    CareLink,
+    AuditEvent,
+    ProgramChange,
+    CustomExercise,
+    AlertSeen,
 )
 
 
@@ -67,6 +80,41 @@ def _add_one_of_everything(session: Session, patient_id: int) -> None:
         DoseDecision(patient_id=patient_id, exercise_id="pelvic-tilt", decision={}, action="hold")
     )
     session.add(ExerciseDose(patient_id=patient_id, exercise_id="pelvic-tilt", level=1, dose={}))
+    clinician = session.scalars(select(Clinician)).first()
+    if clinician is None:
+        clinician = Clinician(email="sam@clinic.example", display_name="Sam Lee, PT")
+        session.add(clinician)
+        session.flush()
+    session.add(ShareCode(patient_id=patient_id, code_hash=f"{patient_id:064d}", expires_at=now))
+    session.add(CareLink(patient_id=patient_id, clinician_id=clinician.id))
+    session.add(
+        AuditEvent(
+            patient_id=patient_id,
+            clinician_id=clinician.id,
+            clinician_name="Sam Lee, PT",
+            action="read",
+            what="viewed your data",
+        )
+    )
+    session.add(
+        ProgramChange(
+            patient_id=patient_id,
+            clinician_id=clinician.id,
+            clinician_name="Sam Lee, PT",
+            changes=[],
+            prescription={},
+        )
+    )
+    session.add(
+        CustomExercise(
+            patient_id=patient_id,
+            key=f"custom-{patient_id}",
+            name="Walk",
+            instructions="Walk.",
+            dose={},
+        )
+    )
+    session.add(AlertSeen(patient_id=patient_id, clinician_id=clinician.id, alert_key="red-flag:1"))
 
 
 def _rows_of(database: Database, patient_id: int) -> dict[str, int]:

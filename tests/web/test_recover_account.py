@@ -180,27 +180,22 @@ def test_recovery_needs_the_forms_csrf_token(client: TestClient) -> None:
     assert response.status_code == 403
 
 
-def test_guessing_codes_is_rate_limited_with_the_sign_in_limit(client: TestClient) -> None:
+def test_guessing_codes_slows_down_like_sign_ins(client: TestClient) -> None:
+    """Recovery codes are throttled by account, address and pair as passwords are
+    (``services.throttle``): after five wrong codes even the right one waits."""
     code = _sign_up(client)
     client.cookies.clear()
-    for _ in range(3):
+    for _ in range(5):
         assert _recover(client, "ann@example.org", "AAAA-AAAA-AAAA-AAAA").status_code == 401
-    for _ in range(2):
-        bad = client.post("/api/session", json={"email": "ann@example.org", "password": "nope!"})
-        assert bad.status_code == 401
 
     response = _recover(client, "ann@example.org", code)
 
     assert response.status_code == 429
-    assert "Too many recovery attempts for this email. Wait 15 minutes" in response.text
+    assert "Too many recovery attempts. Wait " in response.text
     assert "retry-after" in response.headers
     client.cookies.clear()
-    assert (
-        client.post(
-            "/api/session", json={"email": "ann@example.org", "password": PASSWORD}
-        ).status_code
-        == 429
-    )
+    signed_in = client.post("/api/session", json={"email": "ann@example.org", "password": PASSWORD})
+    assert signed_in.status_code == 200  # the password is a different secret, not slowed by them
 
 
 def test_recovering_signs_out_every_other_browser(

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
+from sciatica_care.services import throttle
 from sciatica_care.services.clock import ZONE_SETTING, zone_named
 from sciatica_care.services.credentials import (
     email_digest,
@@ -25,14 +25,10 @@ from sciatica_care.services.credentials import (
 )
 from sciatica_care.services.emergency import COUNTRY_SETTING, known_country
 from sciatica_care.services.permissions import Actor
-from sciatica_care.store import accounts, auth_sessions, clinicians, login_attempts, patients
+from sciatica_care.store import accounts, auth_sessions, clinicians, patients
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
-
-MAX_FAILED_SIGN_INS = 5
-FAILED_SIGN_IN_WINDOW = timedelta(minutes=15)
-"""Failed sign-ins and failed recoveries count together, per e-mail, in one window."""
 
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 """No 0/O, 1/I/L: nothing to misread when copied by hand (31 symbols, 16 of them: ~79 bits)."""
@@ -140,47 +136,42 @@ def sign_up(
         raise taken from exc
 
 
-def _refuse_if_locked(db: Database, key: str, now: datetime, what: str, hint: str) -> None:
-    """429 once ``MAX_FAILED_SIGN_INS`` failures for this e-mail fall in the window (``what``
-    names the attempts in the message, ``hint`` ends it)."""
-    with db.session() as session:
-        failures = login_attempts.failures_since(session, key, now - FAILED_SIGN_IN_WINDOW)
-    if len(failures) < MAX_FAILED_SIGN_INS:
-        return
-    oldest_counted = failures[-MAX_FAILED_SIGN_INS]
-    minutes_left = (oldest_counted + FAILED_SIGN_IN_WINDOW - now).total_seconds() / 60
-    minutes = max(1, math.ceil(minutes_left))
-    raise AccountProblem(
-        f"Too many {what} attempts for this email. Wait {minutes} minute"
-        f"{'s' if minutes != 1 else ''} and try again{hint}.",
-        429,
-        retry_after_s=int(minutes_left * 60) + 1,
-    )
+def _guarded(
+    db: Database, purpose: str, account: str, client: str | None, what: str
+) -> throttle.Attempt:
+    """Begin a throttled check of a secret (``services.throttle``): 429 with the wait when a key
+    still asks for one (``what`` names the attempts in the message)."""
+    try:
+        return throttle.begin(db, purpose, account, client, utcnow())
+    except throttle.Throttled as exc:
+        wait = exc.retry_after_s
+        amount = f"{wait} second{'s' if wait != 1 else ''}"
+        if wait >= 90:
+            minutes = math.ceil(wait / 60)
+            amount = f"{minutes} minutes"
+        raise AccountProblem(
+            f"Too many {what} attempts. Wait {amount} and try again.", 429, retry_after_s=wait
+        ) from None
 
 
-def sign_in(db: Database, email: str, password: str) -> Actor:
+def sign_in(db: Database, email: str, password: str, client: str | None = None) -> Actor:
     """Check the credentials and return who signed in: a patient or a clinician (issue 10).
 
-    After ``MAX_FAILED_SIGN_INS`` failures for one e-mail within ``FAILED_SIGN_IN_WINDOW`` every
-    attempt gets 429 until the oldest failure ages out; the count lives in the database so all web
-    processes share it. Unknown e-mails count too, and get the same message as a wrong password.
+    Wrong guesses slow down by account, by client address and by the pair (``services.throttle``;
+    counts live in the database, shared by every web process). Unknown e-mails cost the same argon2
+    run and get the same message as a wrong password.
     """
-    now = utcnow()
-    since = now - FAILED_SIGN_IN_WINDOW
-    key = email_digest(email)
-    _refuse_if_locked(db, key, now, "sign-in", ", or check your password")
+    attempt = _guarded(db, "sign-in", email_digest(email), client, "sign-in")
     with db.session() as session:
         patient = accounts.find_by_email(session, email)
         clinician = clinicians.find_by_email(session, email) if patient is None else None
         account = patient or clinician
         stored_hash = account.password_hash if account is not None else None
-        if account is None or not verify_password(stored_hash, password):
-            login_attempts.purge_before(session, since)
-            login_attempts.record_failure(session, key, now)
+        matches = verify_password(stored_hash, password)  # always one argon2 run: no timing hint
+        if account is None or not matches:
             wrong = True
         else:
             wrong = False
-            login_attempts.clear(session, key)
             rehash = bool(stored_hash and password_needs_rehash(stored_hash))
             if patient is not None:
                 actor = Actor.patient(patient.id)
@@ -192,38 +183,50 @@ def sign_in(db: Database, email: str, password: str) -> Actor:
                 if rehash:
                     clinicians.set_password_hash(session, clinician.id, hash_password(password))
     if wrong:
+        attempt.failed()
         raise AccountProblem("That email and password do not match an account.", 401)
+    attempt.succeeded()
     return actor
 
 
 def change_password(
-    db: Database, patient_id: int, current_password: str, new_password: str, keep_session_id: int
+    db: Database,
+    patient_id: int,
+    current_password: str,
+    new_password: str,
+    keep_session_id: int,
+    client: str | None = None,
 ) -> None:
-    """Set a new password after checking the current one; other signed-in browsers are signed out."""
+    """Set a new password after checking the current one; other signed-in browsers are signed out.
+
+    Wrong current passwords are throttled like sign-ins (a stolen session cannot guess it fast)."""
+    attempt = _guarded(db, "password", f"patient:{patient_id}", client, "password")
     new_hash = hash_password(new_password)
     with db.session() as session:
         patient = accounts.get(session, patient_id)
         if not verify_password(patient.password_hash, current_password):
+            attempt.failed()
             raise AccountProblem(
                 "That is not your current password.", 400, field="current_password"
             )
         accounts.set_password_hash(session, patient_id, new_hash)
         auth_sessions.end_others(session, patient_id, keep_session_id)
+    attempt.succeeded()
 
 
 # -- recovery ------------------------------------------------------------------------------------
 
 
-def recover_account(db: Database, email: str, recovery_code: str, new_password: str) -> Access:
+def recover_account(
+    db: Database, email: str, recovery_code: str, new_password: str, client: str | None = None
+) -> Access:
     """Set a new password with the recovery code; return the fresh code that replaces it.
 
     Every signed-in browser of the account is signed out. A wrong code and an unknown e-mail get
-    the same 401 and cost the same work (two argon2 hashes and one check); both count towards the
-    sign-in limit of the e-mail, so codes cannot be guessed faster than passwords.
+    the same 401 and cost the same work (two argon2 hashes and one check); guesses are throttled
+    like sign-ins (``services.throttle``), so codes cannot be guessed faster than passwords.
     """
-    now = utcnow()
-    key = email_digest(email)
-    _refuse_if_locked(db, key, now, "recovery", "")
+    attempt = _guarded(db, "recovery", email_digest(email), client, "recovery")
     new_hash = hash_password(new_password)
     fresh_code = new_recovery_code()
     fresh_hash = _hash_code(fresh_code)
@@ -237,28 +240,32 @@ def recover_account(db: Database, email: str, recovery_code: str, new_password: 
             and accounts.use_recovery_code(session, patient.id, stored, fresh_hash)
         )
         if not used or patient is None:
-            login_attempts.purge_before(session, now - FAILED_SIGN_IN_WINDOW)
-            login_attempts.record_failure(session, key, now)
             patient_id = None
         else:
             patient_id = patient.id
             accounts.set_password_hash(session, patient_id, new_hash)
             auth_sessions.end_all(session, patient_id)
-            login_attempts.clear(session, key)
     if patient_id is None:
+        attempt.failed()
         raise AccountProblem(WRONG_RECOVERY, 401, field="recovery_code")
+    attempt.succeeded()
     return Access(patient_id, fresh_code)
 
 
-def make_recovery_code(db: Database, patient_id: int, password: str) -> str:
+def make_recovery_code(
+    db: Database, patient_id: int, password: str, client: str | None = None
+) -> str:
     """Replace the recovery code after the password confirms it is them; return the new one."""
+    attempt = _guarded(db, "password", f"patient:{patient_id}", client, "password")
     fresh_code = new_recovery_code()
     fresh_hash = _hash_code(fresh_code)
     with db.session() as session:
         patient = accounts.get(session, patient_id)
         if not verify_password(patient.password_hash, password):
+            attempt.failed()
             raise AccountProblem("That is not your password.", 400, field="password")
         accounts.set_recovery_code_hash(session, patient_id, fresh_hash)
+    attempt.succeeded()
     return fresh_code
 
 
@@ -269,13 +276,16 @@ def recovery_code_is_current(db: Database, patient_id: int, recovery_code: str) 
     return recovery_code_matches(stored, recovery_code)
 
 
-def delete_account(db: Database, patient_id: int, password: str) -> None:
+def delete_account(db: Database, patient_id: int, password: str, client: str | None = None) -> None:
     """Delete the account and all its data, after the password confirms it is really them."""
+    attempt = _guarded(db, "password", f"patient:{patient_id}", client, "password")
     with db.session() as session:
         patient = accounts.get(session, patient_id)
         if not verify_password(patient.password_hash, password):
+            attempt.failed()
             raise AccountProblem("That is not your password.", 400, field="password")
         accounts.delete_account(session, patient_id)
+    attempt.succeeded()
 
 
 def acknowledge_disclaimer(db: Database, patient_id: int) -> None:

@@ -101,6 +101,12 @@ def database(request: Request) -> Database:
     return db
 
 
+def client_address(request: Request) -> str | None:
+    """The caller's address for throttling: the socket's peer, or what a configured trusted proxy
+    says (uvicorn's ProxyHeadersMiddleware rewrites it only for ``trusted_proxies``)."""
+    return request.client.host if request.client else None
+
+
 def is_api(request: Request) -> bool:
     path = request.url.path
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")

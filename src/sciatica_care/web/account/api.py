@@ -32,6 +32,7 @@ from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
     ClinicianSignedIn,
     SignedIn,
+    client_address,
     database,
     end_session,
     rotate_session,
@@ -169,7 +170,11 @@ def recover(body: Recovery, request: Request, response: Response) -> MeWithRecov
     """
     try:
         recovered = recover_account(
-            database(request), body.email, body.recovery_code, body.new_password
+            database(request),
+            body.email,
+            body.recovery_code,
+            body.new_password,
+            client_address(request),
         )
     except AccountProblem as exc:
         raise _http(exc) from None
@@ -181,7 +186,7 @@ def recover(body: Recovery, request: Request, response: Response) -> MeWithRecov
 def create_session(body: SignIn, request: Request, response: Response) -> Me:
     """Sign in (401 wrong credentials, 429 after too many failures for this e-mail)."""
     try:
-        actor = sign_in(database(request), body.email, body.password)
+        actor = sign_in(database(request), body.email, body.password, client_address(request))
     except AccountProblem as exc:
         raise _http(exc) from None
     if actor.role is Role.CLINICIAN:
@@ -226,6 +231,7 @@ def put_password(
             body.current_password,
             body.new_password,
             keep_session_id=caller.session_id,
+            client=client_address(request),
         )
     except AccountProblem as exc:
         raise _http(exc) from None
@@ -238,7 +244,9 @@ def new_recovery_code(
 ) -> NewRecoveryCode:
     """Replace the recovery code (the password confirms it); the old code stops working."""
     try:
-        code = make_recovery_code(database(request), caller.patient_id, body.password)
+        code = make_recovery_code(
+            database(request), caller.patient_id, body.password, client_address(request)
+        )
     except AccountProblem as exc:
         raise _http(exc) from None
     return NewRecoveryCode(recovery_code=code)
@@ -253,7 +261,7 @@ def delete_me(
 ) -> None:
     """Delete the account and all its data; the password confirms it."""
     try:
-        delete_account(database(request), caller.patient_id, body.password)
+        delete_account(database(request), caller.patient_id, body.password, client_address(request))
     except AccountProblem as exc:
         raise _http(exc) from None
     end_session(request, response)

@@ -39,6 +39,7 @@ from sciatica_care.web.security import (
     CLINICIAN_HOME,
     ClinicianSignedIn,
     SignedIn,
+    client_address,
     database,
     end_session,
     lookup_caller,
@@ -229,7 +230,9 @@ async def sign_in_submit(request: Request) -> Response:
     status_code, retry_after = 400, None
     if form.ok:
         try:
-            actor = sign_in(database(request), email, form.value("password"))
+            actor = sign_in(
+                database(request), email, form.value("password"), client_address(request)
+            )
         except AccountProblem as exc:
             form.add_error("password", exc.message)
             status_code, retry_after = exc.status_code, exc.retry_after_s
@@ -277,7 +280,9 @@ async def recover_submit(request: Request) -> Response:
     status_code, retry_after = 400, None
     if form.ok:
         try:
-            recovered = recover_account(database(request), email, code, form.value("new_password"))
+            recovered = recover_account(
+                database(request), email, code, form.value("new_password"), client_address(request)
+            )
         except AccountProblem as exc:
             form.add_error("recovery_code", exc.message)
             status_code, retry_after = exc.status_code, exc.retry_after_s

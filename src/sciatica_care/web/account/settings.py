@@ -31,6 +31,7 @@ from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
     SignedIn,
+    client_address,
     database,
     end_session,
     rotate_session,
@@ -138,6 +139,7 @@ async def change_password_submit(
                 form.value("current_password"),
                 form.value("new_password"),
                 keep_session_id=caller.session_id,
+                client=client_address(request),
             )
         except AccountProblem as exc:
             form.add_error(exc.field or "current_password", exc.message)
@@ -158,7 +160,10 @@ async def recovery_code_submit(request: Request, caller: SignedIn = Depends(sign
     if form.ok:
         try:
             code = make_recovery_code(
-                database(request), caller.patient_id, form.value("recovery_password")
+                database(request),
+                caller.patient_id,
+                form.value("recovery_password"),
+                client_address(request),
             )
         except AccountProblem as exc:
             form.add_error("recovery_password", exc.message)
@@ -178,7 +183,12 @@ async def delete_account_submit(
         form.add_error("password", "Enter your password to confirm.")
     if form.ok:
         try:
-            delete_account(database(request), caller.patient_id, form.value("password"))
+            delete_account(
+                database(request),
+                caller.patient_id,
+                form.value("password"),
+                client_address(request),
+            )
         except AccountProblem as exc:
             form.add_error(exc.field or "password", exc.message)
     if not form.ok:
