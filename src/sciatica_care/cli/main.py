@@ -29,6 +29,7 @@ from sciatica_care.cli import (
     serve,
     session,
     therapy,
+    track,
 )
 from sciatica_care.cli.output import (
     STOPPED_CODE,
@@ -78,6 +79,7 @@ plan.register(app)
 preferences.register(app)
 report.register(app)
 admin.register(app)
+track.register(app)
 
 
 def run() -> None:
