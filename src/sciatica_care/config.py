@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     speed: float = Field(default=1.0, gt=0)
     auto_migrate: bool | None = None
     """Migrate the schema when a process starts; unset: only for the embedded database."""
+    pose_assets_dir: Path | None = None
+    """The browser pose model's files (@mediapipe/pose); unset: <repo>/node_modules/@mediapipe/pose
+    when it exists."""
     trusted_proxies: str | None = None
     """Addresses of the TLS proxy in front ("127.0.0.1", "10.0.0.5,10.0.0.6" or "*"), whose
     X-Forwarded-Proto/For headers are believed: then cookies are Secure behind https."""

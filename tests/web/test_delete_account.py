@@ -16,6 +16,7 @@ from sciatica_care.store.models import (
     AuditEvent,
     AuthSession,
     CareLink,
+    CaseloadSummary,
     CheckIn,
     Clinician,
     CustomExercise,
@@ -48,6 +49,7 @@ PERSONAL_TABLES = (
     ProgramChange,
     CustomExercise,
     AlertSeen,
+    CaseloadSummary,
 )
 
 
@@ -115,6 +117,7 @@ def _add_one_of_everything(session: Session, patient_id: int) -> None:
         )
     )
     session.add(AlertSeen(patient_id=patient_id, clinician_id=clinician.id, alert_key="red-flag:1"))
+    session.add(CaseloadSummary(patient_id=patient_id, timezone="UTC", covers_from=today, days={}))
 
 
 def _rows_of(database: Database, patient_id: int) -> dict[str, int]:

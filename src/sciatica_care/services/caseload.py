@@ -12,11 +12,13 @@ the reason until the clinician marks it seen. The ``alert_key`` names the kind a
 it covers (``red-flag:<screening id>``, ``red-sessions:<session id>``,
 ``peripheralising:<first day>``), so a newer event raises a new alert.
 
-**Cost.** The numbers come from a few grouped queries (``store.caseload_queries``) over the last
-28 days of all linked patients at once, one set per time zone among them (the patients' own days);
-sorting and paging happen in memory on one small row per patient. Reading the page is a clinician
-read of each shown patient, written to their audit log in one transaction (folded as
-``services.audit`` folds repeated views).
+**Cost.** The numbers come from one derived summary row per patient (``services.caseload_summary``:
+the last 35 local days, kept after every check-in, session and import, rebuilt here when missing,
+stale or kept in another zone), read with the clinician's links, open red flags and seen alerts in
+a handful of indexed queries; the 7- and 28-day windows (the patients' own days), the trend, the
+alerts, sorting and paging are computed in memory from one small row per patient. Reading the
+page is a clinician read of each shown patient, written to their audit log in one transaction
+(folded as ``services.audit`` folds repeated views).
 """
 
 from __future__ import annotations
@@ -33,15 +35,16 @@ from sciatica_care.domain import diary
 from sciatica_care.domain.habit import SESSIONS_PER_WEEK
 from sciatica_care.domain.progress import ProgressSeries
 from sciatica_care.domain.questionnaires import ChangeReading, describe_change
-from sciatica_care.services import links, progress
+from sciatica_care.services import caseload_summary, links, progress
 from sciatica_care.services.audit import note_access
-from sciatica_care.services.clock import UTC_ZONE, utcnow, zone_named
+from sciatica_care.services.clock import utcnow
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, NotFound
 from sciatica_care.services.permissions import Actor, Permission, Role
 from sciatica_care.services.questionnaires import asked_questionnaires, change_readings
 from sciatica_care.store import (
     caseload_queries,
+    caseload_summaries,
     checkins,
     clinicians,
     exercise_sessions,
@@ -102,7 +105,7 @@ class Alert:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Adherence:
     """Days with a done session against the days the plan asks for (§4.2; a day counts once)."""
 
@@ -130,9 +133,33 @@ class RedFlag:
         return self.action == EMERGENCY
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
+class Window:
+    """Where the 7- and 28-day windows ending today fall in a patient's summary (day positions,
+    ``services.caseload_summary``): adherence and the leg-pain trend are read from it only for the
+    rows shown or sorted on, not for all 5,000."""
+
+    days: dict[str, Any]
+    first: int
+    week: int
+    last: int
+    per_week: int
+
+    def done(self, since: int) -> int:
+        return int(self.days["s"].count("1", since, self.last + 1))
+
+    def mean_leg(self, start: int, stop: int | None) -> float | None:
+        mornings = caseload_summary.count_in(self.days["m"][start:stop])
+        return (
+            caseload_summary.count_in(self.days["l"][start:stop]) / mornings if mornings else None
+        )
+
+
+@dataclass(slots=True)
 class CaseloadRow:
-    """One patient on the dashboard: small values only (sorted and paged in memory)."""
+    """One patient on the dashboard: small values only (sorted and paged in memory). Not frozen:
+    a frozen dataclass sets each field through ``object.__setattr__``, a third of the page's
+    time at 5,000 patients; nothing changes a row once made."""
 
     patient_id: int
     public_id: str
@@ -142,12 +169,28 @@ class CaseloadRow:
     red_flag: RedFlag | None
     red_sessions_7: int
     peripheralising_days: int
-    adherence_7: Adherence
-    adherence_28: Adherence
-    leg_recent: float | None
-    leg_earlier: float | None
+    window: Window
     last_activity: date | None
     concern_at: datetime | None = None
+
+    @property
+    def adherence_7(self) -> Adherence:
+        return Adherence(self.window.done(self.window.week), self.window.per_week)
+
+    @property
+    def adherence_28(self) -> Adherence:
+        planned = self.window.per_week * WINDOW_DAYS // WEEK_DAYS
+        return Adherence(self.window.done(self.window.first), planned)
+
+    @property
+    def leg_recent(self) -> float | None:
+        """Mean morning leg pain (NPRS) of the last 7 days."""
+        return self.window.mean_leg(self.window.week, None)
+
+    @property
+    def leg_earlier(self) -> float | None:
+        """Mean morning leg pain of the first 7 days of the 28-day window."""
+        return self.window.mean_leg(self.window.first, self.window.first + WEEK_DAYS)
 
     @property
     def open_alerts(self) -> tuple[Alert, ...]:
@@ -288,12 +331,10 @@ def parse_page(raw: str | int | None, name: str = "page", maximum: int | None = 
 # --- computing the rows ------------------------------------------------------------------------
 
 
-def _zone_of(name: str | None) -> tzinfo:
-    return zone_named(name) or UTC_ZONE
-
-
 def _per_week(value: Any) -> int:
     """The patient's planned sessions a week, or the program's daily default (§4.2)."""
+    if value is None:
+        return SESSIONS_PER_WEEK
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -309,143 +350,144 @@ def _when(moment: datetime, zone: tzinfo) -> str:
     return f"{moment.astimezone(zone):%a %d %b}"
 
 
-def _rows_for_zone(
-    session: Any,
-    clinician_id: int,
-    people: list[caseload_queries.LinkedPatient],
+def _window_row(
+    person: caseload_summaries.LinkedSummary,
+    summary: caseload_summaries.StoredSummary,
     zone: tzinfo,
-    now: datetime,
+    today: date,
     seen: set[tuple[int, str]],
-    only: list[int] | None,
-) -> list[CaseloadRow]:
-    """The rows of the linked patients living in ``zone`` (``only``: their ids, when the
-    clinician's patients live in more than one zone)."""
-    today = now.astimezone(zone).date()
-    first = today - timedelta(days=WINDOW_DAYS - 1)
-    week_first = today - timedelta(days=WEEK_DAYS - 1)
-    starts = [_midnight(first + timedelta(days=n), zone) for n in range(WINDOW_DAYS + 1)]
-    q = caseload_queries
-    diaries = {
-        s.patient_id: s
-        for s in q.checkin_summaries(
-            session, clinician_id, first, week_first, first + timedelta(days=WEEK_DAYS - 1), only
-        )
-    }
-    done = {s.patient_id: s for s in q.session_summaries(session, clinician_id, starts, only)}
-    reds: dict[int, list[q.RedSession]] = defaultdict(list)
-    for red in q.red_sessions(session, clinician_id, starts[-WEEK_DAYS - 1], starts[-1], only):
-        reds[red.patient_id].append(red)
-    runs = {r.patient_id: r for r in q.peripheralising_runs(session, clinician_id, first, only)}
-    flags: dict[int, list[q.OpenRedFlag]] = defaultdict(list)
-    for flag in q.open_red_flags(session, clinician_id, only):
-        flags[flag.patient_id].append(flag)
-    quiet = [p.id for p in people if p.id not in diaries and p.id not in done]
-    before = q.last_activity_before(session, quiet)
-
-    rows = []
-    for person in people:
-        pid = person.id
-        diary_row, done_row = diaries.get(pid), done.get(pid)
-        alerts: list[Alert] = []
-        red_flag = None
-        if flags.get(pid):
-            newest = flags[pid][-1]
-            worst = EMERGENCY if any(f.action == EMERGENCY for f in flags[pid]) else newest.action
-            red_flag = RedFlag(newest.screening_id, worst, newest.created_at)
-            word = "Emergency" if newest.action == EMERGENCY else "Urgent"
-            alerts.append(
-                Alert(
-                    AlertKind.RED_FLAG,
-                    f"{AlertKind.RED_FLAG}:{newest.screening_id}",
-                    f"{word} red-flag answer on {_when(newest.created_at, zone)}, not yet assessed",
-                    newest.created_at,
-                )
+    flags: list[caseload_queries.OpenRedFlag],
+) -> CaseloadRow:
+    """One patient's row from their summary: the 7- and 28-day windows ending ``today`` (the
+    patient's day) are slices of the per-day strings and lists (``services.caseload_summary``)."""
+    pid = person.id
+    days = summary.days
+    last = (today - summary.covers_from).days
+    first, week = last - WINDOW_DAYS + 1, last - WEEK_DAYS + 1
+    diary_days = days["n"].count("1", first)
+    alerts: list[Alert] = []
+    concerns: list[datetime] = []
+    red_flag = None
+    if flags:
+        newest = flags[-1]
+        worst = EMERGENCY if any(f.action == EMERGENCY for f in flags) else newest.action
+        red_flag = RedFlag(newest.screening_id, worst, newest.created_at)
+        word = "Emergency" if newest.action == EMERGENCY else "Urgent"
+        alerts.append(
+            Alert(
+                AlertKind.RED_FLAG,
+                f"{AlertKind.RED_FLAG}:{newest.screening_id}",
+                f"{word} red-flag answer on {_when(newest.created_at, zone)}, not yet assessed",
+                newest.created_at,
             )
-        red_list = reds.get(pid, [])
-        if len(red_list) >= RED_SESSIONS_ALERT:
-            newest_red = red_list[-1]
+        )
+    reds = [r for r in days["r"] if week <= r[2] <= last]
+    if reds:
+        newest_red_at = datetime.fromisoformat(reds[-1][1])
+        concerns.append(newest_red_at)
+        if len(reds) >= RED_SESSIONS_ALERT:
             alerts.append(
                 Alert(
                     AlertKind.RED_SESSIONS,
-                    f"{AlertKind.RED_SESSIONS}:{newest_red.session_id}",
-                    f"{len(red_list)} RED sessions in 7 days, the last on "
-                    f"{_when(newest_red.started_at, zone)}",
-                    newest_red.started_at,
+                    f"{AlertKind.RED_SESSIONS}:{reds[-1][0]}",
+                    f"{len(reds)} RED sessions in 7 days, the last on {_when(newest_red_at, zone)}",
+                    newest_red_at,
                 )
             )
-        run = runs.get(pid)
-        periph_days = run.days if run else 0
-        if run and run.days >= PERIPHERALISING_ALERT_DAYS:
+    run = next(((k, at) for k, at in reversed(days["z"]) if k <= diary_days - 1), None)
+    if run:
+        started_on = summary.covers_from + timedelta(days=run[1])
+        concerns.append(_midnight(started_on, zone))
+        if run[0] >= PERIPHERALISING_ALERT_DAYS:
             alerts.append(
                 Alert(
                     AlertKind.PERIPHERALISING,
-                    f"{AlertKind.PERIPHERALISING}:{run.started_on.isoformat()}",
-                    f"Leg symptoms further down the leg for {run.days} days, since "
-                    f"{run.started_on:%a %d %b}",
-                    _midnight(
-                        run.started_on + timedelta(days=PERIPHERALISING_ALERT_DAYS - 1), zone
-                    ),
+                    f"{AlertKind.PERIPHERALISING}:{started_on.isoformat()}",
+                    f"Leg symptoms further down the leg for {run[0]} days, since "
+                    f"{started_on:%a %d %b}",
+                    _midnight(started_on + timedelta(days=PERIPHERALISING_ALERT_DAYS - 1), zone),
                 )
             )
+    if alerts:
         alerts = [replace(a, seen=(pid, a.key) in seen) for a in alerts]
-        concerns = [a.at for a in alerts]
-        if red_list:
-            concerns.append(red_list[-1].started_at)
-        if run:
-            concerns.append(_midnight(run.started_on, zone))
-        last_days = []
-        if diary_row and diary_row.last_day:
-            last_days.append(diary_row.last_day)
-        if done_row and done_row.last_started_at:
-            last_days.append(done_row.last_started_at.astimezone(zone).date())
-        if pid in before:
-            old_day, old_session = before[pid]
-            last_days += [old_day] if old_day else []
-            last_days += [old_session.astimezone(zone).date()] if old_session else []
-        per_week = _per_week(person.sessions_per_week)
-        rows.append(
-            CaseloadRow(
-                patient_id=pid,
-                public_id=person.public_id,
-                label=person.email or f"Patient {person.public_id[:8]}",
-                today=today,
-                alerts=tuple(sorted(alerts, key=lambda a: a.at, reverse=True)),
-                red_flag=red_flag,
-                red_sessions_7=len(red_list),
-                peripheralising_days=periph_days,
-                adherence_7=Adherence(done_row.days_done_7 if done_row else 0, per_week),
-                adherence_28=Adherence(
-                    done_row.days_done_28 if done_row else 0, per_week * WINDOW_DAYS // WEEK_DAYS
-                ),
-                leg_recent=diary_row.leg_recent if diary_row else None,
-                leg_earlier=diary_row.leg_earlier if diary_row else None,
-                last_activity=max(last_days, default=None),
-                concern_at=max(concerns, default=None),
+        alerts.sort(key=lambda a: a.at, reverse=True)
+        concerns += [a.at for a in alerts]
+    last_activity = days["a"]
+    per_week = _per_week(person.sessions_per_week)
+    return CaseloadRow(
+        patient_id=pid,
+        public_id=person.public_id,
+        label=person.email or f"Patient {person.public_id[:8]}",
+        today=today,
+        alerts=tuple(alerts),
+        red_flag=red_flag,
+        red_sessions_7=len(reds),
+        peripheralising_days=run[0] if run else 0,
+        window=Window(days, first, week, last, per_week),
+        last_activity=date.fromisoformat(last_activity) if last_activity else None,
+        concern_at=max(concerns) if concerns else None,
+    )
+
+
+def _usable(summary: caseload_summaries.StoredSummary | None, zone: str, first: date) -> bool:
+    """A summary the dashboard may read: present, of this program's shape, not flagged stale,
+    kept in the patient's zone now, and covering the whole 28-day window."""
+    return (
+        summary is not None
+        and summary.days.get("v") == caseload_summary.FORMAT
+        and not summary.stale
+        and summary.timezone == zone
+        and summary.covers_from <= first
+    )
+
+
+def _stored(new: caseload_summaries.NewSummary) -> caseload_summaries.StoredSummary:
+    return caseload_summaries.StoredSummary(new.timezone, new.covers_from, new.days, False)
+
+
+def gather_rows(
+    session: Any, clinician_id: int, now: datetime, patient_ids: list[int] | None = None
+) -> tuple[list[CaseloadRow], list[caseload_summaries.NewSummary]]:
+    """Rows of every linked patient (or of ``patient_ids`` among them), in no order, and the
+    summaries rebuilt on the way (missing, stale or in another zone) for the caller to store."""
+    people = caseload_summaries.linked_with_summaries(session, clinician_id, patient_ids)
+    if not people:
+        return [], []
+    zones: dict[str | None, tuple[tzinfo, str, date]] = {}
+    for person in people:
+        if person.timezone not in zones:
+            zone = caseload_summary.zone_of(person.timezone)
+            zones[person.timezone] = (
+                zone,
+                caseload_summary.zone_key(zone),
+                now.astimezone(zone).date(),
             )
-        )
-    return rows
+    stale = []
+    for person in people:
+        zone, key, today = zones[person.timezone]
+        if not _usable(person.summary, key, today - timedelta(days=WINDOW_DAYS - 1)):
+            stale.append(caseload_summary.Patient(person.id, zone))
+    rebuilt = caseload_summary.build(session, stale, now)
+    fresh = {new.patient_id: _stored(new) for new in rebuilt}
+    flags: dict[int, list[caseload_queries.OpenRedFlag]] = defaultdict(list)
+    for flag in caseload_queries.open_red_flags(session, clinician_id, patient_ids):
+        flags[flag.patient_id].append(flag)
+    seen = caseload_queries.seen_alerts(session, clinician_id, patient_ids)
+    rows = []
+    for person in people:
+        zone, _, today = zones[person.timezone]
+        summary = fresh.get(person.id) or person.summary
+        assert summary is not None
+        rows.append(_window_row(person, summary, zone, today, seen, flags.get(person.id, [])))
+    return rows, rebuilt
 
 
 def compute_rows(
     session: Any, clinician_id: int, now: datetime, patient_ids: list[int] | None = None
 ) -> list[CaseloadRow]:
-    """Rows of every linked patient (or of ``patient_ids`` among them), in no order."""
-    people = caseload_queries.linked_patients(session, clinician_id)
-    if patient_ids is not None:
-        people = [p for p in people if p.id in set(patient_ids)]
-    if not people:
-        return []
-    by_zone: dict[str, list[caseload_queries.LinkedPatient]] = defaultdict(list)
-    for person in people:
-        zone = _zone_of(person.timezone)
-        by_zone[str(getattr(zone, "key", zone))].append(person)
-    seen = caseload_queries.seen_alerts(session, clinician_id, patient_ids)
-    rows: list[CaseloadRow] = []
-    for group in by_zone.values():
-        only = None if len(by_zone) == 1 and patient_ids is None else [p.id for p in group]
-        zone = _zone_of(group[0].timezone)
-        rows += _rows_for_zone(session, clinician_id, group, zone, now, seen, only)
-    return rows
+    """Rows of every linked patient (or of ``patient_ids`` among them), in no order (rebuilt
+    summaries are used, not stored: the caller's transaction may not write)."""
+    return gather_rows(session, clinician_id, now, patient_ids)[0]
 
 
 _FAR_PAST = datetime.min.replace(tzinfo=UTC)
@@ -488,7 +530,9 @@ def caseload(
     now = clock_now()
     with db.session() as session:
         clinicians.get(session, clinician_id)
-        rows = compute_rows(session, clinician_id, now)
+        rows, rebuilt = gather_rows(session, clinician_id, now)
+    if rebuilt:
+        caseload_summary.save_quietly(db, rebuilt, now)
     linked = len(rows)
     alerting = sum(1 for row in rows if row.open_alerts)
     if Filter.ALERTS in filters:

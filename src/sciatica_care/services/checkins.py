@@ -26,7 +26,7 @@ from sciatica_care.domain.screening import (
     locks_program,
     screen_daily,
 )
-from sciatica_care.services import program
+from sciatica_care.services import caseload_summary, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import NotFound
 from sciatica_care.services.permissions import Permission
@@ -140,6 +140,7 @@ def record_checkin(
     """
     answers = daily_answers(entry, ces_assessed)
     daily = screen_daily(answers)
+    caseload_summary.before_entry(ctx)
     try:
         checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id, moment_given)
     except StoreError:
@@ -147,6 +148,7 @@ def record_checkin(
             raise
         checkin_id, stored, created = _store(ctx, entry, answers, daily, client_id, moment_given)
     update = program.catch_up(ctx.db, ctx.patient_id, ctx.clock) if created else None
+    caseload_summary.after_entry(ctx)
     if update is None or locks_program(daily.action):
         update = None  # §7.2: an emergency answer shows no exercise content
     elif not update.decisions and not update.notes:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
 from sciatica_care.domain.session import SessionRecord, SessionStatus, settle_stop
-from sciatica_care.services import program
+from sciatica_care.services import caseload_summary, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, ProgramClosed
 from sciatica_care.services.gate import Gate, GateState, program_gate
@@ -122,6 +122,7 @@ def record_session(ctx: PatientContext, save: SessionSave) -> SavedSession:
     """Store a session save and, for a final one, let progression decide the next doses."""
     check_record(save, ctx.clock.now())
     record = _prepared(save)
+    caseload_summary.before_entry(ctx)
     try:
         session_id, stale = _store(ctx, save, record)
     except StoreError:
@@ -131,6 +132,7 @@ def record_session(ctx: PatientContext, save: SessionSave) -> SavedSession:
     update = None
     if save.final and not stale:
         update = program.catch_up(ctx.db, ctx.patient_id, ctx.clock)
+    caseload_summary.after_entry(ctx)
     with ctx.unit(Permission.READ) as session:
         row = exercise_sessions.get(session, ctx.patient_id, session_id)
         assert row is not None

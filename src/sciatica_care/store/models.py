@@ -360,3 +360,30 @@ class AlertSeen(Base):
     clinician_id: Mapped[int] = mapped_column(clinician_fk())
     alert_key: Mapped[str] = mapped_column(String(120))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaseloadSummary(Base):
+    """Derived, per patient: the last ~35 days in the small shape the clinician dashboard reads
+    (issue 10 item 4; ``services.caseload_summary`` writes it after each check-in, session and
+    import, and the dashboard rebuilds a missing, stale or other-zone one). Never exported: it is
+    recomputed from the tables above, which stay the record."""
+
+    __tablename__ = "caseload_summaries"
+
+    patient_id: Mapped[int] = mapped_column(patient_fk(), primary_key=True)
+    timezone: Mapped[str] = mapped_column(String(64))
+    """The zone whose local days ``days`` uses (the patient's zone when it was computed)."""
+    covers_from: Mapped[date] = mapped_column(Date)
+    """The first local day the summary covers; the dashboard's windows start no earlier."""
+    days: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
+    last_checkin_day: Mapped[date | None] = mapped_column(Date)
+    last_session_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Set before an entry is written, cleared by the refresh after it: a refresh that failed
+    leaves it set, and the next dashboard read recomputes the summary."""
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+Index(
+    "ix_exercise_sessions_patient_started", ExerciseSession.patient_id, ExerciseSession.started_at
+)

@@ -47,6 +47,7 @@ from sciatica_care.web.screening import api as screening_api
 from sciatica_care.web.screening import pages as screening_pages
 from sciatica_care.web.security import require_csrf
 from sciatica_care.web.session import api as session_api
+from sciatica_care.web.session import motion_api
 from sciatica_care.web.session import pages as session_pages
 from sciatica_care.web.therapy import api as therapy_api
 from sciatica_care.web.therapy import pages as therapy_pages
@@ -82,6 +83,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     clinician_patient.router,
     clinician_prescribe.router,
     clinician_fhir.router,
+    motion_api.router,
 )
 """Every feature's routes (pages and ``/api``), in the order they are matched."""
 
@@ -112,6 +114,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.secret_key = settings.secret_key or secrets.token_urlsafe(32)
+    app.include_router(
+        motion_api.assets_router
+    )  # before the /static mount, which would answer first
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     install_api_docs(app)

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
         # Styles: our files, plus the style attributes inside the exercise pictures' SVG.
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",

@@ -512,6 +512,7 @@
     var ex = exerciseOf(st);
     root.dataset.step = [st.phase, st.stage || "", st.exercise_index === null ? "" : st.exercise_index,
       st.side || ""].join("|");
+    root.dataset.exerciseId = ex ? ex.exercise_id : ""; // static/camera.js counts this one
     var where = [];
     if (ex) where.push("Exercise " + (st.exercise_index + 1) + " of " + program.exercises.length);
     setText("player-where", where.join(" · ") || "Guided session");

@@ -1,0 +1,211 @@
+"""Camera counting for the web player (issue 11, item 4): landmarks in, live counts out.
+
+The browser runs the pose model itself; only the 33 landmarks of each frame reach this server,
+batched: ``POST /api/motion/track`` feeds them to the same ``motion.detector.Detector`` the CLI
+uses and answers the live state and the detector's ``snapshot``. Nothing is kept in the process:
+the snapshot travels back and forth with the client, so any process of a clinic install can take
+the next batch. Because it comes back from the client, it is sealed: the detector's JSON as a
+string plus an HMAC over the patient, the exercise and that string, keyed from the app's secret
+key. A snapshot this server did not make for this person (edited, another person's, from before
+a restart without ``SCIATICA_SECRET_KEY``) is a 422 on ``snapshot``, never a 500; the player then
+starts counting again.
+
+``GET /api/motion/setup`` says whether the browser's pose model is installed and, for each tracked
+exercise, where to put the camera (``motion.guidance.camera_advice``). ``assets_router`` serves the
+npm package ``@mediapipe/pose`` under ``/static/pose/``: a fixed list of its file names, each with
+its content type, from ``Settings.pose_assets_dir`` (default: the repository's ``node_modules``).
+It must be included before the ``/static`` mount, which would otherwise answer those paths first.
+Both are behind the program gate, like the rest of the guided session (clinical-spec.md §1, §7.2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from starlette.exceptions import HTTPException
+
+from sciatica_care.motion.detector import DEFAULT_ASPECT, Detector
+from sciatica_care.motion.errors import MotionError
+from sciatica_care.motion.exercise_rules import RULES, rules_for
+from sciatica_care.motion.guidance import camera_advice
+from sciatica_care.motion.landmarks import LANDMARK_COUNT, Frame, Landmark
+from sciatica_care.services import program
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import InvalidInput, ProgramClosed
+from sciatica_care.web.context import current_context
+
+router = APIRouter(prefix="/api/motion", tags=["motion"])
+assets_router = APIRouter(include_in_schema=False)
+
+MAX_FRAMES = 90
+"""Frames a batch: the player posts every ~300 ms, 3 s of a 30 fps camera is plenty."""
+POSE_URL = "/static/pose/"
+REPO_ROOT = Path(__file__).resolve().parents[4]
+DEFAULT_POSE_DIR = REPO_ROOT / "node_modules" / "@mediapipe" / "pose"
+HOW_TO_ADD = (
+    "Counting with the camera needs the browser pose model: run `npm install` in the app's folder "
+    "(it adds @mediapipe/pose), or set SCIATICA_POSE_ASSETS_DIR to where its files are."
+)
+
+_JS = "text/javascript; charset=utf-8"
+_BINARY = "application/octet-stream"
+POSE_FILES: dict[str, str] = {
+    "pose.js": _JS,
+    "pose_solution_packed_assets_loader.js": _JS,
+    "pose_solution_simd_wasm_bin.js": _JS,
+    "pose_solution_wasm_bin.js": _JS,
+    "pose_solution_simd_wasm_bin.wasm": "application/wasm",
+    "pose_solution_wasm_bin.wasm": "application/wasm",
+    "pose_solution_packed_assets.data": _BINARY,
+    "pose_solution_simd_wasm_bin.data": _BINARY,
+    "pose_web.binarypb": _BINARY,
+    "pose_landmark_lite.tflite": _BINARY,
+    "pose_landmark_full.tflite": _BINARY,
+    "pose_landmark_heavy.tflite": _BINARY,
+}
+"""Every file of @mediapipe/pose 0.5.1675469404 the page may load, with its content type."""
+
+Finite = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
+Visibility = Annotated[StrictFloat | StrictInt, Field(ge=0, le=1, allow_inf_nan=False)]
+Point = tuple[Finite, Finite, Finite, Visibility]
+"""``[x, y, z, visibility]`` as in the landmark stream (``motion.landmarks``)."""
+
+
+class TrackedFrame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    t: Annotated[StrictFloat | StrictInt, Field(ge=0, le=86_400, allow_inf_nan=False)]
+    landmarks: (
+        Annotated[list[Point], Field(min_length=LANDMARK_COUNT, max_length=LANDMARK_COUNT)] | None
+    )
+
+
+class SealedSnapshot(BaseModel):
+    """The detector's state as the server wrote it, and the server's seal over it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    detector: Annotated[str, Field(max_length=200_000)]
+    seal: Annotated[str, Field(min_length=64, max_length=64)]
+
+
+class TrackBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    exercise: Literal["pelvic-tilt", "knee-to-chest", "lower-trunk-rotation", "bird-dog"]
+    aspect: Annotated[float, Field(ge=0.2, le=5, allow_inf_nan=False)] = DEFAULT_ASPECT
+    snapshot: SealedSnapshot | None = None
+    frames: Annotated[list[TrackedFrame], Field(max_length=MAX_FRAMES)]
+
+
+class TrackAnswer(BaseModel):
+    state: dict[str, Any] | None
+    """``LiveState.as_json()`` after the last frame (``None`` for a batch without frames)."""
+    snapshot: SealedSnapshot
+
+
+def _key(request: Request) -> bytes:
+    secret = str(request.app.state.secret_key).encode()
+    return hashlib.sha256(b"sciatica-care motion snapshot\0" + secret).digest()
+
+
+def _seal(key: bytes, patient_id: int, exercise: str, detector: str) -> str:
+    message = f"{patient_id}\0{exercise}\0".encode() + detector.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _restore(key: bytes, ctx: PatientContext, batch: TrackBatch) -> Detector:
+    if batch.snapshot is None:
+        return Detector(batch.exercise, batch.aspect)
+    sealed = batch.snapshot
+    if not hmac.compare_digest(
+        _seal(key, ctx.patient_id, batch.exercise, sealed.detector), sealed.seal
+    ):
+        raise InvalidInput(
+            "snapshot", "not a counting state this server made for this exercise; start again"
+        )
+    try:
+        return Detector.restore(json.loads(sealed.detector))
+    except (MotionError, ValueError, TypeError, KeyError, AttributeError):
+        raise InvalidInput("snapshot", "not a counting state; start again") from None
+
+
+def _frame(frame: TrackedFrame) -> Frame:
+    points = None
+    if frame.landmarks is not None:
+        points = tuple(Landmark(*(float(v) for v in p)) for p in frame.landmarks)
+    return Frame(float(frame.t), points)
+
+
+def _open_gate(ctx: PatientContext) -> None:
+    gate = program.current_gate(ctx)
+    if not gate.open:
+        raise ProgramClosed(gate)
+
+
+@router.post("/track")
+def track(
+    batch: TrackBatch, request: Request, ctx: PatientContext = Depends(current_context)
+) -> TrackAnswer:
+    """Feed one batch of landmark frames; the live count and the state to send with the next."""
+    _open_gate(ctx)
+    key = _key(request)
+    detector = _restore(key, ctx, batch)
+    state = None
+    for i, frame in enumerate(batch.frames):
+        try:
+            state = detector.feed(_frame(frame)).as_json()
+        except MotionError as exc:
+            raise InvalidInput(f"frames.{i}.t", str(exc)) from None
+    text = json.dumps(detector.snapshot(), separators=(",", ":"))
+    return TrackAnswer(
+        state=state,
+        snapshot=SealedSnapshot(
+            detector=text, seal=_seal(key, ctx.patient_id, batch.exercise, text)
+        ),
+    )
+
+
+def pose_dir(request: Request) -> Path | None:
+    """Where the browser pose model's files are, or None when it is not installed."""
+    configured = getattr(request.app.state.settings, "pose_assets_dir", None)
+    folder = Path(configured) if configured else DEFAULT_POSE_DIR
+    return folder if (folder / "pose.js").is_file() else None
+
+
+@router.get("/setup")
+def setup(request: Request, ctx: PatientContext = Depends(current_context)) -> dict[str, Any]:
+    """Whether the page can count with the camera, and where to put it for each exercise."""
+    _open_gate(ctx)
+    available = pose_dir(request) is not None
+    return {
+        "available": available,
+        "how_to_add": None if available else HOW_TO_ADD,
+        "pose_url": POSE_URL,
+        "max_frames": MAX_FRAMES,
+        "advice": {exercise: list(camera_advice(exercise)) for exercise in RULES},
+        "counts": {exercise: rules_for(exercise).counts for exercise in RULES},
+    }
+
+
+@assets_router.get(POSE_URL + "{name}")
+def pose_asset(
+    name: str, request: Request, ctx: PatientContext = Depends(current_context)
+) -> FileResponse:
+    """One whitelisted file of @mediapipe/pose (signed-in patients only; no directory listing)."""
+    media_type = POSE_FILES.get(name)
+    folder = pose_dir(request)
+    if media_type is None or folder is None or not (folder / name).is_file():
+        raise HTTPException(404)
+    return FileResponse(
+        folder / name,
+        media_type=media_type,
+        headers={"Cache-Control": "private, max-age=86400"},
+    )

@@ -1,0 +1,243 @@
+/* Camera counting in the guided player (issue 11, item 4), opt-in for this session only.
+ *
+ * The pose model (@mediapipe/pose, served by the app under /static/pose/) runs in this page:
+ * the video never leaves the device. Only each frame's 33 landmarks [x, y, z, visibility] go,
+ * batched every ~300 ms, to /api/motion/track, where the same Python detectors as the CLI count;
+ * the answer's live count is shown beside the program's own counter. The camera never moves the
+ * player on: every button keeps working, and the person's own count is what is saved.
+ * The server keeps nothing between batches: its sealed snapshot comes back with the next batch.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("player");
+  var panel = document.getElementById("camera");
+  if (!root || !panel) return;
+
+  var BATCH_MS = 300;
+  var FRAME_MS = 66; // ~15 pose estimates a second is plenty on a phone
+  var setup = null;
+  var c = {
+    on: false, exercise: "", snapshot: null, frames: [], sending: false, t0: 0, lastT: -1,
+    pose: null, stream: null, busy: false, timer: null, seen: 0, sent: 0, state: null
+  };
+
+  function $(id) { return document.getElementById(id); }
+
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function currentExercise() { return root.dataset.exerciseId || ""; }
+
+  function tracked(id) { return !!(setup && setup.advice && setup.advice[id]); }
+
+  function showAdvice(id) {
+    var list = $("camera-advice");
+    list.textContent = "";
+    (setup.advice[id] || []).forEach(function (line) {
+      var li = document.createElement("li");
+      li.textContent = line;
+      list.appendChild(li);
+    });
+  }
+
+  /* Show the panel while a tracked exercise is on; start afresh when the exercise changes. */
+  function follow() {
+    var id = currentExercise();
+    var finished = root.dataset.step && root.dataset.step.indexOf("done") === 0;
+    panel.hidden = !setup || !tracked(id) || !!finished;
+    if (id !== c.exercise) {
+      c.exercise = id;
+      c.snapshot = null; c.frames = []; c.lastT = -1; c.state = null;
+      c.t0 = performance.now();
+      if (tracked(id)) showAdvice(id);
+      showCount();
+    }
+    $("camera-count").hidden = !c.on || !tracked(id);
+  }
+
+  function words(state) {
+    if (!state) return "Camera: looking for you…";
+    if (!state.has_pose) return "Camera: cannot see you";
+    if (state.phase === "positioning") return "Camera: getting into position…";
+    var ex = setup.counts && setup.counts[c.exercise];
+    var text = ex === "holds"
+      ? "Camera: " + state.holds + (state.holds === 1 ? " hold" : " holds")
+      : "Camera: " + state.reps + (state.reps === 1 ? " rep" : " reps");
+    if (state.holding && state.hold_seconds !== null) {
+      text += " · holding " + state.holding + " " + state.hold_seconds.toFixed(1) + " s";
+    }
+    return text;
+  }
+
+  function showCount() {
+    var text = words(c.state);
+    $("camera-count").textContent = text;
+    $("camera-status").textContent = c.on ? text : "";
+    root.dataset.cameraReps = c.state ? String(c.state.reps) : "";
+    root.dataset.cameraHolds = c.state ? String(c.state.holds) : "";
+    root.dataset.cameraPhase = c.state ? c.state.phase : "";
+    root.dataset.cameraFrames = String(c.seen);
+    root.dataset.cameraSent = String(c.sent);
+  }
+
+  function round(v, digits) {
+    var f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+
+  /* One pose result as a landmark-stream frame; anything odd is a frame without a pose. */
+  function toFrame(results) {
+    var t = Math.max(c.lastT, round((performance.now() - c.t0) / 1000, 3));
+    c.lastT = t;
+    var points = results.poseLandmarks;
+    if (!points || points.length !== 33) return { t: t, landmarks: null };
+    var out = [];
+    for (var i = 0; i < 33; i++) {
+      var p = points[i];
+      var v = Math.min(1, Math.max(0, p.visibility === undefined ? 0 : p.visibility));
+      var row = [round(p.x, 5), round(p.y, 5), round(p.z, 5), round(v, 4)];
+      if (!row.every(isFinite)) return { t: t, landmarks: null };
+      out.push(row);
+    }
+    c.seen += 1;
+    return { t: t, landmarks: out };
+  }
+
+  function send() {
+    if (!c.on || c.sending || !c.frames.length || !tracked(c.exercise)) return;
+    var video = $("camera-video");
+    var aspect = video.videoWidth && video.videoHeight ? video.videoWidth / video.videoHeight : 4 / 3;
+    aspect = Math.min(5, Math.max(0.2, aspect));
+    var exercise = c.exercise;
+    var batch = c.frames.splice(0, setup.max_frames);
+    c.sending = true;
+    fetch(panel.dataset.trackUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify({ exercise: exercise, aspect: aspect, snapshot: c.snapshot, frames: batch })
+    }).then(function (r) {
+      return r.json().then(function (answer) { return { status: r.status, answer: answer }; });
+    }).then(function (reply) {
+      c.sending = false;
+      if (exercise !== c.exercise) return;
+      if (reply.status === 200) {
+        c.sent += batch.length;
+        c.snapshot = reply.answer.snapshot;
+        if (reply.answer.state) c.state = reply.answer.state;
+      } else if (reply.status === 422) {
+        c.snapshot = null; c.state = null; c.lastT = -1; c.t0 = performance.now(); // start again
+      }
+      showCount();
+    }, function () { c.sending = false; });
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      if (window.Pose) { resolve(); return; }
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error("the pose model did not load")); };
+      document.head.appendChild(script);
+    });
+  }
+
+  function estimate() {
+    if (!c.on) return;
+    var video = $("camera-video");
+    if (c.busy || video.readyState < 2 || !tracked(c.exercise)) {
+      c.timer = window.setTimeout(estimate, FRAME_MS);
+      return;
+    }
+    c.busy = true;
+    c.pose.send({ image: video }).then(function () {
+      c.busy = false;
+      c.timer = window.setTimeout(estimate, FRAME_MS);
+    }, function () {
+      c.busy = false;
+      c.timer = window.setTimeout(estimate, FRAME_MS * 4);
+    });
+  }
+
+  function start() {
+    if (c.on) return;
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      $("camera-missing").textContent = "This browser cannot use a camera here.";
+      $("camera-missing").hidden = false;
+      return;
+    }
+    $("camera-start").disabled = true;
+    $("camera-status").textContent = "Starting the camera…";
+    $("camera-live").hidden = false;
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "user", width: 640, height: 480 }, audio: false })
+      .then(function (stream) {
+        c.stream = stream;
+        var video = $("camera-video");
+        video.srcObject = stream;
+        return video.play();
+      })
+      .then(function () { return loadScript(setup.pose_url + "pose.js"); })
+      .then(function () {
+        c.pose = new window.Pose({ locateFile: function (f) { return setup.pose_url + f; } });
+        c.pose.setOptions({ modelComplexity: 0, smoothLandmarks: true, enableSegmentation: false,
+          minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
+        c.pose.onResults(function (results) {
+          if (!c.on) return;
+          c.frames.push(toFrame(results));
+          if (c.frames.length > 3 * setup.max_frames) c.frames.splice(0, c.frames.length - 3 * setup.max_frames);
+        });
+        c.on = true;
+        c.t0 = performance.now(); c.lastT = -1; c.snapshot = null; c.state = null;
+        $("camera-setup").hidden = true;
+        showCount();
+        follow();
+        estimate();
+      })
+      .catch(function (error) {
+        stop();
+        $("camera-missing").textContent = "The camera could not start (" + (error && error.name || "error") +
+          "). You can count yourself as usual.";
+        $("camera-missing").hidden = false;
+      });
+  }
+
+  function stop() {
+    c.on = false;
+    if (c.timer) window.clearTimeout(c.timer);
+    if (c.stream) c.stream.getTracks().forEach(function (track) { track.stop(); });
+    c.stream = null;
+    if (c.pose) { try { c.pose.close(); } catch (e) { /* already closed */ } }
+    c.pose = null;
+    c.frames = [];
+    $("camera-video").srcObject = null;
+    $("camera-live").hidden = true;
+    $("camera-setup").hidden = false;
+    $("camera-start").disabled = false;
+    follow();
+    showCount();
+  }
+
+  $("camera-start").addEventListener("click", start);
+  $("camera-stop").addEventListener("click", stop);
+  window.addEventListener("pagehide", function () { if (c.on) stop(); });
+
+  fetch(panel.dataset.setupUrl, { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (answer) {
+      if (!answer) return;
+      setup = answer;
+      if (!answer.available) {
+        $("camera-setup").hidden = true;
+        $("camera-missing").textContent = answer.how_to_add;
+        $("camera-missing").hidden = false;
+      }
+      c.exercise = null;
+      follow();
+      window.setInterval(follow, BATCH_MS);
+      window.setInterval(send, BATCH_MS);
+    }, function () { /* offline: no camera counting */ });
+})();

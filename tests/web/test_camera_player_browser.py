@@ -1,0 +1,181 @@
+"""The player counts with Chromium's fake camera: the pose model runs in the page, and only
+landmark JSON reaches the server (issue 11, item 4).
+
+The camera plays a video this test renders (scikit-image's astronaut photo moving on a canvas,
+written as YUV4MPEG2). Every request the page makes is recorded: the only bodies are small JSON
+batches of landmarks, never an image. Run under the app's Content-Security-Policy with
+``'wasm-unsafe-eval'`` added to script-src (what MediaPipe's WebAssembly needs; no 'unsafe-eval').
+Screenshots: /tmp/shots/camera-*.png at 360 and 1280 px.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+import pytest
+from fastapi import FastAPI
+
+from sciatica_care.config import Settings
+from sciatica_care.web import hardening
+from sciatica_care.web.app import create_app
+from sciatica_care.web.session import motion_api
+from tests.web.conftest import CHROMIUM, PASSWORD, SHOTS_DIR
+from tests.web.safety_check import calm_answers
+from tests.web.test_motion_api import with_motion
+
+pytestmark = pytest.mark.browser
+
+WIDTH, HEIGHT, FPS, SECONDS = 640, 480, 15, 3
+CSP_WITH_WASM = hardening.CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1
+)
+
+
+def write_y4m(path: Path) -> Path:
+    """A few seconds of the astronaut photo drifting across a grey 640×480 picture."""
+    import cv2
+    from skimage import data
+
+    photo = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+    photo = cv2.resize(photo, (420, 420))
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        for i in range(FPS * SECONDS):
+            canvas = np.full((HEIGHT, WIDTH, 3), 128, np.uint8)
+            x = 60 + int(40 * np.sin(i / 8))
+            canvas[30:450, x : x + 420] = photo
+            out.write(b"FRAME\n")
+            out.write(cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes())
+    return path
+
+
+@pytest.fixture
+def server_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
+    if "wasm-unsafe-eval" not in hardening.HEADERS["content-security-policy"]:
+        monkeypatch.setitem(hardening.HEADERS, "content-security-policy", CSP_WITH_WASM)
+    app = create_app(Settings(data_dir=tmp_path / "server-data", secret_key="browser-test"))
+    return with_motion(app)
+
+
+@pytest.fixture(scope="module")
+def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Chromium, headless, with a fake camera playing the rendered video."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed")
+    if not (motion_api.DEFAULT_POSE_DIR / "pose.js").is_file():
+        pytest.skip("@mediapipe/pose is not installed: run `npm ci`")
+    from playwright.sync_api import sync_playwright
+
+    video = write_y4m(tmp_path_factory.mktemp("camera") / "astronaut.y4m")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+                "--use-angle=swiftshader",
+                "--enable-unsafe-swiftshader",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=[(360, 740), (1280, 800)], ids=["phone", "desktop"])
+def page(request: pytest.FixtureRequest, camera_browser: Any) -> Iterator[Any]:
+    width, height = request.param
+    context = camera_browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
+
+
+def shoot(page: Any, name: str) -> None:
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SHOTS_DIR / f"camera-{name}-{width}.png"), full_page=True)
+
+
+def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None:
+    base = app_server
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    sent: list[tuple[str, str, bytes | None]] = []
+    page.on("request", lambda r: sent.append((r.url, r.method, r.post_data_buffer)))
+
+    created = page.request.post(
+        base + "/api/accounts", data={"email": "a@example.org", "password": PASSWORD}
+    )
+    assert created.ok, created.text()
+    headers = {"X-CSRF-Token": created.json()["csrf_token"]}
+    assert page.request.post(base + "/api/me/disclaimer", headers=headers).ok
+    assert page.request.post(base + "/api/screenings", data=calm_answers(), headers=headers).ok
+
+    page.goto(base + "/session")
+    page.wait_for_selector("#player[data-ready=true]")
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.wait_for_selector("#camera:not([hidden])")
+    assert "only the positions of 33 body points" in page.locator("#camera").inner_text()
+    assert page.locator("#camera-advice li").count() >= 3
+    shoot(page, "advice")
+
+    page.get_by_role("button", name="Count with my camera").click()
+    page.wait_for_function(
+        "() => Number(document.getElementById('player').dataset.cameraFrames || 0) >= 5",
+        timeout=90_000,
+    )
+    page.wait_for_function(
+        "() => Number(document.getElementById('player').dataset.cameraSent || 0) >= 5",
+        timeout=30_000,
+    )
+    page.get_by_role("button", name="I am in position: go").click()
+    page.wait_for_selector("#camera-count:not([hidden])")
+    page.wait_for_function(
+        "() => /^Camera: (getting into position|cannot see you|\\d+ rep)/"
+        ".test(document.getElementById('camera-count').textContent)"
+    )
+    page.wait_for_timeout(1500)
+    shoot(page, "counting")
+    # The person's own controls keep working while the camera counts.
+    page.get_by_role("button", name="Pause").click()
+    assert page.locator("#timed-prompt").inner_text() == "Paused"
+    page.get_by_role("button", name="Turn the camera off").click()
+    assert page.locator("#camera-count").is_hidden()
+
+    assert not blocked, blocked
+    bodies = [(url, body) for url, method, body in sent if body]
+    tracked = [body for url, body in bodies if urlparse(url).path == "/api/motion/track"]
+    assert tracked, "no landmarks were sent"
+    for url, _body in bodies:
+        path = urlparse(url).path
+        assert path == "/api/motion/track", f"unexpected upload to {path}"
+    with_pose = 0
+    for body in tracked:
+        assert len(body) < 200_000
+        text = body.decode("utf-8")
+        assert "base64" not in text and "data:" not in text
+        batch = json.loads(text)
+        assert set(batch) == {"exercise", "aspect", "snapshot", "frames"}
+        assert len(batch["frames"]) <= motion_api.MAX_FRAMES
+        for frame in batch["frames"]:
+            assert set(frame) == {"t", "landmarks"}
+            if frame["landmarks"] is not None:
+                with_pose += 1
+                assert len(frame["landmarks"]) == 33
+                assert all(len(p) == 4 for p in frame["landmarks"])
+        snapshot = batch["snapshot"]
+        assert snapshot is None or set(snapshot) == {"detector", "seal"}
+    assert with_pose >= 5, "the pose model found no body in the astronaut video"
