@@ -12,7 +12,7 @@ APT_NEEDS := $(if $(wildcard /usr/bin/chromium),,chromium) \
              $(if $(shell command -v pdftotext),,poppler-utils) \
              $(if $(wildcard /usr/lib/*/libpangoft2-1.0.so.0),,libpangoft2-1.0-0)
 
-.PHONY: run test lint typecheck unit system-deps browser-deps bench clean
+.PHONY: run test lint typecheck unit system-deps browser-deps bench bench-deps clean
 
 $(VENV)/.run-stamp: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,8 +54,19 @@ unit: $(VENV)/.test-stamp browser-deps
 
 test: browser-deps lint typecheck unit
 
-bench: $(VENV)/.test-stamp
-	$(PY) -m benchmarks
+# wrk (Debian) drives the load benchmark (benchmarks/load.py). `make bench BENCH=load` runs only it.
+BENCH_APT_NEEDS := $(if $(shell command -v wrk),,wrk)
+
+bench-deps:
+	@if [ -n "$(strip $(BENCH_APT_NEEDS))" ]; then \
+	  echo "Installing Debian packages: $(strip $(BENCH_APT_NEEDS))"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(BENCH_APT_NEEDS); \
+	fi
+
+bench: $(VENV)/.test-stamp bench-deps
+	$(PY) -m benchmarks $(BENCH)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

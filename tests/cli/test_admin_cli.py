@@ -19,7 +19,6 @@ from sciatica_care.config import Settings
 from sciatica_care.store import accounts
 from sciatica_care.store.database import Database, SchemaNotCurrent, make_engine, open_database
 from sciatica_care.store.models import Patient
-from tests.conftest import _fresh_postgres_url
 
 runner = CliRunner()
 
@@ -32,7 +31,7 @@ def database_url(
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
     else:
-        url = _fresh_postgres_url(request.getfixturevalue("postgres_admin_url"))
+        url = request.getfixturevalue("postgres_databases").new()
     monkeypatch.setenv("DATABASE_URL", url)
     yield url
 

@@ -30,7 +30,7 @@ def _interrupted(*args: object, **kwargs: object) -> None:
 def test_an_unexpected_error_is_one_line_and_a_private_log(
     monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path
 ) -> None:
-    monkeypatch.setattr(data, "export_patient", _broken)
+    monkeypatch.setattr(data.portability, "export_document", _broken)
     result = runner.invoke(app, ["export"])
 
     log = isolated_data_dir / "logs" / "sciatica.log"
@@ -53,7 +53,7 @@ def test_an_unexpected_error_is_one_line_and_a_private_log(
 def test_the_log_grows_and_stays_private(
     monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path
 ) -> None:
-    monkeypatch.setattr(data, "export_patient", _broken)
+    monkeypatch.setattr(data.portability, "export_document", _broken)
     runner.invoke(app, ["export"])
     runner.invoke(app, ["export"])
     log = isolated_data_dir / "logs" / "sciatica.log"
@@ -62,7 +62,7 @@ def test_the_log_grows_and_stays_private(
 
 
 def test_ctrl_c_says_stopped_and_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(data, "export_patient", _interrupted)
+    monkeypatch.setattr(data.portability, "export_document", _interrupted)
     result = runner.invoke(app, ["export"])
     assert result.exit_code == 130
     assert result.stderr.strip() == "Stopped."
@@ -85,7 +85,7 @@ def test_bad_input_keeps_its_one_line_and_exit_2(tmp_path: Path, isolated_data_d
 def test_the_console_script_entry_point_handles_errors_too(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], isolated_data_dir: Path
 ) -> None:
-    monkeypatch.setattr(data, "export_patient", _broken)
+    monkeypatch.setattr(data.portability, "export_document", _broken)
     monkeypatch.setattr(sys, "argv", ["sciatica", "export"])
     with pytest.raises(SystemExit) as ended:
         run()

@@ -48,6 +48,42 @@ def form_csrf(html: str) -> str:
 
 # -- TestClient -----------------------------------------------------------------------------------
 
+POSTGRES_TOO = frozenset(
+    {
+        "test_caseload",
+        "test_clinician_exports",
+        "test_database_full",
+        "test_delete_account",
+        "test_export",
+        "test_fhir_everything",
+        "test_link_patient",
+        "test_log_pain",
+        "test_prescribe",
+        "test_rate_limit",
+        "test_session_api",
+        "test_share_with_clinician",
+        "test_time_zones",
+    }
+)
+"""Web tests that also run on PostgreSQL: the ones whose use cases lean on what differs between the
+two databases (conditional updates, concurrency, cascades, time zones, the dashboard's queries).
+Every store and service test runs on both; the rest of the web tests exercise HTTP on SQLite."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Web tests outside ``POSTGRES_TOO`` take the ``database`` fixture on SQLite only."""
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    chosen = any(
+        "database" in str(marker.args[0])
+        for marker in metafunc.definition.iter_markers("parametrize")
+    )
+    if "database" in metafunc.fixturenames and module not in POSTGRES_TOO and not chosen:
+        # as a mark, so pytest's own fixture parametrisation sees the choice and steps aside
+        metafunc.definition.add_marker(
+            pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+        )
+
 
 @pytest.fixture
 def web_app(database: Database, tmp_path: Path) -> FastAPI:

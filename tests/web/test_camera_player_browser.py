@@ -3,9 +3,11 @@ landmark JSON reaches the server (issue 11, item 4).
 
 The camera plays a video this test renders (scikit-image's astronaut photo moving on a canvas,
 written as YUV4MPEG2). Every request the page makes is recorded: the only bodies are small JSON
-batches of landmarks, never an image. Run under the app's Content-Security-Policy with
-``'wasm-unsafe-eval'`` added to script-src (what MediaPipe's WebAssembly needs; no 'unsafe-eval').
-Screenshots: /tmp/shots/camera-*.png at 360 and 1280 px.
+batches of landmarks and one brightness number a frame, never an image. A second fake camera plays
+the same video in near darkness: the page says the picture is too dark, in a live region beside
+the camera's count, and the well-lit video never does. Run under the app's
+Content-Security-Policy with ``'wasm-unsafe-eval'`` added to script-src (what MediaPipe's
+WebAssembly needs; no 'unsafe-eval'). Screenshots: /tmp/shots/camera-*.png at 360 and 1280 px.
 """
 
 from __future__ import annotations
@@ -31,13 +33,20 @@ from tests.web.test_motion_api import with_motion
 pytestmark = pytest.mark.browser
 
 WIDTH, HEIGHT, FPS, SECONDS = 640, 480, 15, 3
+POSE_START_MS = 180_000
+"""Time for the first pose estimates: the model's WebAssembly on a busy 2-core machine is slow."""
 CSP_WITH_WASM = hardening.CONTENT_SECURITY_POLICY.replace(
     "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1
 )
 
 
-def write_y4m(path: Path) -> Path:
-    """A few seconds of the astronaut photo drifting across a grey 640×480 picture."""
+DARK = 0.12
+"""The dark video's light: about 12 % of the lit one's, a mean brightness near 15 of 255."""
+
+
+def write_y4m(path: Path, light: float = 1.0) -> Path:
+    """A few seconds of the astronaut photo drifting across a grey 640×480 picture, at ``light``
+    times its brightness."""
     import cv2
     from skimage import data
 
@@ -49,6 +58,7 @@ def write_y4m(path: Path) -> Path:
             canvas = np.full((HEIGHT, WIDTH, 3), 128, np.uint8)
             x = 60 + int(40 * np.sin(i / 8))
             canvas[30:450, x : x + 420] = photo
+            canvas = (canvas * light).astype(np.uint8)
             out.write(b"FRAME\n")
             out.write(cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes())
     return path
@@ -62,40 +72,65 @@ def server_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FastAPI:
     return with_motion(app)
 
 
-@pytest.fixture(scope="module")
-def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Chromium, headless, with a fake camera playing the rendered video."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed")
+def launch_with_camera(browser: Any, video: Path) -> Any:
+    """Another Chromium, from the session's Playwright (a second ``sync_playwright`` in the
+    same thread would fail), with a fake camera playing ``video``."""
     if not (motion_api.DEFAULT_POSE_DIR / "pose.js").is_file():
         pytest.skip("@mediapipe/pose is not installed: run `npm ci`")
-    from playwright.sync_api import sync_playwright
+    return browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+            "--use-angle=swiftshader",
+            "--enable-unsafe-swiftshader",
+            "--no-first-run",
+        ],
+    )
 
+
+@pytest.fixture(scope="module")
+def camera_browser(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Chromium, headless, with a fake camera playing the rendered video."""
     video = write_y4m(tmp_path_factory.mktemp("camera") / "astronaut.y4m")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-dev-shm-usage",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={video}",
-                "--use-angle=swiftshader",
-                "--enable-unsafe-swiftshader",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
+    chromium = launch_with_camera(browser, video)
+    yield chromium
+    chromium.close()
 
 
-@pytest.fixture(params=[(360, 740), (1280, 800)], ids=["phone", "desktop"])
+@pytest.fixture(scope="module")
+def dark_camera_browser(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The same, with the video in near darkness."""
+    video = write_y4m(tmp_path_factory.mktemp("camera") / "astronaut-dark.y4m", DARK)
+    chromium = launch_with_camera(browser, video)
+    yield chromium
+    chromium.close()
+
+
+SIZES = {"phone": (360, 740), "desktop": (1280, 800)}
+
+
+def _page(chromium: Any, size: str) -> Any:
+    width, height = SIZES[size]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(60_000)  # the pose model blocks the page's thread on a busy machine
+    return context
+
+
+@pytest.fixture(params=sorted(SIZES))
 def page(request: pytest.FixtureRequest, camera_browser: Any) -> Iterator[Any]:
-    width, height = request.param
-    context = camera_browser.new_context(viewport={"width": width, "height": height})
-    context.set_default_timeout(20_000)
+    context = _page(camera_browser, request.param)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(params=sorted(SIZES))
+def dark_page(request: pytest.FixtureRequest, dark_camera_browser: Any) -> Iterator[Any]:
+    context = _page(dark_camera_browser, request.param)
     yield context.new_page()
     context.close()
 
@@ -106,16 +141,40 @@ def shoot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS_DIR / f"camera-{name}-{width}.png"), full_page=True)
 
 
-def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None:
-    base = app_server
+def watch_csp(page: Any) -> list[str]:
+    """Messages about the Content-Security-Policy (must stay empty); every console line is kept
+    on the page object for ``wait_for_camera``'s failure message."""
     blocked: list[str] = []
-    page.on(
-        "console",
-        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    sent: list[tuple[str, str, bytes | None]] = []
-    page.on("request", lambda r: sent.append((r.url, r.method, r.post_data_buffer)))
+    page.console_lines = []
 
+    def note(message: Any) -> None:
+        page.console_lines.append(message.text)
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
+
+    page.on("console", note)
+    return blocked
+
+
+def wait_for_camera(page: Any, condition: str, timeout: float) -> None:
+    """``page.wait_for_function(condition)``; on a timeout, fail with what the panel said."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition, timeout=timeout)
+    except PlaywrightTimeout:
+        said = page.evaluate(
+            "() => ({status: document.getElementById('camera-status').textContent,"
+            " missing: document.getElementById('camera-missing').textContent,"
+            " data: Object.assign({}, document.getElementById('player').dataset)})"
+        )
+        lines = getattr(page, "console_lines", [])[-20:]
+        pytest.fail(f"timed out waiting for {condition}: {said}; console: {lines}")
+
+
+def to_the_first_exercise(page: Any, base: str) -> None:
+    """Sign up, answer a calm safety check, open the player and start: pelvic tilt's
+    instructions, with the camera panel."""
     created = page.request.post(
         base + "/api/accounts", data={"email": "a@example.org", "password": PASSWORD}
     )
@@ -128,18 +187,40 @@ def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None
     page.wait_for_selector("#player[data-ready=true]")
     page.get_by_role("button", name="Start", exact=True).click()
     page.wait_for_selector("#camera:not([hidden])")
+
+
+def tracked_batches(sent: list[tuple[str, str, bytes | None]]) -> list[dict[str, Any]]:
+    """The JSON bodies the page posted to /api/motion/track."""
+    return [
+        json.loads(body.decode("utf-8"))
+        for url, _method, body in sent
+        if body and urlparse(url).path == "/api/motion/track"
+    ]
+
+
+# A phone counts and a laptop gets the light advice: each size runs one of the two stories.
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None:
+    base = app_server
+    blocked = watch_csp(page)
+    sent: list[tuple[str, str, bytes | None]] = []
+    page.on("request", lambda r: sent.append((r.url, r.method, r.post_data_buffer)))
+
+    to_the_first_exercise(page, base)
     assert "only the positions of 33 body points" in page.locator("#camera").inner_text()
     assert page.locator("#camera-advice li").count() >= 3
     shoot(page, "advice")
 
     page.get_by_role("button", name="Count with my camera").click()
-    page.wait_for_function(
+    wait_for_camera(
+        page,
         "() => Number(document.getElementById('player').dataset.cameraFrames || 0) >= 5",
-        timeout=90_000,
+        POSE_START_MS,
     )
-    page.wait_for_function(
+    wait_for_camera(
+        page,
         "() => Number(document.getElementById('player').dataset.cameraSent || 0) >= 5",
-        timeout=30_000,
+        30_000,
     )
     page.get_by_role("button", name="I am in position: go").click()
     page.wait_for_selector("#camera-count:not([hidden])")
@@ -149,6 +230,8 @@ def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None
     )
     page.wait_for_timeout(1500)
     shoot(page, "counting")
+    warned = page.locator("#player").get_attribute("data-camera-warnings") or ""
+    assert "too_dark" not in warned, warned
     # The person's own controls keep working while the camera counts.
     page.get_by_role("button", name="Pause").click()
     assert page.locator("#timed-prompt").inner_text() == "Paused"
@@ -171,7 +254,8 @@ def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None
         assert set(batch) == {"exercise", "aspect", "snapshot", "frames"}
         assert len(batch["frames"]) <= motion_api.MAX_FRAMES
         for frame in batch["frames"]:
-            assert set(frame) == {"t", "landmarks"}
+            assert set(frame) == {"t", "landmarks", "brightness"}
+            assert frame["brightness"] is None or 50 < frame["brightness"] <= 255
             if frame["landmarks"] is not None:
                 with_pose += 1
                 assert len(frame["landmarks"]) == 33
@@ -179,3 +263,35 @@ def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None
         snapshot = batch["snapshot"]
         assert snapshot is None or set(snapshot) == {"detector", "seal"}
     assert with_pose >= 5, "the pose model found no body in the astronaut video"
+
+
+@pytest.mark.parametrize("dark_page", ["desktop"], indirect=True)
+def test_a_dark_picture_gets_the_light_advice(app_server: str, dark_page: Any) -> None:
+    page = dark_page
+    blocked = watch_csp(page)
+    sent: list[tuple[str, str, bytes | None]] = []
+    page.on("request", lambda r: sent.append((r.url, r.method, r.post_data_buffer)))
+    to_the_first_exercise(page, app_server)
+
+    page.get_by_role("button", name="Count with my camera").click()
+    wait_for_camera(
+        page,
+        "() => /too dark/.test(document.getElementById('camera-warnings').textContent)",
+        POSE_START_MS,
+    )
+    assert "too_dark" in (page.locator("#player").get_attribute("data-camera-warnings") or "")
+    advice = page.locator("#camera-warnings")
+    assert advice.get_attribute("role") == "status"
+    assert "The picture is too dark. Turn on a light" in advice.inner_text()
+    assert advice.is_visible()
+    shoot(page, "dark")
+
+    batches = tracked_batches(sent)
+    measured = [
+        f["brightness"] for b in batches for f in b["frames"] if f["brightness"] is not None
+    ]
+    assert measured and all(isinstance(value, int | float) for value in measured)
+    assert max(measured) < 50, measured  # the page measured the dark picture itself
+    page.get_by_role("button", name="Turn the camera off").click()
+    assert advice.inner_text() == ""
+    assert not blocked, blocked

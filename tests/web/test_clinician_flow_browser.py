@@ -194,6 +194,7 @@ def _patient_stops_sharing(page: Any, base: str, axe: Axe, shoot: Shoot) -> None
     axe(page)
 
 
+@pytest.mark.parametrize("page", ["desktop"], indirect=True)  # a clinician on a laptop
 def test_link_prescribe_follow_alert_seen_unlink(
     app_server: str, server_app: FastAPI, browser: Any, page: Any, axe: Axe, shoot: Shoot
 ) -> None:

@@ -136,6 +136,7 @@ def test_no_warning_sign_reaches_the_first_exercise_in_at_most_15_taps(
     assert journey.taps <= MAX_TAPS, f"{journey.taps} taps from the landing page"
 
 
+@pytest.mark.parametrize("screen", ["phone"], indirect=True)  # the layouts: the 15-tap story
 def test_an_emergency_answer_mid_conversation_interrupts_at_once(
     app_server: str, screen: Any, axe: Axe, shoot: Shoot
 ) -> None:

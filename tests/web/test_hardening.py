@@ -5,7 +5,9 @@ Checked route by route from the app's own route table, so a new route cannot mis
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +16,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
 from sciatica_care.web.hardening import CONTENT_SECURITY_POLICY, DEFAULT_BODY_LIMIT
-from tests.web.conftest import Account
+from tests.web.conftest import Account, form_csrf
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
@@ -159,3 +161,156 @@ def test_the_api_docs_run_in_a_browser_under_our_policy(app_server: str, page: A
     page.locator(".opblock").first.wait_for()
     assert "Sciatica Care" in page.locator(".swagger-ui .info").inner_text()
     assert page.locator(".opblock").count() > 10
+
+
+# -- regressions found by the fuzz runs (test_schema_fuzz.py, test_form_fuzz.py) -----------------
+
+PAST_64_BITS = str(2**63)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/api/checkins/{PAST_64_BITS}"),
+        ("GET", f"/check-in/{PAST_64_BITS}"),
+        ("GET", f"/screening/{PAST_64_BITS}"),
+        ("POST", f"/screening/{PAST_64_BITS}/acknowledge"),
+        ("POST", f"/api/screenings/{PAST_64_BITS}/acknowledge"),
+    ],
+)
+def test_an_id_past_64_bits_is_refused_before_the_database(
+    client: TestClient, account: Account, method: str, path: str
+) -> None:
+    """It once reached SQLite: ``OverflowError``, a 500."""
+    response = client.request(method, path, headers=account.headers, json={"assessed": True})
+    assert response.status_code == 422, response.text
+    if path.startswith("/api/"):
+        assert response.json()["detail"][0]["loc"][0] == "path"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"email": "a\xff@example.org", "password": "a long passphrase"}',  # not UTF-8
+        b'{"email": "a@example.org", "password": 1e999}',  # infinite once parsed
+        b'{"email": "a@example.org", "password": ' + b"9" * 5000 + b"}",  # past int()'s digits
+    ],
+)
+def test_json_fastapi_would_refuse_with_a_bare_400_is_a_422(client: TestClient, raw: bytes) -> None:
+    response = client.post(
+        "/api/accounts", content=raw, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body"] and error["msg"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("/api/me/audit?before=yesterday", "before"),
+        ("/api/export?bundle_type=transaction", "bundle_type"),
+    ],
+)
+def test_a_route_s_own_422_has_the_documented_shape(
+    client: TestClient, account: Account, query: str, field: str
+) -> None:
+    """A list of field errors, as the OpenAPI document says every 422 is (it was a bare string)."""
+    response = client.get(query)
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == [field] and error["msg"] and error["type"] == "value_error"
+
+
+def test_a_forged_camera_seal_with_non_ascii_text_is_a_422(
+    client: TestClient, screened: Account
+) -> None:
+    """``hmac.compare_digest`` raises on non-ASCII text: that was a 500."""
+    body = {
+        "exercise": "pelvic-tilt",
+        "frames": [],
+        "snapshot": {"detector": "{}", "seal": "é" * 64},
+    }
+    response = client.post("/api/motion/track", json=body, headers=screened.headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", "snapshot"]
+
+
+def test_the_openapi_document_lists_what_every_route_shares(client: TestClient) -> None:
+    """Sign-in, role and CSRF refusals and the body limit come from shared machinery, not the
+    route: they are documented all the same (``web/api_responses.py``)."""
+    paths = client.get("/api/openapi.json").json()["paths"]
+    me = paths["/api/me"]["get"]["responses"]
+    assert {"200", "401", "403"} <= set(me)
+    checkin = paths["/api/checkins"]["post"]["responses"]
+    assert {"201", "200", "401", "403", "413", "422"} <= set(checkin)
+    sign_in = paths["/api/session"]["post"]["responses"]
+    assert {"200", "401", "413", "422", "429"} <= set(sign_in) and "403" not in sign_in
+    [checkin_id] = paths["/api/checkins/{checkin_id}"]["get"]["parameters"]
+    assert checkin_id["schema"]["maximum"] == 2**63 - 1
+
+
+NOT_WHOLE_NUMBERS = ["²", "9" * 5000, "١٢", "1_0", "--1"]
+"""``str.isdigit`` says yes to the first three; ``int()`` takes the fourth or raises on the rest."""
+
+
+@pytest.mark.parametrize("raw", NOT_WHOLE_NUMBERS)
+def test_a_check_in_with_a_number_that_is_not_one_shows_the_form_again(
+    client: TestClient, account: Account, raw: str
+) -> None:
+    token = form_csrf(client.get("/check-in").text)
+    response = client.post("/check-in", data={"csrf_token": token, "leg_pain": raw})
+    assert response.status_code == 400
+    assert 'class="error' in response.text
+
+
+@pytest.mark.parametrize("raw", NOT_WHOLE_NUMBERS)
+def test_a_safety_check_with_a_number_that_is_not_one_shows_the_form_again(
+    client: TestClient, account: Account, raw: str
+) -> None:
+    token = form_csrf(client.get("/screening").text)
+    fields = {"csrf_token": token, "age": raw, "S2_leg": raw, "S1_left_pain": raw}
+    response = client.post("/screening", data=fields)
+    assert response.status_code == 400
+    assert 'class="error' in response.text
+
+
+@pytest.mark.parametrize("raw", NOT_WHOLE_NUMBERS)
+def test_a_questionnaire_with_a_number_that_is_not_one_shows_the_form_again(
+    client: TestClient, account: Account, raw: str
+) -> None:
+    page = client.get("/questionnaires/sbi").text
+    names = set(re.findall(r'<input[^>]*name="([^"]+)"', page)) - {"csrf_token"}
+    fields = {"csrf_token": form_csrf(page), **dict.fromkeys(names, raw)}
+    response = client.post("/questionnaires/sbi", data=fields)
+    assert response.status_code == 400
+    assert 'class="error' in response.text
+
+
+@pytest.mark.parametrize(
+    ("started_at", "minutes"),
+    [
+        ("2026-06-01T10:00:00", "20"),  # no zone
+        ("9999-12-31T23:59:00+00:00", "20"),
+        ("0001-01-01T00:00:00+00:00", "20"),
+        ("{now}", "nan"),
+        ("{now}", "1e999"),
+        ("{now}", "-5"),
+    ],
+)
+def test_a_heat_or_cold_log_from_no_timer_of_ours_is_refused_with_a_page(
+    client: TestClient, account: Account, started_at: str, minutes: str
+) -> None:
+    """What the timer page never sends once reached date arithmetic: a 500."""
+    now = dt.datetime.now(dt.UTC).isoformat()
+    token = form_csrf(client.get("/heat-cold/heat").text)
+    fields = {
+        "csrf_token": token,
+        "started_at": started_at.format(now=now),
+        "minutes": minutes,
+        "duration_s": "nan",
+        "skin_after": "ok",
+    }
+    response = client.post("/heat-cold/heat/log", data=fields)
+    assert response.status_code == 400
+    assert "Start the timer again" in response.text

@@ -3,7 +3,8 @@
 Synthetic landmark streams (``motion.synthetic``) are written as the CLI reads them, analysed by
 ``sciatica track --landmarks --json``, and posted to the server in batches, each carrying the
 sealed snapshot the previous answer gave: the counts must be the same. Bad frames, batches and
-snapshots are a 422 naming the field; the program gate and sign-in hold as for the other session
+snapshots are a 422 naming the field; the answer says what is wrong with the picture
+(``motion.guidance.frame_warnings``, brightness one number a frame); the program gate and sign-in hold as for the other session
 routes; the browser pose model's files are served from a whitelist only.
 """
 
@@ -183,6 +184,9 @@ def _frame(t: float = 0.0, **point_changes: Any) -> dict[str, Any]:
         ({"frames": [{"t": 0, "landmarks": None, "image": "x"}]}, ["body", "frames", 0]),
         ({"frames": [_frame(float(i) / 30) for i in range(91)]}, ["body", "frames"]),
         ({"frames": [_frame(1.0), _frame(0.5)]}, ["body", "frames", 1, "t"]),
+        ({"frames": [dict(_frame(), brightness=300)]}, ["body", "frames", 0, "brightness"]),
+        ({"frames": [dict(_frame(), brightness=[[1, 2, 3]])]}, ["body", "frames", 0, "brightness"]),
+        ({"frames": [dict(_frame(), brightness="dark")]}, ["body", "frames", 0, "brightness"]),
         ({"snapshot": {"detector": "{}", "seal": "0" * 64}}, ["body", "snapshot"]),
         ({"snapshot": "abc"}, ["body", "snapshot"]),
         ({"video": "data:image/png;base64,AAAA"}, ["body"]),
@@ -193,6 +197,32 @@ def test_bad_input_is_a_422_naming_the_field(
 ) -> None:
     locs = _locs(client.post(TRACK, json=_batch(**changes), headers=account.headers))
     assert any(found[: len(loc)] == loc for found in locs), locs
+
+
+def test_the_answer_says_what_is_wrong_with_the_picture(
+    client: TestClient, account: Account
+) -> None:
+    stream = STREAMS["knees"]
+    frames = [
+        {"t": f.t, "landmarks": [list(p) for p in f.landmarks], "brightness": 18.5}
+        for f in stream.frames[40:50]
+        if f.landmarks is not None
+    ]
+    body = {"exercise": "knee-to-chest", "aspect": stream.aspect, "frames": frames}
+
+    dark = client.post(TRACK, json=body, headers=account.headers)
+    assert dark.status_code == 200, dark.text
+    assert [w["code"] for w in dark.json()["warnings"]] == ["too_dark"]
+    assert "Turn on a light" in dark.json()["warnings"][0]["message"]
+
+    lit = [dict(frame, brightness=128) for frame in frames]
+    answer = client.post(TRACK, json=dict(body, frames=lit), headers=account.headers)
+    assert answer.json()["warnings"] == []
+
+    nobody = [{"t": frame["t"], "landmarks": None} for frame in frames]
+    answer = client.post(TRACK, json=dict(body, frames=nobody), headers=account.headers)
+    assert [w["code"] for w in answer.json()["warnings"]] == ["no_pose"]
+    assert answer.json()["state"]["has_pose"] is False
 
 
 def test_non_finite_numbers_are_refused(client: TestClient, account: Account) -> None:

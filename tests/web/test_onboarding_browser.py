@@ -138,6 +138,7 @@ def _follows(page: Any, first: str, second: str) -> bool:
     )
 
 
+@pytest.mark.parametrize("page", ["phone"], indirect=True)  # layouts: the sign-up story
 def test_a_yes_to_question_1_shows_the_emergency_before_the_next_question(
     app_server: str, page: Any, axe: Axe, shoot: Shoot
 ) -> None:

@@ -32,6 +32,7 @@ def _sign_up(page: Any, base: str, email: str) -> int:
     return int(me["id"])
 
 
+@pytest.mark.parametrize("page", ["phone"], indirect=True)  # the patient shares from a phone
 def test_a_patient_shares_with_a_clinician_who_links_from_the_link(
     app_server: str, server_app: FastAPI, browser: Any, page: Any, axe: Axe, shoot: Shoot
 ) -> None:

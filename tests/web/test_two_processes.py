@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import _fresh_postgres_url
+from tests.conftest import PostgresDatabases
 
 pytestmark = pytest.mark.postgres
 SCIATICA = [str(Path(sys.executable).with_name("sciatica"))]
@@ -47,11 +47,11 @@ def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def clinic(postgres_admin_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+def clinic(postgres_databases: PostgresDatabases, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """Two `sciatica serve` processes on one migrated PostgreSQL database, and a clinician."""
     env = {
         **os.environ,
-        "SCIATICA_DATABASE_URL": _fresh_postgres_url(postgres_admin_url),
+        "SCIATICA_DATABASE_URL": postgres_databases.new(),
         "SCIATICA_SECRET_KEY": "clinic-secret-for-two-processes",
         "SCIATICA_DATA_DIR": str(tmp_path),
     }

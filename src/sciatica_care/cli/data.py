@@ -7,13 +7,16 @@ e-mail. ``--bundle-type transaction`` makes it a transaction to load into a FHIR
 
 Import replaces everything stored, so it checks the whole file first (``domain.portable_data``),
 asks before replacing (``--yes`` answers for scripts), and keeps a JSON export of what was there in
-``<data dir>/backups`` (private to the user) before anything changes.
+``<data dir>/backups`` (private to the user) before anything changes. Export and import are the use
+cases of ``services.portability`` (the web's ``POST /api/import`` is the same one): one transaction,
+and the caseload summary a linked clinician reads is rebuilt after it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ import typer
 from rich.markup import escape
 from rich.prompt import Prompt
 
-from sciatica_care.cli.local import local_context, local_unit_of_work
+from sciatica_care.cli.local import local_context
 from sciatica_care.cli.output import (
     JsonOption,
     console,
@@ -32,17 +35,10 @@ from sciatica_care.cli.output import (
     read_json_object,
 )
 from sciatica_care.config import get_settings
-from sciatica_care.domain.portable_data import PortableDataError, check_document
 from sciatica_care.reports.spreadsheets import csv_tables
+from sciatica_care.services import portability
 from sciatica_care.services.data import export_fhir
-from sciatica_care.store import StoreError
-from sciatica_care.store.base import utcnow
-from sciatica_care.store.portability import (
-    export_patient,
-    import_patient,
-    stored_counts,
-    table_columns,
-)
+from sciatica_care.services.errors import InvalidInput
 
 BACKUP_DIR = "backups"
 """Folder of the data directory that keeps a copy of the data each import replaced."""
@@ -92,15 +88,15 @@ def export(
         return
     if bundle_type is not BundleKind.COLLECTION:
         fail("--bundle-type is for --format fhir only")
-    with local_unit_of_work() as (session, patient_id):
-        document = export_patient(session, patient_id)
+    with local_context() as ctx:
+        document = portability.export_document(ctx)
     if format is ExportFormat.JSON:
         _write_text(_export_json(document), out)
         return
     if out is None:
         fail("--format csv needs --out FOLDER (one CSV file per table)")
     out.mkdir(parents=True, exist_ok=True)
-    files = csv_tables(document, table_columns())
+    files = csv_tables(document, portability.table_columns())
     for name, text in files.items():
         (out / name).write_text(text, encoding="utf-8")
     console.print(f"Wrote {len(files)} CSV files to {out}")
@@ -139,26 +135,35 @@ def import_(
         fail("--json needs --yes: an import replaces everything stored now")
     document = read_json_object(file, "(a Sciatica Care export)")
     try:
-        incoming = check_document(document)
-    except PortableDataError as exc:
-        fail(f"{file.name}: {exc}")
-    with local_unit_of_work() as (session, patient_id):
-        stored = stored_counts(session, patient_id)
+        incoming = portability.checked(document)
+    except InvalidInput as exc:
+        fail(_problem(file, exc))
+    with local_context() as ctx:
+        stored = portability.stored_counts(ctx)
     if any(stored.values()) and not yes and not _confirm(stored, incoming, file):
         err_console.print("Nothing changed: the import was not confirmed.", highlight=False)
         raise typer.Exit(code=1)
-    with local_unit_of_work() as (session, patient_id):
-        backup = _write_backup(_export_json(export_patient(session, patient_id)))
+    with local_context() as ctx:
+        now = ctx.clock.now_fn()
         try:
-            counts = import_patient(session, patient_id, document)
-        except StoreError as exc:
-            fail(f"{file.name}: {exc}")
+            done = portability.import_document(
+                ctx, document, lambda previous: _write_backup(_export_json(previous), now)
+            )
+        except InvalidInput as exc:
+            fail(_problem(file, exc))
+    counts, backup = done.counts, done.kept
     if json_output:
         print_json({**counts, "backup": str(backup)})
         return
     restored = _describe(counts)
     console.print(f"Restored {restored or 'an empty export'}.", highlight=False)
     console.print(f"A copy of your previous data is in {backup}", highlight=False, soft_wrap=True)
+
+
+def _problem(file: Path, exc: InvalidInput) -> str:
+    """``export.json: checkins.0.leg_pain: ...`` (the file, the value's path, the problem)."""
+    where = "" if exc.field == portability.DOCUMENT_FIELD else f"{exc.field}: "
+    return f"{file.name}: {where}{exc.message}"
 
 
 def _describe(counts: dict[str, int]) -> str:
@@ -190,14 +195,14 @@ def _confirm(stored: dict[str, int], incoming: dict[str, Any], file: Path) -> bo
     return reply.strip().lower() in {"y", "yes"}
 
 
-def _write_backup(text: str) -> Path:
+def _write_backup(text: str, now: datetime) -> Path:
     """Keep ``text`` in ``<data dir>/backups`` under a UTC time stamp, readable by the user only.
 
     The folder is 0700 and the file 0600 (it holds health data); a second import in the same
     second gets a numbered name rather than overwriting the first copy.
     """
     folder = get_settings().data_dir / BACKUP_DIR
-    stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         folder.chmod(0o700)

@@ -27,7 +27,6 @@ from rich.table import Table
 from rich.text import Text
 
 from sciatica_care import __version__
-from sciatica_care.config import get_settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -161,6 +160,8 @@ class _PrivateRotatingFileHandler(RotatingFileHandler):
 
 def log_file() -> Path:
     """``<data dir>/logs/sciatica.log``; the folder is created private (0700)."""
+    from sciatica_care.config import get_settings  # pydantic-settings: only once something failed
+
     folder = get_settings().data_dir / LOG_DIR
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     folder.chmod(0o700)

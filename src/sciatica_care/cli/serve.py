@@ -20,6 +20,7 @@ def serve(
     """Start the web app and print its address."""
     from sciatica_care.store.database import open_database
     from sciatica_care.web.app import create_app
+    from sciatica_care.web.serving import uvicorn_options  # logs without values, no proxy trust
 
     settings = get_settings()
     if workers > 1 and not settings.secret_key:
@@ -33,7 +34,7 @@ def serve(
     console.print(f"Sciatica Care is running at [bold]http://{host}:{port}/[/] (data: {where})")
     console.print("Press Ctrl+C to stop.")
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options())
         return
     # Each worker process builds its own app from the same environment.
     uvicorn.run(
@@ -42,7 +43,7 @@ def serve(
         workers=workers,
         host=host,
         port=port,
-        log_level="warning",
+        **uvicorn_options(),
     )
 
 

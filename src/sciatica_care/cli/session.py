@@ -5,7 +5,9 @@ events (multiplied by ``--speed`` so tests and demos run a whole session at once
 and turns the person's answers into events. Today's doses come from ``services.program`` (progression
 as tolerated, clinical-spec.md §4.1–4.3), and after saving, each exercise's next dose is decided
 and its reason printed. All rules (doses, pacing, the pain-check stop of §4.1) live in the domain;
-nothing here decides anything clinical.
+nothing here decides anything clinical. A clinician's custom exercises come after the seed
+exercises (``services.sessions.session_program``) and are played the same way, with the
+clinician's instructions and steps in place of the content's.
 
 Input: when stdin is a terminal, single keys work during timed phases (``s`` stop, ``p`` pause,
 ``n`` skip a rest); otherwise (a pipe, a test) answers are read as lines at each prompt, and
@@ -18,10 +20,11 @@ import os
 import select
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 import typer
@@ -43,10 +46,19 @@ from sciatica_care.cli.output import (
 )
 from sciatica_care.cli.plan import show_update
 from sciatica_care.cli.program_gate import ensure_program_open
+from sciatica_care.cli.session_camera import (
+    CameraDisplay,
+    CameraLandmarksOption,
+    CameraOption,
+    camera_json,
+    open_session_camera,
+)
+from sciatica_care.cli.session_camera import summary as camera_summary
 from sciatica_care.config import Settings, get_settings
 from sciatica_care.content.errors import ContentError
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
 from sciatica_care.domain.session import (
+    CUSTOM_STOP_IF,
     SAFETY_STOPS,
     CueKind,
     Phase,
@@ -57,7 +69,7 @@ from sciatica_care.domain.session import (
 from sciatica_care.services import program as program_service
 from sciatica_care.services import sessions
 from sciatica_care.services.context import PatientContext
-from sciatica_care.services.program import TodaysProgram
+from sciatica_care.services.session_camera import SessionCamera
 from sciatica_care.store.errors import StoreError
 
 FRAME_S = 0.1
@@ -135,14 +147,19 @@ class TerminalPlayer:
         keyboard: Keyboard,
         speed: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
+        customs: Mapping[str, sessions.CustomDetails] | None = None,
+        camera: CameraDisplay | None = None,
     ) -> None:
         self.session = session
         self.library = library
+        self.customs = dict(customs or {})
         self.out = out
         self.keyboard = keyboard
         self.speed = speed
         self.clock = clock
         self._progress: Progress | None = None
+        self.camera = camera
+        self._camera_text = ""
 
     def run(self) -> SessionRecord:
         session = self.session
@@ -154,6 +171,8 @@ class TerminalPlayer:
                     self._wait_ready("Press Enter to begin (s to stop): ")
                 elif session.phase is Phase.INSTRUCTIONS:
                     self._show_instructions()
+                    if self.camera is not None:
+                        self.camera.instructions(session)
                     self._wait_ready("Press Enter when you are in position (s to stop): ")
                 elif session.phase is Phase.PAIN_CHECK:
                     self._pain_check()
@@ -162,6 +181,8 @@ class TerminalPlayer:
         except KeyboardInterrupt:
             session.stop(StopReason.OTHER, "interrupted with Ctrl+C")
         self._show_cues()
+        if self.camera is not None:
+            self.camera.finish(session)
         return session.record()
 
     # --- waiting phases ------------------------------------------------------------------
@@ -185,9 +206,22 @@ class TerminalPlayer:
         else:
             self.session.ready()
 
+    def _show_custom_instructions(self, custom: sessions.CustomDetails) -> None:
+        """A clinician's own exercise: their words and steps, the RED signs to stop on (§4.1)."""
+        lines = [f"[bold]{escape(custom.dose_text)}[/] (as your clinician prescribed)"]
+        lines += ["", escape(custom.instructions)]
+        if custom.steps:
+            lines += ["", *(f"{n}. {escape(step)}" for n, step in enumerate(custom.steps, 1))]
+        lines += ["", "[bold red]Stop if:[/]", *(f"• {escape(s)}" for s in CUSTOM_STOP_IF)]
+        title = f"{escape(custom.name)} (your clinician's exercise)"
+        self.out.print(Panel("\n".join(lines), title=title, title_align="left"))
+
     def _show_instructions(self) -> None:
         planned = self.session.exercise
         assert planned is not None
+        if planned.custom and planned.exercise_id in self.customs:
+            self._show_custom_instructions(self.customs[planned.exercise_id])
+            return
         exercise = self.library.get(planned.exercise_id)
         level = exercise.level(planned.level)
         lines = [
@@ -276,6 +310,7 @@ class TerminalPlayer:
             if self.keyboard.interactive:
                 self.out.print("[dim]Keys: s stop · p pause · n skip a rest[/]")
             last = self.clock()
+            self._follow_camera()
             while not session.finished and session.remaining_s is not None:
                 left = session.remaining_s / self.speed
                 key = self.keyboard.key(FRAME_S if session.paused else min(FRAME_S, left))
@@ -292,6 +327,7 @@ class TerminalPlayer:
                 elif key == "n":
                     session.ready()
                 self._show_cues()
+                self._follow_camera()
                 self._update_bar()
         if wants_stop:
             session.pause()
@@ -311,6 +347,11 @@ class TerminalPlayer:
             session.tick(step)
             seconds -= step
 
+    def _follow_camera(self) -> None:
+        """The camera's count beside the program's (it only shows; see ``cli.session_camera``)."""
+        if self.camera is not None:
+            self._camera_text = self.camera.follow(self.session)
+
     @contextmanager
     def _bar(self) -> Iterator[None]:
         """A live countdown bar on a real terminal; plain cue lines everywhere else."""
@@ -320,12 +361,13 @@ class TerminalPlayer:
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
+            TextColumn("{task.fields[camera]}"),
             console=self.out,
             transient=True,
         )
         with progress:
             self._progress = progress
-            progress.add_task("", total=1.0)
+            progress.add_task("", total=1.0, camera="")
             try:
                 yield
             finally:
@@ -338,7 +380,11 @@ class TerminalPlayer:
         total = session.duration_s or 1.0
         done = total - (session.remaining_s or 0.0)
         self._progress.update(
-            self._progress.task_ids[0], description=session.prompt, total=total, completed=done
+            self._progress.task_ids[0],
+            description=session.prompt,
+            total=total,
+            completed=done,
+            camera=self._camera_text,
         )
 
     def _show_cues(self) -> None:
@@ -353,7 +399,7 @@ class TerminalPlayer:
                 print_prose(cue.text, self.out)
 
 
-def _summary(out: Console, record: SessionRecord, library: ExerciseLibrary) -> None:
+def _summary(out: Console, record: SessionRecord, names: Mapping[str, str]) -> None:
     rows = []
     for item in record.items:
         if item.reps_done:
@@ -366,7 +412,7 @@ def _summary(out: Console, record: SessionRecord, library: ExerciseLibrary) -> N
         pain = "-" if item.pain is None else f"{item.pain}/10"
         rows.append(
             (
-                library.get(item.exercise_id).name,
+                names.get(item.exercise_id, item.exercise_id),
                 done + ("" if item.completed else ", partly"),
                 pain,
                 spread,
@@ -383,9 +429,9 @@ def _summary(out: Console, record: SessionRecord, library: ExerciseLibrary) -> N
 # --- the use cases (the only places this module touches the database) -----------------------
 
 
-def todays_program(ctx: PatientContext) -> TodaysProgram:
-    """The local profile's program for today, behind the program gate (``ProgramClosed``)."""
-    return program_service.open_program(ctx)
+def todays_session(ctx: PatientContext) -> sessions.SessionProgram:
+    """Today's session: the seed exercises due today, then the clinician's custom ones."""
+    return sessions.session_program(ctx)
 
 
 def save_session(
@@ -409,9 +455,11 @@ class HistoryEntry:
 
 
 def saved_sessions(ctx: PatientContext, limit: int | None) -> list[HistoryEntry]:
-    """The local profile's sessions, newest first."""
+    """The local profile's sessions, newest first; each result with its exercise's name (a
+    clinician's custom exercise is stored under its key)."""
     from sciatica_care.store import exercise_sessions
 
+    names = sessions.exercise_names(ctx)
     return [
         HistoryEntry(
             id=row.id,
@@ -421,7 +469,13 @@ def saved_sessions(ctx: PatientContext, limit: int | None) -> list[HistoryEntry]
             stop_note=row.stop_note,
             elapsed_s=row.elapsed_s,
             planned_exercises=row.planned_exercises,
-            items=[exercise_sessions.result_json(item) for item in row.items],
+            items=[
+                {
+                    **exercise_sessions.result_json(item),
+                    "name": names.get(item.exercise_id, item.exercise_id),
+                }
+                for item in row.items
+            ],
         )
         for row in sessions.history(ctx, limit=limit)
     ]
@@ -446,6 +500,8 @@ def session_command(
         "--speed",
         help="Run N times faster than real time (demos, tests). Default: SCIATICA_SPEED or 1.",
     ),
+    camera: int | None = CameraOption,
+    camera_landmarks: Path | None = CameraLandmarksOption,
     json_output: bool = JsonOption,
 ) -> None:
     """Do today's exercises with guidance: steps, a rep pacer, hold timers and a pain check."""
@@ -460,28 +516,31 @@ def session_command(
         out.print(question, end="")
         return keyboard.line()
 
-    ensure_program_open(out, None if json_output else ask)
-    with local_context() as ctx:
-        try:
-            library = exercise_library()
-            today = todays_program(ctx)
-        except (ContentError, StoreError) as exc:
-            fail(str(exc))
-        _run(ctx, today, library, out, keyboard, speed, json_output)
+    eye = open_session_camera(camera, camera_landmarks)  # refused here, before anything starts
+    with eye if eye is not None else nullcontext():
+        ensure_program_open(out, None if json_output else ask)
+        with local_context() as ctx:
+            try:
+                library = exercise_library()
+                today = todays_session(ctx)
+            except (ContentError, StoreError) as exc:
+                fail(str(exc))
+            _run(ctx, today, library, out, keyboard, speed, json_output, eye)
 
 
 def _run(
     ctx: PatientContext,
-    today: TodaysProgram,
+    today: sessions.SessionProgram,
     library: ExerciseLibrary,
     out: Console,
     keyboard: Keyboard,
     speed: float,
     json_output: bool,
+    camera: SessionCamera | None = None,
 ) -> None:
     """Play today's program, save it, and say what changed."""
-    program = today.planned()
-    for item in today.resting:
+    program = today.planned
+    for item in today.todays.resting:
         until = item.current.paused_until
         when = f"until {until.isoformat()}" if until and item.current.active else "for now"
         print_prose(
@@ -494,15 +553,26 @@ def _run(
         if json_output:
             print_json({"status": "rest_day", "items": [], "progression": None})
         return
-    player = TerminalPlayer(Session(program), library, out, keyboard, speed=speed)
+    session = Session(program)
+    display = CameraDisplay(camera, out) if camera is not None else None
+    if display is not None:
+        display.advise(session)
+    player = TerminalPlayer(
+        session, library, out, keyboard, speed=speed, customs=today.customs, camera=display
+    )
     started_at = ctx.clock.now_fn()
     record = player.run()
-    _summary(out, record, library)
+    names = {exercise.id: exercise.name for exercise in library.exercises}
+    names |= {key: custom.name for key, custom in today.customs.items()}
+    _summary(out, record, names)
+    seen = {"camera": camera_json(camera)} if camera is not None else {}
+    if camera is not None:
+        camera_summary(out, record, camera.counts(), names)
     try:
         update = save_session(ctx, record, started_at)
     except StoreError as exc:
         if json_output:
-            print_json(record.model_dump(mode="json"))
+            print_json({**record.model_dump(mode="json"), **seen})
         fail(f"the session could not be saved: {exc}")
     if update is not None:
         show_update(out, update)
@@ -514,7 +584,7 @@ def _run(
         )
     if json_output:
         progression = update.to_json() if update is not None else None
-        print_json({**record.model_dump(mode="json"), "progression": progression})
+        print_json({**record.model_dump(mode="json"), "progression": progression, **seen})
 
 
 def history_command(

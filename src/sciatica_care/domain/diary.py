@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -73,6 +74,43 @@ class CheckIn(_Entry):
     note: Annotated[str | None, Field(max_length=2000)] = None
 
 
+class Reading(Protocol):
+    """What the trend rules read of an entry: a whole ``CheckIn`` or a ``DayReading``."""
+
+    @property
+    def day(self) -> dt.date: ...
+    @property
+    def moment(self) -> str: ...
+    @property
+    def leg_pain(self) -> int: ...
+    @property
+    def back_pain(self) -> int: ...
+    @property
+    def zones(self) -> BodyMap: ...
+    @property
+    def activities_impossible(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DayReading:
+    """The values of one entry the trends, charts and flare-up rule read, without the rest.
+
+    A year of diary on a chart or in a flare-up check needs these few values per entry, not the
+    whole validated ``CheckIn`` (notes, medication, red-flag answers): ``store.checkins.readings``
+    reads only them.
+    """
+
+    day: dt.date
+    moment: str
+    leg_pain: int
+    back_pain: int
+    zones: BodyMap
+    activities_impossible: bool
+
+
+R = TypeVar("R", bound=Reading)
+
+
 class ZoneTrend(StrEnum):
     CENTRALISING = "CENTRALISING"
     PERIPHERALISING = "PERIPHERALISING"
@@ -117,9 +155,9 @@ class Flare(_Entry):
     message: str
 
 
-def daily_entries(entries: Sequence[CheckIn]) -> list[CheckIn]:
+def daily_entries(entries: Sequence[R]) -> list[R]:
     """One entry per day, oldest first: the day's first morning entry, else its first entry."""
-    chosen: dict[dt.date, CheckIn] = {}
+    chosen: dict[dt.date, R] = {}
     for entry in entries:
         current = chosen.get(entry.day)
         if current is None or (entry.moment == "morning" and current.moment != "morning"):
@@ -127,11 +165,11 @@ def daily_entries(entries: Sequence[CheckIn]) -> list[CheckIn]:
     return [chosen[day] for day in sorted(chosen)]
 
 
-def _pain(entry: CheckIn, measure: Measure) -> int:
+def _pain(entry: Reading, measure: Measure) -> int:
     return entry.leg_pain if measure == "leg" else entry.back_pain
 
 
-def morning_pain(entries: Sequence[CheckIn], measure: Measure = "leg") -> list[tuple[dt.date, int]]:
+def morning_pain(entries: Sequence[Reading], measure: Measure = "leg") -> list[tuple[dt.date, int]]:
     """Each day's morning pain (leg or back), oldest first; days without a morning entry are left
     out so the baseline compares like with like."""
     return [
@@ -141,7 +179,7 @@ def morning_pain(entries: Sequence[CheckIn], measure: Measure = "leg") -> list[t
 
 
 def baseline_morning_pain(
-    entries: Sequence[CheckIn], before: dt.date, measure: Measure = "leg"
+    entries: Sequence[Reading], before: dt.date, measure: Measure = "leg"
 ) -> float | None:
     """Median of the last 7 mornings before ``before`` (clinical-spec.md §4.1 baseline).
 
@@ -151,13 +189,13 @@ def baseline_morning_pain(
     return baseline_from_mornings(values[-BASELINE_MORNINGS:])
 
 
-def weekly_mean(entries: Sequence[CheckIn], end: dt.date, measure: Measure = "leg") -> float | None:
+def weekly_mean(entries: Sequence[Reading], end: dt.date, measure: Measure = "leg") -> float | None:
     """Mean morning pain over the 7 days ending on ``end`` (inclusive); ``None`` without data."""
     values = [pain for day, pain in morning_pain(entries, measure) if end - WEEK < day <= end]
     return statistics.fmean(values) if values else None
 
 
-def weekly_leg_pain(entries: Sequence[CheckIn], end: dt.date) -> WeeklyPain:
+def weekly_leg_pain(entries: Sequence[Reading], end: dt.date) -> WeeklyPain:
     """This week's and last week's mean morning leg pain, for the §4.1 weekly rule (rise ≥2)."""
     return WeeklyPain(
         end=end,
@@ -170,18 +208,26 @@ def _run_length(values: Sequence[int], moved: str) -> int:
     """Longest run of latest values all ≥1 zone beyond the value just before the run.
 
     ``moved`` is "down" (centralising: lower zones) or "up" (peripheralising: further down the leg).
+    One pass from the latest value back: the run's lowest (or highest) value so far decides.
     """
     best = 0
+    edge: int | None = None
     for k in range(1, len(values)):
-        before, run = values[-k - 1], values[-k:]
-        if moved == "up" and all(v >= before + 1 for v in run):
-            best = k
-        if moved == "down" and all(v <= before - 1 for v in run):
-            best = k
+        value, before = values[-k], values[-k - 1]
+        if moved == "up":
+            if edge is None or value < edge:
+                edge = value
+            if edge >= before + 1:
+                best = k
+        else:
+            if edge is None or value > edge:
+                edge = value
+            if edge <= before - 1:
+                best = k
     return best
 
 
-def zone_signal(entries: Sequence[CheckIn], side: Side, kind: SymptomKind) -> ZoneSignal:
+def zone_signal(entries: Sequence[Reading], side: Side, kind: SymptomKind) -> ZoneSignal:
     """Centralisation or peripheralisation of one leg's pain or numbness (clinical-spec.md §6).
 
     PERIPHERALISING: the furthest zone moved ≥1 further down the leg than the day before the change;
@@ -189,7 +235,11 @@ def zone_signal(entries: Sequence[CheckIn], side: Side, kind: SymptomKind) -> Zo
     the spine and stayed there at least 2 days. Days without an entry are skipped. This is a trend
     to share with a clinician, not a diagnosis (§6: poor reliability).
     """
-    days = daily_entries(entries)
+    return _zone_signal(daily_entries(entries), side, kind)
+
+
+def _zone_signal(days: Sequence[Reading], side: Side, kind: SymptomKind) -> ZoneSignal:
+    """``zone_signal`` of the diary's days (``daily_entries``)."""
     values = [getattr(entry.zones.side(side), kind) for entry in days]
     word = "pain" if kind == "pain" else "numbness or pins and needles"
     if len(values) < 2:
@@ -257,10 +307,11 @@ def zone_signal(entries: Sequence[CheckIn], side: Side, kind: SymptomKind) -> Zo
     )
 
 
-def zone_signals(entries: Sequence[CheckIn]) -> list[ZoneSignal]:
+def zone_signals(entries: Sequence[Reading]) -> list[ZoneSignal]:
     """All four §6 trends: left and right leg, pain and numbness."""
+    days = daily_entries(entries)
     return [
-        zone_signal(entries, side, kind)
+        _zone_signal(days, side, kind)
         for side in ("left", "right")
         for kind in ("pain", "numbness")
     ]
@@ -279,33 +330,119 @@ def daily_flags(entry: CheckIn) -> list[str]:
     return [item for item, answer in sorted(entry.red_flags.items()) if answer != "no"]
 
 
-def detect_flare(entries: Sequence[CheckIn], today: dt.date) -> Flare | None:
+class _FlareRule:
+    """The §4.3 rule over one diary's days, in one pass each (see ``detect_flare``).
+
+    Built once for a diary, it answers "is there a flare-up ending at day ``i``?" for any day
+    without reading the days before the run again: the mornings before each day are counted
+    and their lowest pain kept, so the usual pain before a run is a slice of at most 7 values.
+    """
+
+    def __init__(self, entries: Sequence[Reading]) -> None:
+        self.days = daily_entries(entries)
+        self.impossible = {e.day for e in entries if e.activities_impossible}
+        self.legs: list[int] = []  # morning leg pain, oldest first
+        self.mornings_before: list[int] = []  # mornings among days[:i]
+        self.lowest_before: list[int | None] = []  # the lowest of those mornings' leg pain
+        self._usual: dict[int, float | None] = {}  # usual pain before days[i], once worked out
+        lowest: int | None = None
+        for day in self.days:
+            self.mornings_before.append(len(self.legs))
+            self.lowest_before.append(lowest)
+            if day.moment == "morning":
+                self.legs.append(day.leg_pain)
+                lowest = day.leg_pain if lowest is None else min(lowest, day.leg_pain)
+
+    def usual_before(self, start: int) -> float | None:
+        """The median of up to 7 mornings before ``days[start]``; None with fewer than 3."""
+        if start in self._usual:
+            return self._usual[start]
+        count = self.mornings_before[start]
+        prior = self.legs[max(0, count - BASELINE_MORNINGS) : count]
+        usual = statistics.median(prior) if len(prior) >= MIN_USUAL_MORNINGS else None
+        self._usual[start] = usual
+        return usual
+
+    def ending_at(self, last: int) -> tuple[int, float | None] | None:
+        """(run length, usual pain) of the longest flare-up run ending at ``days[last]``.
+
+        Every run of 2 or more consecutive days ending there is tried, as the rule reads; the
+        search stops early only when no longer run can pass: a longer run keeps the lowest
+        pain found so far, and its usual pain (a median of earlier mornings) is at least the
+        lowest morning before the current run.
+        """
+        days = self.days
+        found: tuple[int, float | None] | None = None
+        lowest: int | None = None  # lowest leg pain of the run's days that were not impossible
+        if days[last].day not in self.impossible:
+            lowest = days[last].leg_pain
+        for k in range(FLARE_MIN_DAYS, last + 2):
+            start = last - k + 1
+            if days[last].day - days[start].day != dt.timedelta(days=k - 1):
+                break
+            if days[start].day not in self.impossible:
+                pain = days[start].leg_pain
+                lowest = pain if lowest is None else min(lowest, pain)
+            usual = self.usual_before(start)
+            if lowest is None or (usual is not None and lowest >= usual + FLARE_RISE):
+                found = (k, usual)
+            elif lowest is not None:
+                floor = self.lowest_before[start]
+                if floor is None or lowest < floor + FLARE_RISE:
+                    break
+        return found
+
+    def flare(self, last: int) -> Flare | None:
+        """The flare-up ending at ``days[last]``, with its message, if any."""
+        found = self.ending_at(last)
+        if found is None:
+            return None
+        k, usual = found
+        return _flare_of(self.days[last - k + 1], self.days[last], k, usual)
+
+
+def detect_flare(entries: Sequence[Reading], today: dt.date) -> Flare | None:
     """A current flare-up (clinical-spec.md §4.3), or ``None``.
 
     Flare = on at least 2 consecutive days up to today or yesterday, morning leg pain was ≥2 above
     usual (the median of up to 7 mornings before the flare, needing at least 3) or usual
     activities were impossible. The start date feeds ``ProgressionInput.flare_started_on``.
     """
-    days = daily_entries(entries)
-    impossible = {e.day for e in entries if e.activities_impossible}
-    if not days or days[-1].day < today - dt.timedelta(days=1):
+    rule = _FlareRule(entries)
+    if not rule.days or rule.days[-1].day < today - dt.timedelta(days=1):
         return None
-    found: tuple[int, float | None] | None = None
-    for k in range(FLARE_MIN_DAYS, len(days) + 1):
-        run = days[-k:]
-        if run[-1].day - run[0].day != dt.timedelta(days=k - 1):
-            break
-        prior = [e.leg_pain for e in days[:-k] if e.moment == "morning"][-BASELINE_MORNINGS:]
-        usual = statistics.median(prior) if len(prior) >= MIN_USUAL_MORNINGS else None
-        if all(
-            e.day in impossible or (usual is not None and e.leg_pain >= usual + FLARE_RISE)
-            for e in run
-        ):
-            found = (k, usual)
-    if found is None:
-        return None
-    k, usual = found
-    start, latest = days[-k], days[-1]
+    return rule.flare(len(rule.days) - 1)
+
+
+def flare_starts(
+    entries: Sequence[Reading], first: dt.date, last: dt.date
+) -> dict[dt.date, dt.date]:
+    """For each day from ``first`` to ``last`` with a current flare-up, the day it started.
+
+    The same answer as ``detect_flare`` asked on each day with the entries up to that day, in
+    one pass over the diary (a chart of a year asks 365 times).
+    """
+    rule = _FlareRule(entries)
+    starts: dict[dt.date, dt.date] = {}
+    index = -1  # the latest daily entry on or before ``day``
+    answers: dict[int, dt.date | None] = {}
+    day = first
+    while day <= last:
+        while index + 1 < len(rule.days) and rule.days[index + 1].day <= day:
+            index += 1
+        if index >= 0 and rule.days[index].day >= day - dt.timedelta(days=1):
+            if index not in answers:
+                found = rule.ending_at(index)
+                answers[index] = rule.days[index - found[0] + 1].day if found else None
+            started = answers[index]
+            if started is not None:
+                starts[day] = started
+        day += dt.timedelta(days=1)
+    return starts
+
+
+def _flare_of(start: Reading, latest: Reading, k: int, usual: float | None) -> Flare:
+    """The flare-up of ``k`` days from ``start`` to ``latest``, with its message."""
     if usual is not None and latest.leg_pain >= usual + FLARE_RISE:
         why = f"Your leg pain has stayed well above your usual {usual:g} (now {latest.leg_pain})"
     else:

@@ -410,7 +410,9 @@ def _progress_text(
     )
 
 
-def _red_cause(session: SessionRecord, baseline: float, name: str) -> str:
+def red_cause(session: SessionRecord, baseline: float, name: str) -> str:
+    """What made a session RED (§4.1), in the person's words; shared with the RED rest of a
+    clinician's custom exercise (``domain.progression_custom``)."""
     if session.spread_down_leg:
         return f"Your symptoms spread further down your leg during {name}"
     if session.new_numbness_or_weakness:
@@ -522,7 +524,7 @@ def decide(data: ProgressionInput, exercise: Exercise) -> ProgressionDecision:
         new_dose = starting_dose(exercise, new_level, dose)
         if flare_pending:
             new_level, new_dose = 1, flare_target
-        cause = _red_cause(last, baseline, name)
+        cause = red_cause(last, baseline, name)
         if remove:
             reason = (
                 f"{cause}. That has now happened {spreads} times with {name}: leave it out of "

@@ -185,6 +185,8 @@ class PlannedExercise(_Frozen):
     rest_s: Annotated[int, Field(ge=0, le=300)] = 0
     reason: str | None = None
     move_word: str = "Move"
+    custom: bool = False
+    """A clinician's own exercise (``custom_exercise``): no content record, picture or levels."""
 
     @property
     def counts_reps(self) -> bool:
@@ -354,6 +356,50 @@ def build_program(
     return program
 
 
+CUSTOM_SIDES: tuple[str, str] = ("right", "left")
+"""The sides of a custom exercise done per side, in the order the seed exercises use."""
+CUSTOM_REST_S = 30
+"""Rest after a custom exercise: the seed exercises' rest (``exercises.yaml``)."""
+CUSTOM_STOP_IF: tuple[str, ...] = (
+    "Sharp pain, or pain that spreads down your leg",
+    "New numbness, tingling or weakness in your leg or foot",
+)
+"""What stops a custom exercise, shown with its instructions: the RED signs of the pain check
+(clinical-spec.md §4.1, §6), since it has no content record with its own "stop if" list."""
+CUSTOM_LEVEL = 1
+"""A custom exercise has one variation, so it is its own easiest: "give me the easier version"
+goes straight to its pain check, as at level 1 of a seed exercise."""
+
+
+def custom_exercise(key: str, name: str, dose: Dose) -> PlannedExercise:
+    """A clinician's custom exercise (issue 10 item 3) as the session plays it.
+
+    It is paced and timed by its prescribed dose exactly like a seed exercise, and followed by the
+    same pain check with the same RED stop (clinical-spec.md §4.1, §6). A dose with a hold is
+    ``reps`` holds of ``hold_s`` seconds (as ``domain.prescription.dose_words`` shows it to the
+    patient); without one it is ``reps`` paced repetitions. ``key`` (``custom-`` + random hex) is
+    the stable id its results are stored under.
+
+    Progression never changes its dose: the clinician wrote it and owns it. The §4.2 steps (reps
+    +2 up to 15, hold +5 s up to the content's maxima, sets, then the harder variation) are defined
+    per content exercise, and a custom exercise has no content record, maxima or variations to
+    step through (``services.program`` decides only for exercises of the library). Its pain checks
+    still count: a RED result stops the session and asks the safety questions before the next
+    one (§4.1, §9 rulings 5–6).
+    """
+    kind = DoseKind.HOLD if dose.hold_s > 0 else DoseKind.REPS
+    return PlannedExercise(
+        exercise_id=key,
+        name=name,
+        kind=kind,
+        level=CUSTOM_LEVEL,
+        dose=dose,
+        sides=CUSTOM_SIDES if dose.per_side else (),
+        rest_s=CUSTOM_REST_S,
+        custom=True,
+    )
+
+
 EASIER_REASON = "You asked for the easier version because it hurt."
 
 
@@ -364,7 +410,7 @@ def easier_version(library: ExerciseLibrary, planned: PlannedExercise) -> Planne
     would on restart (clinical-spec.md §4.1 "restart one level easier"; §4.4 lists the levels),
     but at once and for the rest of this exercise only; progression decides what comes next time.
     """
-    if planned.level <= 1:
+    if planned.custom or planned.level <= 1:
         return None
     exercise = library.get(planned.exercise_id)
     level = planned.level - 1

@@ -86,7 +86,7 @@ def frame_warnings(
     rules = rules_for(exercise_id)
     warnings: list[CameraWarning] = []
     if brightness is not None and brightness < DARK_BELOW:
-        warnings.append(CameraWarning("too_dark", "The picture is too dark: " + _LIGHT))
+        warnings.append(CameraWarning("too_dark", "The picture is too dark. " + _LIGHT))
     if frame.landmarks is None:
         warnings.append(CameraWarning("no_pose", "Nobody in the picture yet. " + _WHOLE_BODY))
         return warnings

@@ -11,6 +11,7 @@ add them.
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 from collections.abc import Iterator
@@ -28,7 +29,9 @@ BUNDLED_MODEL = "modules/pose_landmark/pose_landmark_full.tflite"
 
 
 def opencv() -> ModuleType:
-    """The ``cv2`` module, or a clear error naming the extra to install."""
+    """The ``cv2`` module, or a clear error naming the extra to install. OpenCV's own log lines
+    (a missing camera prints several) are silenced: our error says it once, in plain words."""
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")
     try:
         import cv2
     except ImportError:
@@ -37,7 +40,10 @@ def opencv() -> ModuleType:
 
 
 def mediapipe() -> ModuleType:
-    """The ``mediapipe`` module with its bundled full pose model, or a clear error."""
+    """The ``mediapipe`` module with its bundled full pose model, or a clear error. Its native
+    start-up chatter (TensorFlow Lite delegates, glog warnings) is kept off the terminal."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         import mediapipe as mp
     except ImportError:

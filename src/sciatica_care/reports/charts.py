@@ -10,6 +10,9 @@ On both pain panels a lower line is better: the zone axis runs from "none" at th
 Converting a specification to SVG takes vl-convert hundreds of milliseconds, so ``chart_svg``
 keeps the SVG of each recent (data, layout) pair in a small in-process LRU cache: a page shown
 again with the same data, the usual case, costs a dictionary look-up (issue 9 item 5).
+
+Altair and vl-convert are imported by the functions that draw, not by the module: what only
+passes through (the PDF's module, ``trend_line``, the CLI's start) does not load them.
 """
 
 from __future__ import annotations
@@ -19,12 +22,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
-
-import altair as alt
-import vl_convert
+from typing import TYPE_CHECKING, Any
 
 from sciatica_care.domain.progress import ProgressSeries
+
+if TYPE_CHECKING:
+    import altair as alt
 
 LOWER_IS_BETTER = "Lower is better"
 """The subtitle of both pain panels: they read the same way up."""
@@ -92,6 +95,8 @@ def _date_domain(series: ProgressSeries) -> list[str]:
 def _pain_panel(
     series: ProgressSeries, x: alt.X, layout: Layout
 ) -> alt.LayerChart | alt.FacetChart:
+    import altair as alt
+
     rows: list[dict[str, Any]] = []
     for p in series.pain:
         rows.append({"day": _day(p.day), "measure": "Leg pain", "score": p.leg_pain})
@@ -153,6 +158,8 @@ def _pain_panel(
 
 
 def _zone_panel(series: ProgressSeries, x: alt.X, layout: Layout) -> alt.Chart:
+    import altair as alt
+
     rows = [{"day": _day(p.day), "zone": p.furthest_pain_zone} for p in series.pain]
     label_expr = "[" + ",".join(f"'{z}'" for z in ZONE_LABELS) + "][datum.value]"
     return (
@@ -207,6 +214,8 @@ def _activity_panel(
     Many dose changes can fall on one day (four exercises); grouping them per day and direction
     keeps the strip readable, and the tooltip names the exercises.
     """
+    import altair as alt
+
     rows: list[dict[str, Any]] = [
         {"day": _day(s.day), "row": "Sessions", "kind": s.status, "detail": s.status}
         for s in series.sessions
@@ -265,6 +274,8 @@ def _activity_panel(
 
 def progress_chart(series: ProgressSeries, layout: Layout = WIDE) -> alt.VConcatChart:
     """The whole progress chart as an Altair specification (three panels on one time axis)."""
+    import altair as alt
+
     scale = alt.Scale(domain=_date_domain(series))
     axis = alt.Axis(
         format="%d %b",
@@ -315,6 +326,8 @@ class SvgCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
+        import vl_convert
+
         svg = str(vl_convert.vegalite_to_svg(progress_chart(series, layout).to_dict()))
         with self._lock:
             self.conversions += 1
@@ -356,4 +369,6 @@ def trend_line(points: list[float], width: int = 120, height: int = 36, top: int
 
 def chart_png(series: ProgressSeries, scale: float = 2.0, layout: Layout = WIDE) -> bytes:
     """The chart as PNG bytes (for the PDF report and for people who prefer an image)."""
+    import vl_convert
+
     return bytes(vl_convert.vegalite_to_png(progress_chart(series, layout).to_dict(), scale=scale))

@@ -164,15 +164,37 @@ def _week_label(monday: date, data: ReportData) -> str:
     return f"{_date(monday)} ({plural(inside, 'day')} in period)"
 
 
+CUSTOM_KEY_PREFIX = "custom-"
+"""How a clinician's custom exercise is named in stored data (``custom-`` + random hex)."""
+CUSTOM_LEVEL_TEXT = "The clinician's own exercise"
+CUSTOM_CHANGE = "As your clinician prescribed (the app's pain rule rests it but never changes it)"
+"""A custom exercise's dose is the clinician's: progression never steps it (clinical-spec.md
+§4.2 is defined per exercise of the library); a RED result rests it 48 h (§4.1, §9 ruling 5)."""
+
+
 def _doses(data: ReportData) -> list[dict[str, str]]:
+    """The program table: the seed exercises, then the clinician's own at their prescribed dose."""
     rows = []
     for line in data.doses:
+        custom = line.exercise_id.startswith(CUSTOM_KEY_PREFIX)
         if not line.active:
             status = "Removed from the program"
         elif line.paused_until and line.paused_until > data.period_end:
             status = f"Resting until {_date(line.paused_until)}"
         else:
             status = "Active"
+        if custom:
+            rows.append(
+                {
+                    "name": line.name,
+                    "level": CUSTOM_LEVEL_TEXT,
+                    "dose": dose_text(line.dose, line.kind),
+                    "status": status,
+                    "change": CUSTOM_CHANGE,
+                    "reason": spell_iso_dates(line.reason or "", year=True),
+                }
+            )
+            continue
         change = (
             f"{CHANGES.get(line.last_change or '', line.last_change or '')}, "
             f"{_date(line.last_change_on)}"

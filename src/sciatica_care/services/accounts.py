@@ -28,7 +28,7 @@ from sciatica_care.services.permissions import Actor
 from sciatica_care.store import accounts, auth_sessions, clinicians, patients
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
-from sciatica_care.store.errors import StoreError
+from sciatica_care.store.errors import StorageFull, StoreError
 
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 """No 0/O, 1/I/L: nothing to misread when copied by hand (31 symbols, 16 of them: ~79 bits)."""
@@ -100,6 +100,14 @@ def recovery_code_matches(stored_hash: str | None, raw: str) -> bool:
 # -- sign up, sign in -----------------------------------------------------------------------------
 
 
+NOT_CREATED = (
+    "We could not create an account with these details. "
+    "If you already have one, sign in or use your recovery code."
+)
+"""Sign-up's answer for an e-mail that has an account (a patient's or a clinician's): it does not
+say "this e-mail is taken" (see ``sign_up_or_in``)."""
+
+
 def sign_up(
     db: Database,
     email: str,
@@ -107,23 +115,88 @@ def sign_up(
     timezone: str | None = None,
     country: str | None = None,
 ) -> Access:
-    """Create an account; return its patient id and its first recovery code (409 when taken).
+    """Create an account; return its patient id and its first recovery code (409 when the e-mail
+    has an account, with the same words as the pages; never a sign-in).
 
     ``timezone`` is the IANA zone the browser reported; it becomes the patient's clock (every
     "today" and shown time). An unknown name is ignored: the clock stays UTC until Settings.
     ``country`` (from the browser's locale) chooses the emergency numbers shown (§9 ruling 10);
     an unknown one is ignored, and then the common numbers are shown until Settings.
+
+    Not throttled: for trusted callers (the tests, a script); people sign up through
+    ``sign_up_or_in``.
+    """
+    result = _create_or_match(db, email, password, timezone, country)
+    if isinstance(result, Access):
+        return result
+    raise AccountProblem(NOT_CREATED, 409, field="email")
+
+
+def sign_up_or_in(
+    db: Database,
+    email: str,
+    password: str,
+    timezone: str | None = None,
+    country: str | None = None,
+    client: str | None = None,
+) -> Access | Actor:
+    """Sign-up as the pages and the API do it: a new account (``Access``), or, when the e-mail
+    already has an account and this is its password, that account signed in (``Actor``: what the
+    person wanted). Any other e-mail with an account gets 409 with ``NOT_CREATED``.
+
+    What can be hidden is (issue 12 item 4): the message does not say the e-mail is taken; both
+    paths do the same argon2 work (two hashes and one check, whatever the outcome), so timing does
+    not tell; and sign-ups are throttled like sign-ins (``services.throttle``, purpose "sign-up":
+    by address, by e-mail and by the pair), every attempt counting whether it created an account
+    or not, so trying many e-mails from one address slows to one every 15 minutes.
+
+    What cannot be hidden: a new e-mail gets an account and a taken one does not. Hiding even that
+    needs e-mail verification: answer "check your inbox" in both cases and send either a link that
+    finishes the sign-up or a note that an account exists. A local install has no mail server
+    (recovery is by recovery code for the same reason), so the difference stays, slowed down.
+    """
+    attempt = _guarded(db, "sign-up", email_digest(email), client, "sign-up")
+    result = _create_or_match(db, email, password, timezone, country)
+    if isinstance(result, Actor):
+        attempt.succeeded()
+        return result
+    attempt.failed()  # a created account counts too: every sign-up from an address is limited
+    if result is None:
+        raise AccountProblem(NOT_CREATED, 409, field="email")
+    return result
+
+
+def _create_or_match(
+    db: Database, email: str, password: str, timezone: str | None, country: str | None
+) -> Access | Actor | None:
+    """A new account; the existing account when ``password`` is its own; None otherwise.
+
+    Every path costs two argon2 hashes (the password and a recovery code) and one check (against
+    the account's hash, or a dummy one when there is none), so the answer's timing tells nothing.
     """
     password_hash = hash_password(password)
     recovery_code = new_recovery_code()
     code_hash = _hash_code(recovery_code)
-    taken = AccountProblem(
-        "An account with this email already exists. Sign in instead.", 409, field="email"
-    )
     try:
         with db.session() as session:
-            if accounts.find_by_email(session, email) or clinicians.find_by_email(session, email):
-                raise taken
+            patient = accounts.find_by_email(session, email)
+            clinician = clinicians.find_by_email(session, email) if patient is None else None
+            account = patient or clinician
+            stored = account.password_hash if account is not None else None
+            matches = verify_password(stored, password)  # always one check: no timing hint
+            rehash = matches and stored is not None and password_needs_rehash(stored)
+            if patient is not None:
+                if not matches:
+                    return None
+                if rehash:
+                    accounts.set_password_hash(session, patient.id, password_hash)
+                return Actor.patient(patient.id)
+            if clinician is not None:
+                if not matches:
+                    return None
+                if rehash:
+                    clinicians.set_password_hash(session, clinician.id, password_hash)
+                return Actor.clinician(clinician.id)
             patient_id = accounts.create(session, email, password_hash, utcnow(), code_hash)
             if zone_named(timezone) is not None:
                 patients.update_settings(session, patient_id, **{ZONE_SETTING: timezone})
@@ -132,8 +205,10 @@ def sign_up(
                     session, patient_id, **{COUNTRY_SETTING: known_country(country)}
                 )
             return Access(patient_id, recovery_code)
-    except StoreError as exc:  # lost a race with another sign-up of the same address
-        raise taken from exc
+    except StorageFull:
+        raise
+    except StoreError:  # lost a race with another sign-up of the same address
+        return None
 
 
 def _guarded(

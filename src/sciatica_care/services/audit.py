@@ -1,7 +1,9 @@
 """The audit log of clinician access (issue 10 item 6): written in one place, read by the patient.
 
 ``PatientContext.unit`` calls ``note_access`` for every unit of work a clinician opens on a
-patient's data, so no clinician use case can forget it. Repeated views of the same thing by the
+patient's data, so no clinician use case can forget it. Every line takes its time from the caller
+(the request's clock, ``services.clock``), never from the wall clock here, so a test with a fixed
+clock reads the log it expects. Repeated views of the same thing by the
 same clinician within ``FOLD_WINDOW`` are folded into one line, so a dashboard refreshed every
 minute does not bury the changes in the patient's log.
 """
@@ -16,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from sciatica_care.services.permissions import Actor, Permission, Role
 from sciatica_care.store import audit, clinicians
-from sciatica_care.store.base import utcnow
 
 FOLD_WINDOW = timedelta(minutes=10)
 READ = "read"
@@ -43,21 +44,28 @@ class AuditEntry:
         }
 
 
-def record(session: Session, clinician_id: int, patient_id: int, action: str, what: str) -> None:
-    """Write one event now (link and unlink, prescription changes: never folded)."""
+def record(
+    session: Session, clinician_id: int, patient_id: int, action: str, what: str, at: datetime
+) -> None:
+    """Write one event at ``at`` (link and unlink, prescription changes: never folded)."""
     name = clinicians.get(session, clinician_id).display_name
-    audit.record(session, patient_id, clinician_id, name, action, what, utcnow())
+    audit.record(session, patient_id, clinician_id, name, action, what, at)
 
 
 def note_access(
-    session: Session, actor: Actor, permission: Permission, patient_id: int, what: str | None
+    session: Session,
+    actor: Actor,
+    permission: Permission,
+    patient_id: int,
+    what: str | None,
+    now: datetime,
 ) -> None:
-    """Record a clinician's read or change of the patient's data (patients' own: nothing)."""
+    """Record a clinician's read or change of the patient's data at ``now`` (patients' own:
+    nothing)."""
     if actor.role is not Role.CLINICIAN:
         return
     action = CHANGE if permission is Permission.PRESCRIBE else READ
     label = what or ("changed the program" if action == CHANGE else "viewed your data")
-    now = utcnow()
     if action == READ and audit.recorded_since(
         session, patient_id, actor.id, label, now - FOLD_WINDOW
     ):

@@ -3,12 +3,15 @@
 ``caseload`` lists the patients who link the clinician, newest concern first: open red-flag
 actions (clinical-spec.md §1), RED sessions (§4.1, §9 ruling 6) and peripheralising legs (§6),
 adherence over the last 7 and 28 days (§4.2: daily sessions, unless the patient's
-``sessions_per_week`` setting says otherwise), the leg-pain trend with the §3 threshold for a change
+``sessions_per_week`` setting says otherwise; only the patient's own days since their account
+existed and their program started count, see ``first_counted_day``), the leg-pain trend with the §3 threshold for a change
 that matters (``domain.questionnaires.describe_change``), and the last activity.
 
 **Alerts.** A red-flag answer of URGENT or worse not yet assessed, two RED sessions in 7 days (§4.1
 "≥2 RED in 7 days"), or peripheralisation persisting 3 days (§6) puts the patient at the top with
-the reason until the clinician marks it seen. The ``alert_key`` names the kind and the newest event
+the reason until the clinician marks it seen. A red-flag alert names the answer (the question in
+the words of ``content/triage.yaml``, the reply, where and when it was given, in the patient's
+zone). The ``alert_key`` names the kind and the newest event
 it covers (``red-flag:<screening id>``, ``red-sessions:<session id>``,
 ``peripheralising:<first day>``), so a newer event raises a new alert.
 
@@ -25,12 +28,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
+
+from sciatica_care.content.errors import ContentError
+from sciatica_care.content.exercises import exercise_library
 from sciatica_care.content.questionnaires import Questionnaire
+from sciatica_care.content.triage import triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.habit import SESSIONS_PER_WEEK
 from sciatica_care.domain.progress import ProgressSeries
@@ -40,7 +48,7 @@ from sciatica_care.services.audit import note_access
 from sciatica_care.services.clock import utcnow
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, NotFound
-from sciatica_care.services.permissions import Actor, Permission, Role
+from sciatica_care.services.permissions import Actor, Permission, Role, authorize
 from sciatica_care.services.questionnaires import asked_questionnaires, change_readings
 from sciatica_care.store import (
     caseload_queries,
@@ -53,7 +61,14 @@ from sciatica_care.store import (
     questionnaire_responses,
 )
 from sciatica_care.store.database import Database
-from sciatica_care.store.models import CheckIn, ExerciseSession, ProgramChange
+from sciatica_care.store.models import (
+    CareLink,
+    CheckIn,
+    ExerciseSession,
+    Patient,
+    ProgramChange,
+    Screening,
+)
 
 WINDOW_DAYS = 28
 WEEK_DAYS = 7
@@ -127,6 +142,8 @@ class RedFlag:
     screening_id: int
     action: str
     at: datetime
+    answer: str = ""
+    """Which answer raised it, in plain words (``describe_answer``)."""
 
     @property
     def emergency(self) -> bool:
@@ -144,9 +161,24 @@ class Window:
     week: int
     last: int
     per_week: int
+    start: int | None = None
+    """The position of the first day that counts for adherence (``first_counted_day``); None
+    when every day of the window counts."""
+
+    def _since(self, since: int) -> int:
+        return since if self.start is None else max(since, self.start)
+
+    def counted_days(self, since: int) -> int:
+        """The days from ``since`` to today that count (none before the account or program)."""
+        return max(0, self.last - self._since(since) + 1)
 
     def done(self, since: int) -> int:
-        return int(self.days["s"].count("1", since, self.last + 1))
+        return int(self.days["s"].count("1", self._since(since), self.last + 1))
+
+    def planned(self, since: int) -> int:
+        """The session days the plan asks for in the counted days: ``per_week`` a week, pro rata
+        (rounded half up) for a part of a week."""
+        return (2 * self.per_week * self.counted_days(since) + WEEK_DAYS) // (2 * WEEK_DAYS)
 
     def mean_leg(self, start: int, stop: int | None) -> float | None:
         mornings = caseload_summary.count_in(self.days["m"][start:stop])
@@ -175,12 +207,13 @@ class CaseloadRow:
 
     @property
     def adherence_7(self) -> Adherence:
-        return Adherence(self.window.done(self.window.week), self.window.per_week)
+        return Adherence(self.window.done(self.window.week), self.window.planned(self.window.week))
 
     @property
     def adherence_28(self) -> Adherence:
-        planned = self.window.per_week * WINDOW_DAYS // WEEK_DAYS
-        return Adherence(self.window.done(self.window.first), planned)
+        return Adherence(
+            self.window.done(self.window.first), self.window.planned(self.window.first)
+        )
 
     @property
     def leg_recent(self) -> float | None:
@@ -350,6 +383,107 @@ def _when(moment: datetime, zone: tzinfo) -> str:
     return f"{moment.astimezone(zone):%a %d %b}"
 
 
+def _when_at(moment: datetime, zone: tzinfo) -> str:
+    return f"{moment.astimezone(zone):%a %d %b at %H:%M}"
+
+
+SCREEN_KINDS = {
+    "daily": "in the daily check-in",
+    "recheck": "in the safety re-check",
+    "full": "in the safety check",
+}
+REPLIES = {"yes": "yes", "unsure": "not sure (counted as yes)"}
+
+
+def describe_answer(kind: str, answers: dict[str, Any], result: dict[str, Any]) -> str:
+    """The answer that raised a screen's action, for the clinician: the question as the patient
+    read it (``content/triage.yaml``) and their reply, and how many other urgent answers came
+    with it (§1). Empty when the stored result names no question this content knows."""
+    reasons = [r for r in result.get("reasons") or [] if isinstance(r, dict)]
+    urgent = [r for r in reasons if r.get("action") in caseload_queries.URGENT_ACTIONS]
+    if not urgent:
+        return ""
+    top = urgent[0]
+    try:
+        question = triage_content().question(str(top.get("item"))).text
+    except ContentError:
+        return str(top.get("text") or "")
+    reply = REPLIES.get(str(answers.get(str(top.get("item")))), "yes (from the body map)")
+    where = SCREEN_KINDS.get(kind, "in the safety check")
+    words = f"“{question}” {where}: {reply}"
+    others = len(urgent) - 1
+    if others:
+        words += f", and {others} other urgent answer{'' if others == 1 else 's'}"
+    return words
+
+
+def red_flag_answers(session: Any, screening_ids: list[int]) -> dict[int, str]:
+    """``describe_answer`` of each of these screens (the newest open one of each patient with a
+    red flag: a few rows, by primary key)."""
+    if not screening_ids:
+        return {}
+    query = select(Screening.id, Screening.kind, Screening.answers, Screening.result).where(
+        Screening.id.in_(screening_ids)
+    )
+    return {
+        sid: describe_answer(kind, answers or {}, result or {})
+        for sid, kind, answers, result in session.execute(query)
+    }
+
+
+@dataclass(frozen=True)
+class Beginning:
+    """When a patient's account was made and the day their program started (None: not yet)."""
+
+    created_at: datetime | None
+    program_started_on: date | None
+
+
+def beginnings(
+    session: Any, clinician_id: int, patient_ids: list[int] | None = None
+) -> dict[int, Beginning]:
+    """``Beginning`` of every patient linked to the clinician now (or of ``patient_ids``)."""
+    linked = select(CareLink.patient_id).where(
+        CareLink.clinician_id == clinician_id, CareLink.ended_at.is_(None)
+    )
+    query = select(Patient.id, Patient.created_at, Patient.program_started_on).where(
+        Patient.id.in_(linked)
+    )
+    if patient_ids is not None:
+        query = query.where(Patient.id.in_(patient_ids))
+    return {pid: Beginning(created, started) for pid, created, started in session.execute(query)}
+
+
+def first_counted_day(
+    beginning: Beginning | None, zone: tzinfo, first_recorded: date | None
+) -> date | None:
+    """The first of the patient's days that adherence counts (§4.2), in their zone: none before
+    the account existed nor before the program started. None: every day counts.
+
+    The account's day is when it was made, or the first day recorded in it if that is earlier
+    (an import brings the days the person kept on another computer); the program's day is
+    ``program_started_on``, or again the first day recorded if earlier (it is set on first use
+    of some pages, which may come after the first session). A program with no stored start
+    counts from the account's day. ``first_recorded`` is only ever an earlier bound: the summary
+    holds 35 days, not the whole history.
+    """
+    created = beginning.created_at if beginning else None
+    started = beginning.program_started_on if beginning else None
+    account = program = None
+    if created is not None:
+        account = created.astimezone(zone).date()
+        account = min(account, first_recorded) if first_recorded else account
+    if started is not None:
+        program = min(started, first_recorded) if first_recorded else started
+    return max((d for d in (account, program) if d), default=None)
+
+
+def _first_recorded(days: dict[str, Any], covers_from: date) -> date | None:
+    """The first day of the summary with a check-in or a done session."""
+    found = [at for at in (days["n"].find("1"), days["s"].find("1")) if at >= 0]
+    return covers_from + timedelta(days=min(found)) if found else None
+
+
 def _window_row(
     person: caseload_summaries.LinkedSummary,
     summary: caseload_summaries.StoredSummary,
@@ -357,6 +491,8 @@ def _window_row(
     today: date,
     seen: set[tuple[int, str]],
     flags: list[caseload_queries.OpenRedFlag],
+    beginning: Beginning | None = None,
+    answers: dict[int, str] | None = None,
 ) -> CaseloadRow:
     """One patient's row from their summary: the 7- and 28-day windows ending ``today`` (the
     patient's day) are slices of the per-day strings and lists (``services.caseload_summary``)."""
@@ -371,13 +507,16 @@ def _window_row(
     if flags:
         newest = flags[-1]
         worst = EMERGENCY if any(f.action == EMERGENCY for f in flags) else newest.action
-        red_flag = RedFlag(newest.screening_id, worst, newest.created_at)
+        answer = (answers or {}).get(newest.screening_id, "")
+        red_flag = RedFlag(newest.screening_id, worst, newest.created_at, answer)
         word = "Emergency" if newest.action == EMERGENCY else "Urgent"
+        named = f": {answer}" if answer else ""
         alerts.append(
             Alert(
                 AlertKind.RED_FLAG,
                 f"{AlertKind.RED_FLAG}:{newest.screening_id}",
-                f"{word} red-flag answer on {_when(newest.created_at, zone)}, not yet assessed",
+                f"{word} red-flag answer on {_when_at(newest.created_at, zone)}{named}. "
+                "Not yet assessed.",
                 newest.created_at,
             )
         )
@@ -414,19 +553,35 @@ def _window_row(
         concerns += [a.at for a in alerts]
     last_activity = days["a"]
     per_week = _per_week(person.sessions_per_week)
+    counted_from = first_counted_day(beginning, zone, _first_recorded(days, summary.covers_from))
+    start = None if counted_from is None else (counted_from - summary.covers_from).days
     return CaseloadRow(
         patient_id=pid,
         public_id=person.public_id,
-        label=person.email or f"Patient {person.public_id[:8]}",
+        label=patient_label(person.email, person.public_id),
         today=today,
         alerts=tuple(alerts),
         red_flag=red_flag,
         red_sessions_7=len(reds),
         peripheralising_days=run[0] if run else 0,
-        window=Window(days, first, week, last, per_week),
+        window=Window(days, first, week, last, per_week, start),
         last_activity=date.fromisoformat(last_activity) if last_activity else None,
         concern_at=max(concerns) if concerns else None,
     )
+
+
+def patient_label(email: str | None, public_id: str) -> str:
+    """How the clinician's pages name a patient: their e-mail, or the start of their public id."""
+    return email or f"Patient {public_id[:8]}"
+
+
+def label_of(ctx: PatientContext) -> str:
+    """The caseload's label of the patient, for the headings of the clinician's other pages
+    (``NotFound`` when not linked). Not audited on its own: it names the page whose read is."""
+    with ctx.db.session() as session:
+        authorize(session, ctx.actor, Permission.READ, ctx.patient_id)
+        patient = patients.get(session, ctx.patient_id)
+        return patient_label(patient.email, patient.public_id)
 
 
 def _usable(summary: caseload_summaries.StoredSummary | None, zone: str, first: date) -> bool:
@@ -473,12 +628,25 @@ def gather_rows(
     for flag in caseload_queries.open_red_flags(session, clinician_id, patient_ids):
         flags[flag.patient_id].append(flag)
     seen = caseload_queries.seen_alerts(session, clinician_id, patient_ids)
+    answers = red_flag_answers(session, [found[-1].screening_id for found in flags.values()])
+    begun = beginnings(session, clinician_id, patient_ids)
     rows = []
     for person in people:
         zone, _, today = zones[person.timezone]
         summary = fresh.get(person.id) or person.summary
         assert summary is not None
-        rows.append(_window_row(person, summary, zone, today, seen, flags.get(person.id, [])))
+        rows.append(
+            _window_row(
+                person,
+                summary,
+                zone,
+                today,
+                seen,
+                flags.get(person.id, []),
+                begun.get(person.id),
+                answers,
+            )
+        )
     return rows, rebuilt
 
 
@@ -545,7 +713,7 @@ def caseload(
         actor = Actor.clinician(clinician_id)
         with db.session() as session:
             for row in shown:
-                note_access(session, actor, Permission.READ, row.patient_id, CASELOAD_READ)
+                note_access(session, actor, Permission.READ, row.patient_id, CASELOAD_READ, now)
     return CaseloadPage(
         rows=shown,
         total=len(ordered),
@@ -626,6 +794,18 @@ class PatientOverview:
     questionnaires: list[QuestionnaireLine]
     program_history: list[ProgramChange]
     zone: tzinfo
+    exercise_names: dict[str, str] = field(default_factory=dict)
+    """Every exercise a session may name, by id: the library's and the patient's custom ones."""
+    custom_keys: frozenset[str] = frozenset()
+    """The clinician's custom exercises (one level: no "L1" beside them)."""
+
+    def exercise_name(self, exercise_id: str) -> str:
+        return self.exercise_names.get(exercise_id, exercise_id.replace("-", " "))
+
+    def exercise_label(self, exercise_id: str, level: int) -> str:
+        """How the sessions table names an exercise: "Pelvic tilt L2", a custom one by name."""
+        name = self.exercise_name(exercise_id)
+        return name if exercise_id in self.custom_keys else f"{name} L{level}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -642,7 +822,13 @@ class PatientOverview:
                     "stop_note": s.stop_note,
                     "minutes": round(s.elapsed_s / 60),
                     "exercises": [
-                        {"exercise": i.exercise_id, "level": i.level, "pain": i.pain}
+                        {
+                            "exercise": i.exercise_id,
+                            "name": self.exercise_name(i.exercise_id),
+                            "custom": i.exercise_id in self.custom_keys,
+                            "level": i.level,
+                            "pain": i.pain,
+                        }
                         for i in s.items
                     ],
                 }
@@ -707,6 +893,10 @@ def patient_overview(ctx: PatientContext, days: int = OVERVIEW_DAYS) -> PatientO
         )
         responses = questionnaire_responses.list_for(session, ctx.patient_id)
         history = prescriptions.history(session, ctx.patient_id, limit=PROGRAM_VERSIONS)
+        customs = {
+            row.key: row.name
+            for row in prescriptions.custom_exercises(session, ctx.patient_id, active_only=False)
+        }
         patients.get(session, ctx.patient_id)
     lines = []
     for questionnaire in asked_questionnaires():
@@ -735,4 +925,6 @@ def patient_overview(ctx: PatientContext, days: int = OVERVIEW_DAYS) -> PatientO
         questionnaires=lines,
         program_history=history,
         zone=ctx.clock.zone,
+        exercise_names={e.id: e.name for e in exercise_library().exercises} | customs,
+        custom_keys=frozenset(customs),
     )

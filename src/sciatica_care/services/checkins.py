@@ -195,9 +195,14 @@ class DiaryView:
 
 
 def diary_view(ctx: PatientContext, entry: diary.CheckIn) -> DiaryView:
-    """§6 zone trends, a §4.3 flare-up and symptoms in both legs, up to the entry's day."""
+    """§6 zone trends, a §4.3 flare-up and symptoms in both legs, up to the entry's day.
+
+    Both rules look back as far as the latest run of days goes (a flare-up's consecutive days,
+    a zone's run), so the diary up to the entry's day is read, in one query of the few values
+    they use (``checkins.readings``), and each rule makes one pass over it.
+    """
     with ctx.unit(Permission.READ) as session:
-        entries = checkins.entries(session, ctx.patient_id, until=entry.day)
+        entries = checkins.readings(session, ctx.patient_id, until=entry.day)
     signals = [
         s
         for s in diary.zone_signals(entries)

@@ -3,18 +3,20 @@
 ``sciatica admin create-clinician EMAIL`` makes one with a password read from standard input, or
 with a one-time set-up link (valid ``SETUP_LINK_LIFETIME``) the operator hands over; the clinician
 opens it and chooses a password. Sign-in itself is ``accounts.sign_in``, shared with patients: one
-form, and the account found decides the role.
+form, and the account found decides the role. Each use case takes "now" from its caller (the
+request's clock; ``now_fn``), so a link's expiry is computed from the time the caller sees.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sciatica_care.services.clock import utcnow
 from sciatica_care.services.credentials import hash_password, new_token, token_digest
 from sciatica_care.services.errors import Conflict, InvalidInput, NotFound
 from sciatica_care.store import accounts, auth_sessions, clinicians
-from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
 
@@ -50,7 +52,11 @@ def _clean_name(display_name: str) -> str:
 
 
 def create_clinician(
-    db: Database, email: str, display_name: str, password: str | None = None
+    db: Database,
+    email: str,
+    display_name: str,
+    password: str | None = None,
+    now_fn: Callable[[], datetime] = utcnow,
 ) -> ClinicianAccount:
     """A new clinician account; without a password, a one-time set-up link instead.
 
@@ -59,7 +65,7 @@ def create_clinician(
     name = _clean_name(display_name)
     password_hash = hash_password(password) if password else None
     token = None if password else new_token()
-    now = utcnow()
+    now = now_fn()
     try:
         with db.session() as session:
             if accounts.find_by_email(session, email) is not None:
@@ -78,28 +84,32 @@ def create_clinician(
         raise Conflict("an account with this email already exists") from exc
 
 
-def setup_link_valid(db: Database, token: str) -> bool:
-    return setup_account(db, token) is not None
+def setup_link_valid(db: Database, token: str, now_fn: Callable[[], datetime] = utcnow) -> bool:
+    return setup_account(db, token, now_fn) is not None
 
 
-def setup_account(db: Database, token: str) -> ClinicianAccount | None:
+def setup_account(
+    db: Database, token: str, now_fn: Callable[[], datetime] = utcnow
+) -> ClinicianAccount | None:
     """The account a set-up link is for, while the link is unused and in date; else None (the
     set-up page names the e-mail, so the browser's password manager files the new password)."""
     if not token or len(token) > MAX_TOKEN:
         return None
     with db.session() as session:
-        row = clinicians.find_by_setup_token(session, token_digest(token), utcnow())
+        row = clinicians.find_by_setup_token(session, token_digest(token), now_fn())
         if row is None:
             return None
         return ClinicianAccount(row.id, row.public_id, row.email, row.display_name)
 
 
-def finish_setup(db: Database, token: str, password: str) -> int:
+def finish_setup(
+    db: Database, token: str, password: str, now_fn: Callable[[], datetime] = utcnow
+) -> int:
     """Set the password from a set-up link (once); the clinician id. ``NotFound`` when the link is
     used, expired or wrong."""
     new_hash = hash_password(password)
     with db.session() as session:
-        row = clinicians.find_by_setup_token(session, token_digest(token), utcnow())
+        row = clinicians.find_by_setup_token(session, token_digest(token), now_fn())
         if row is None:
             raise NotFound("This set-up link was used or has expired. Ask for a new one.")
         clinicians.set_password_hash(session, row.id, new_hash)

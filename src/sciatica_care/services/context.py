@@ -30,11 +30,12 @@ class PatientContext:
         """A transaction in which ``actor`` may do ``permission`` (checked first, every time).
 
         A clinician's unit is written to the patient's audit log (``what`` says what they saw or
-        changed, in the patient's words), in the same transaction as the access itself.
+        changed, in the patient's words), in the same transaction as the access itself, at the
+        time of this context's clock (the request's "now").
         """
         with self.db.session() as session:
             authorize(session, self.actor, permission, self.patient_id)
-            note_access(session, self.actor, permission, self.patient_id, what)
+            note_access(session, self.actor, permission, self.patient_id, what, self.clock.now_fn())
             yield session
 
 

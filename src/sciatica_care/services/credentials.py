@@ -3,6 +3,11 @@
 Passwords are hashed with argon2id (argon2-cffi defaults) and never logged or stored in clear;
 a missing account still costs one argon2 run, so timing does not tell whether an e-mail exists.
 Session tokens are stored only as their SHA-256, e-mails in rate limits only as theirs.
+
+Each argon2 run takes 64 MiB and a CPU core for a tenth of a second or more, so at most
+``MAX_PARALLEL_ARGON2`` run at once in a process, whoever calls (issue 12 item 2: 60 parallel
+sign-ins once took the server from 335 MB to 1.26 GB). The rest wait their turn in their worker
+thread; web routes call these from the thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,20 +23,27 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
 
+MAX_PARALLEL_ARGON2 = 4
+"""argon2 runs at once per process: 4 × 64 MiB at most, and the cores stay shared with the rest."""
+_argon2_turns = threading.BoundedSemaphore(MAX_PARALLEL_ARGON2)
+
 
 # -- passwords and tokens -------------------------------------------------------------------------
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _argon2_turns:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches. A missing hash still costs one argon2 run (no timing hint)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        with _argon2_turns:
+            matches = _hasher.verify(password_hash or _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and bool(password_hash)
 
 
 def password_needs_rehash(password_hash: str) -> bool:

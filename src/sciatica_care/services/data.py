@@ -22,13 +22,10 @@ import secrets
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sciatica_care.domain.clinician_report import ReportData
 from sciatica_care.domain.portable_data import RECORD_ONLY_COLUMNS
-from sciatica_care.reports.fhir_bundle import BundleType, bundle_json, code_system_json
-from sciatica_care.reports.pdf_report import render_pdf
-from sciatica_care.reports.reminders import Reminder, reminders_calendar
 from sciatica_care.reports.spreadsheets import csv_tables
 from sciatica_care.services.clock import ZONE_SETTING, patient_clock, patient_zone, zone_named
 from sciatica_care.services.report_data import report_data
@@ -36,6 +33,12 @@ from sciatica_care.store import audit, care_links, patients
 from sciatica_care.store.database import Database
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.portability import export_patient, table_columns
+
+if TYPE_CHECKING:
+    from sciatica_care.reports.fhir_bundle import BundleType
+
+# FHIR (fhir.resources), the PDF (WeasyPrint, Altair) and iCalendar are imported by the functions
+# that write them: every command and page that uses this module would pay for them otherwise.
 
 REMINDERS = "reminders"
 FEED_HASH = "reminder_feed_hash"
@@ -133,17 +136,23 @@ def clinician_data(db: Database, patient_id: int, days: int | None) -> ReportDat
 def export_fhir(db: Database, patient_id: int, bundle_type: BundleType = "collection") -> bytes:
     """The whole diary as a FHIR R4 bundle (no name or e-mail in it): a "collection" file for a
     clinician, or a "transaction" to load into a FHIR server."""
+    from sciatica_care.reports.fhir_bundle import bundle_json
+
     data = clinician_data(db, patient_id, days=None)
     return bundle_json(data, generated_at=dt.datetime.now(dt.UTC), bundle_type=bundle_type).encode()
 
 
 def fhir_code_system() -> bytes:
     """The CodeSystem that documents the app's own codes in its FHIR exports (no personal data)."""
+    from sciatica_care.reports.fhir_bundle import code_system_json
+
     return code_system_json().encode()
 
 
 def clinician_report(db: Database, patient_id: int, days: int = REPORT_DAYS) -> bytes:
     """The PDF report of the last ``days`` days."""
+    from sciatica_care.reports.pdf_report import render_pdf
+
     return render_pdf(clinician_data(db, patient_id, days))
 
 
@@ -211,6 +220,8 @@ def save_reminders(
 
 def calendar_for(db: Database, patient_id: int, base_url: str) -> bytes:
     """The patient's reminders as an iCalendar document (empty of events when none are set)."""
+    from sciatica_care.reports.reminders import Reminder, reminders_calendar
+
     with db.session() as session:
         settings = patients.get_settings(session, patient_id)
         if not settings.get(CALENDAR_SALT):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,11 +22,11 @@ from typing import Any
 from sqlalchemy import select
 
 from sciatica_care.services import audit, program
+from sciatica_care.services.clock import utcnow
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, NotFound, ServiceError
 from sciatica_care.services.permissions import Permission, Role
 from sciatica_care.store import care_links, clinicians, login_attempts, patients, prescriptions
-from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import AuditEvent
 
@@ -131,7 +132,7 @@ def _digest(code: str) -> str:
 def create_share_code(ctx: PatientContext) -> ShareCode:
     """A fresh one-time code for the patient to give their clinician."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    now = utcnow()
+    now = ctx.clock.now_fn()
     expires = now + SHARE_CODE_LIFETIME
     with ctx.unit(Permission.OWN) as session:
         care_links.add_share_code(session, ctx.patient_id, _digest(code), now, expires)
@@ -145,8 +146,11 @@ def _code_problem(raw: str) -> str | None:
     return None
 
 
-def link_with_code(db: Database, clinician_id: int, raw_code: str) -> str:
-    """Spend the code and link the clinician; the patient's public id.
+def link_with_code(
+    db: Database, clinician_id: int, raw_code: str, now_fn: Callable[[], datetime] = utcnow
+) -> str:
+    """Spend the code and link the clinician at ``now_fn()`` (the request's clock); the
+    patient's public id.
 
     ``InvalidInput`` for a code that cannot be one; ``NotFound`` for a wrong, used or expired
     code (one answer for all three); ``TooManyCodes`` after too many wrong ones.
@@ -155,7 +159,7 @@ def link_with_code(db: Database, clinician_id: int, raw_code: str) -> str:
     if problem:
         raise InvalidInput("code", problem)
     key = hashlib.sha256(f"share-code:{clinician_id}".encode()).hexdigest()
-    now = utcnow()
+    now = now_fn()
     with db.session() as session:
         wrong = login_attempts.failures_since(session, key, now - WRONG_CODE_WINDOW)
         if len(wrong) >= MAX_WRONG_CODES:
@@ -170,17 +174,21 @@ def link_with_code(db: Database, clinician_id: int, raw_code: str) -> str:
             failed = False
             clinicians.get(session, clinician_id)
             care_links.link(session, clinician_id, patient_id, now)
-            audit.record(session, clinician_id, patient_id, audit.LINK, "linked with your code")
+            audit.record(
+                session, clinician_id, patient_id, audit.LINK, "linked with your code", now
+            )
             public_id = patients.get(session, patient_id).public_id
     if failed:
         raise NotFound("That code is wrong, was used already or has expired.")
     return public_id
 
 
-def link_patient(db: Database, clinician_id: int, raw_code: str) -> LinkedPatient:
+def link_patient(
+    db: Database, clinician_id: int, raw_code: str, now_fn: Callable[[], datetime] = utcnow
+) -> LinkedPatient:
     """``link_with_code``, answered with what the clinician's caseload shows of the patient: their
     public id, their e-mail as a label, and since when the link stands."""
-    public_id = link_with_code(db, clinician_id, raw_code)
+    public_id = link_with_code(db, clinician_id, raw_code, now_fn)
     with db.session() as session:
         patient = patients.find_by_public_id(session, public_id)
         assert patient is not None
@@ -208,10 +216,16 @@ def unlink(ctx: PatientContext, clinician_public_id: str) -> str:
         for row, clinician in care_links.clinicians_of(session, ctx.patient_id):
             mine = ctx.actor.role is Role.PATIENT or row.clinician_id == ctx.actor.id
             if clinician.public_id == clinician_public_id and mine:
-                care_links.end_link(session, row.clinician_id, ctx.patient_id, utcnow())
+                now = ctx.clock.now_fn()
+                care_links.end_link(session, row.clinician_id, ctx.patient_id, now)
                 if ctx.actor.role is Role.PATIENT:
                     audit.record(
-                        session, row.clinician_id, ctx.patient_id, audit.UNLINK, "unlinked by you"
+                        session,
+                        row.clinician_id,
+                        ctx.patient_id,
+                        audit.UNLINK,
+                        "unlinked by you",
+                        now,
                     )
                 return clinician.display_name
     raise NotFound("no such clinician")

@@ -13,6 +13,11 @@ Progression is derived work (design.md "Transactions"): it never shares a transa
 person recorded. ``catch_up`` runs it for every final session and check-in not yet used, oldest
 first, in its own transaction; when it fails the entries stay marked as waiting and the next read
 or write tries again. A step up is held while the program gate holds step-ups (§9 ruling 4).
+
+A clinician's custom exercise is never decided for (its dose is the clinician's), but its pain
+checks count: a RED result rests it for the same 48 h as a seed exercise's PAUSE, worked out from
+its stored results each time (``custom_rests``, rule in ``domain.progression_custom``), so
+today's program (``TodaysProgram.custom_resting``) and the guided session leave it out until then.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from sciatica_care.domain import diary
 from sciatica_care.domain.habit import SESSIONS_PER_WEEK as DEFAULT_SESSIONS_PER_WEEK
 from sciatica_care.domain.habit import WeeklyGoal, streak, weekly_goal
 from sciatica_care.domain.progression import (
+    PAUSE_DAYS,
     ProgressionAction,
     ProgressionDecision,
     ProgressionDose,
@@ -42,6 +48,7 @@ from sciatica_care.domain.progression import (
     check_dose_fits,
     decide,
 )
+from sciatica_care.domain.progression_custom import CustomRest, rest_on
 from sciatica_care.domain.screening import locks_program
 from sciatica_care.domain.session import (
     STANDARD_LEVEL,
@@ -656,6 +663,9 @@ class TodaysProgram:
     items: list[ProgramItem]
     suggestions: list[Suggestion]
     automatic: bool
+    custom_resting: dict[str, CustomRest] = field(default_factory=dict)
+    """The clinician's custom exercises resting today after a RED result, by key
+    (``custom_rests``): the guided session leaves them out until their resume day."""
 
     @property
     def today(self) -> list[ProgramItem]:
@@ -688,6 +698,15 @@ class TodaysProgram:
             "automatic_progression": self.automatic,
             "exercises": [item.to_json() for item in self.items],
             "suggestions": [s.to_json() for s in self.suggestions],
+            "custom_resting": [
+                {
+                    "key": rest.key,
+                    "name": rest.name,
+                    "resume_on": rest.resume_on.isoformat(),
+                    "reason": rest.reason,
+                }
+                for rest in self.custom_resting.values()
+            ],
         }
 
 
@@ -729,10 +748,43 @@ def withdraw_suggestions(
     return withdrawn
 
 
+def custom_rests(
+    session: Session, patient_id: int, today: date, clock: Clock
+) -> dict[str, CustomRest]:
+    """The active custom exercises resting ``today`` after a RED result, by key (§4.1, §9.5).
+
+    The same 48 h as a seed exercise's PAUSE, read from the same records (``_session_records``:
+    final sessions, a symptom stop counted RED, the next morning's pain), but without a stored
+    decision or dose change: the clinician's dose stays (``domain.progression_custom``). Only
+    results of the last ``PAUSE_DAYS`` can rest an exercise today, so older ones are not read.
+    """
+    since = today - PAUSE_DAYS + timedelta(days=1)
+    entries: list[diary.CheckIn] | None = None
+    rests: dict[str, CustomRest] = {}
+    for row in prescriptions.custom_exercises(session, patient_id):
+        if not _session_records(session, patient_id, row.key, [], since, clock):
+            continue
+        if entries is None:
+            entries = checkins.entries(session, patient_id, since=today - HISTORY, until=today)
+        records = _session_records(session, patient_id, row.key, entries, since, clock)
+        rest = rest_on(row.key, row.name, [(r, _baseline(entries, r.date)) for r in records], today)
+        if rest is not None:
+            rests[row.key] = rest
+    return rests
+
+
 def todays_program(
-    session: Session, patient_id: int, today: date, library: ExerciseLibrary | None = None
+    session: Session,
+    patient_id: int,
+    today: date,
+    library: ExerciseLibrary | None = None,
+    clock: Clock | None = None,
 ) -> TodaysProgram:
-    """Today's program for this patient (what the guided session and ``sciatica plan`` show)."""
+    """Today's program for this patient (what the guided session and ``sciatica plan`` show).
+
+    With the patient's ``clock``, the custom exercises resting today are named too
+    (``custom_rests``); without it none is read as resting.
+    """
     library = library or exercise_library()
     current = current_doses(session, patient_id, library)
     items = [
@@ -745,6 +797,7 @@ def todays_program(
         items=items,
         suggestions=pending_suggestions(session, patient_id, library),
         automatic=auto_progression(session, patient_id),
+        custom_resting=custom_rests(session, patient_id, today, clock) if clock else {},
     )
 
 
@@ -902,10 +955,13 @@ def planned_rest_days(
 def habit_of(
     session: Session, patient_id: int, clock: Clock, todays: TodaysProgram | None = None
 ) -> Habit:
-    """The habit view for the patient's today: session days, planned rest, program week."""
+    """The habit view for the patient's today: session days, planned rest, program week.
+
+    "You did …" names each exercise as the patient knows it, a clinician's custom one too (taken
+    out since or not), never by the key its results are stored under.
+    """
     today = clock.today()
     library = todays.library if todays is not None else exercise_library()
-    names = {exercise.id: exercise.name for exercise in library.exercises}
     moved_at = session.scalars(
         select(ExerciseSession.started_at).where(
             ExerciseSession.patient_id == patient_id,
@@ -925,6 +981,11 @@ def habit_of(
     ]
     done_today = None
     if today in moved:
+        names = {exercise.id: exercise.name for exercise in library.exercises}
+        names |= {  # a custom exercise's results are stored under its key (``custom-`` + hex)
+            row.key: row.name
+            for row in prescriptions.custom_exercises(session, patient_id, active_only=False)
+        }
         finished: list[str] = []
         for row in todays_rows:
             for item in row.items:
@@ -963,7 +1024,11 @@ def view_today(ctx: PatientContext) -> ProgramView:
     update = catch_up(ctx.db, ctx.patient_id, ctx.clock)
     with ctx.unit(Permission.READ) as session:
         gate = program_gate(session, ctx.patient_id)
-        todays = todays_program(session, ctx.patient_id, ctx.clock.today()) if gate.open else None
+        todays = (
+            todays_program(session, ctx.patient_id, ctx.clock.today(), clock=ctx.clock)
+            if gate.open
+            else None
+        )
         habit = habit_of(session, ctx.patient_id, ctx.clock, todays) if todays else None
     return ProgramView(gate, todays, update, habit)
 

@@ -13,12 +13,11 @@ change is called one "that matters" only when it reaches the published size.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
@@ -35,7 +34,6 @@ from sciatica_care.services.context import PatientContext
 from sciatica_care.services.permissions import Permission
 from sciatica_care.services.program import applied_changes
 from sciatica_care.store import checkins, patients, screenings
-from sciatica_care.store.models import CheckIn as CheckInRow
 from sciatica_care.store.models import ExerciseSession, QuestionnaireResponse
 
 FLARE_LOOK_BACK = timedelta(days=14)
@@ -45,41 +43,20 @@ ZONE_LOOK_BACK_DAYS = 90
 a year of diary would cost a page view a tenth of a second for nothing)."""
 
 
-def _furthest_pain_zone(entry: diary.CheckIn) -> int:
+def _furthest_pain_zone(entry: diary.Reading) -> int:
     """How far down either leg the pain reaches (clinical-spec.md §6, max over both legs)."""
     return max(entry.zones.left.pain, entry.zones.right.pain)
 
 
-FlareKey = tuple[tuple[date, str, int, bool], ...]
-_FLARE_MEMO: OrderedDict[tuple[FlareKey, date, date], list[Flare]] = OrderedDict()
-_FLARE_MEMO_SIZE = 128
-_memo_lock = threading.Lock()
-
-
-def _flares(entries: list[diary.CheckIn], first: date, last: date) -> list[Flare]:
+def _flares(entries: Sequence[diary.Reading], first: date, last: date) -> list[Flare]:
     """Each flare-up (§4.3) seen on any day of the window, from its start to its last day.
 
-    ``diary.detect_flare`` is asked about every day of the window, which grows with the square
-    of the diary's length; the answer is kept per exact input (each entry's day, moment, leg
-    pain and whether usual activities were impossible: all the rule reads), so a page shown
-    again with the same diary does not work it out again.
+    ``diary.flare_starts`` answers ``diary.detect_flare`` for every day of the window in one
+    pass over the diary; the days that share a start are one flare-up here.
     """
-    key = (
-        tuple((e.day, e.moment, e.leg_pain, bool(e.activities_impossible)) for e in entries),
-        first,
-        last,
-    )
-    with _memo_lock:
-        if key in _FLARE_MEMO:
-            _FLARE_MEMO.move_to_end(key)
-            return list(_FLARE_MEMO[key])
     spans: dict[date, date] = {}
-    day = first
-    while day <= last:
-        flare = diary.detect_flare([e for e in entries if e.day <= day], day)
-        if flare is not None:
-            spans[flare.started_on] = max(day, spans.get(flare.started_on, day))
-        day += timedelta(days=1)
+    for day, started in diary.flare_starts(entries, first, last).items():
+        spans[started] = max(day, spans.get(started, day))
     merged: list[Flare] = []
     for start in sorted(spans):
         end = spans[start]
@@ -87,11 +64,28 @@ def _flares(entries: list[diary.CheckIn], first: date, last: date) -> list[Flare
             merged[-1] = Flare(start=merged[-1].start, end=max(end, merged[-1].end))
         else:
             merged.append(Flare(start=start, end=end))
-    with _memo_lock:
-        _FLARE_MEMO[key] = list(merged)
-        while len(_FLARE_MEMO) > _FLARE_MEMO_SIZE:
-            _FLARE_MEMO.popitem(last=False)
     return merged
+
+
+SessionRow = tuple[datetime, str, float, bool]
+"""An exercise session as My progress reads it: started at, status, seconds, final."""
+
+
+def _sessions_since(session: Session, patient_id: int, first: date) -> list[SessionRow]:
+    """The sessions started from the day before ``first`` (UTC) on, oldest first: every zone's
+    local day ``first`` starts after that."""
+    since = datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC)
+    rows = session.execute(
+        select(
+            ExerciseSession.started_at,
+            ExerciseSession.status,
+            ExerciseSession.elapsed_s,
+            ExerciseSession.final,
+        )
+        .where(ExerciseSession.patient_id == patient_id, ExerciseSession.started_at >= since)
+        .order_by(ExerciseSession.started_at, ExerciseSession.id)
+    )
+    return [(started, status, elapsed, bool(final)) for started, status, elapsed, final in rows]
 
 
 def progress_series(
@@ -101,7 +95,7 @@ def progress_series(
     days: int = 90,
     library: ExerciseLibrary | None = None,
     tz: tzinfo | None = None,
-    entries: list[diary.CheckIn] | None = None,
+    entries: Sequence[diary.Reading] | None = None,
 ) -> ProgressSeries:
     """The chart's data for the ``days`` up to ``today``: pain from morning check-ins (the same
     moment each day, so days compare), sessions, applied dose changes and flare-ups.
@@ -109,12 +103,27 @@ def progress_series(
     ``entries`` may be given when the caller has already read at least the check-ins from
     ``FLARE_LOOK_BACK`` before the window up to ``today``; older ones are left out here.
     """
-    library = library or exercise_library()
     first = today - timedelta(days=days - 1)
     if entries is None:
-        entries = checkins.entries(session, patient_id, since=first - FLARE_LOOK_BACK, until=today)
-    else:
-        entries = [e for e in entries if first - FLARE_LOOK_BACK <= e.day <= today]
+        entries = checkins.readings(session, patient_id, since=first - FLARE_LOOK_BACK, until=today)
+    sessions = _sessions_since(session, patient_id, first)
+    return _series(session, patient_id, today, days, library, tz, entries, sessions)
+
+
+def _series(
+    session: Session,
+    patient_id: int,
+    today: date,
+    days: int,
+    library: ExerciseLibrary | None,
+    tz: tzinfo | None,
+    entries: Sequence[diary.Reading],
+    session_rows: Sequence[SessionRow],
+) -> ProgressSeries:
+    """``progress_series`` from entries and sessions already read (at least the window's)."""
+    library = library or exercise_library()
+    first = today - timedelta(days=days - 1)
+    entries = [e for e in entries if first - FLARE_LOOK_BACK <= e.day <= today]
     mornings = diary.daily_entries([e for e in entries if e.moment == "morning"])
     in_window = [e for e in mornings if e.day >= first]
     pain = [
@@ -126,18 +135,9 @@ def progress_series(
         )
         for e in in_window
     ]
-    rows = session.execute(
-        select(ExerciseSession.started_at, ExerciseSession.status)
-        .where(
-            ExerciseSession.patient_id == patient_id,
-            ExerciseSession.started_at
-            >= datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC),
-        )
-        .order_by(ExerciseSession.started_at, ExerciseSession.id)
-    )
     sessions = [
         SessionPoint(day=day, status="completed" if status == "completed" else "stopped")
-        for started, status in rows
+        for started, status, _, _ in session_rows
         if first <= (day := started.astimezone(tz).date()) <= today
     ]
     names = {exercise.id: exercise.name for exercise in library.exercises}
@@ -153,61 +153,69 @@ def progress_series(
     return ProgressSeries(pain=pain, sessions=sessions, dose_changes=changes, flares=flares)
 
 
-SUMMARY_EDGE = timedelta(days=7)
-"""Days read at each end of the diary to find its first and its latest morning."""
+SUMMARY_INSTRUMENTS = ("sbi", "psfs", "grc")
+Ends = dict[str, tuple[QuestionnaireResponse, QuestionnaireResponse]]
+"""Per questionnaire, its first and its latest response (the same row when only one)."""
 
 
-def _first_and_latest_mornings(session: Session, patient_id: int) -> list[diary.CheckIn]:
-    """The entries of the diary's first and last week: enough for its first and latest
-    morning, without reading a year of check-ins (the whole diary when an end has no morning)."""
-    low, high = session.execute(
-        select(func.min(CheckInRow.day), func.max(CheckInRow.day)).where(
-            CheckInRow.patient_id == patient_id
+def _questionnaire_ends(session: Session, patient_id: int) -> Ends:
+    """The first and the latest response to each summed-up questionnaire, in one query: each
+    response is ranked from both ends (``questionnaire_responses.list_for`` order) and only the
+    two at the ends are read, however many were answered between."""
+    r = QuestionnaireResponse
+    order = [r.day, r.recorded_at, r.id]
+    ranked = (
+        select(
+            r.id,
+            func.row_number().over(partition_by=r.instrument, order_by=order).label("from_first"),
+            func.row_number()
+            .over(partition_by=r.instrument, order_by=[o.desc() for o in order])
+            .label("from_latest"),
         )
-    ).one()
-    if low is None or high is None:
-        return []
-    if high - low <= 2 * SUMMARY_EDGE:
-        return checkins.entries(session, patient_id)
-    head = checkins.entries(session, patient_id, until=low + SUMMARY_EDGE)
-    tail = checkins.entries(session, patient_id, since=high - SUMMARY_EDGE)
-    if not any(e.moment == "morning" for e in head) or not any(e.moment == "morning" for e in tail):
-        return checkins.entries(session, patient_id)
-    return head + tail
-
-
-def _first_and_latest(
-    session: Session, patient_id: int, instrument: str
-) -> tuple[QuestionnaireResponse | None, QuestionnaireResponse | None]:
-    """The first and the latest response to one questionnaire (the same row when only one),
-    in ``questionnaire_responses.list_for`` order, without reading the ones between."""
-    query = select(QuestionnaireResponse).where(
-        QuestionnaireResponse.patient_id == patient_id,
-        QuestionnaireResponse.instrument == instrument,
+        .where(r.patient_id == patient_id, r.instrument.in_(SUMMARY_INSTRUMENTS))
+        .subquery()
     )
-    order = (QuestionnaireResponse.day, QuestionnaireResponse.recorded_at, QuestionnaireResponse.id)
-    first = session.scalars(query.order_by(*order).limit(1)).first()
-    latest = session.scalars(query.order_by(*(o.desc() for o in order)).limit(1)).first()
-    return first, latest
+    rows = session.execute(
+        select(r, ranked.c.from_first, ranked.c.from_latest)
+        .join(ranked, ranked.c.id == r.id)
+        .where(or_(ranked.c.from_first == 1, ranked.c.from_latest == 1))
+    )
+    firsts: dict[str, QuestionnaireResponse] = {}
+    latests: dict[str, QuestionnaireResponse] = {}
+    for row, from_first, from_latest in rows:
+        if from_first == 1:
+            firsts[row.instrument] = row
+        if from_latest == 1:
+            latests[row.instrument] = row
+    return {name: (firsts[name], latests[name]) for name in firsts if name in latests}
 
 
-def progress_summary(session: Session, patient_id: int) -> list[str]:
-    """Plain-language change since the start: leg and back pain, SBI, PSFS, latest GRC.
+def _latest_morning(recent: Sequence[diary.Reading]) -> diary.Reading | None:
+    """The diary's latest morning value among ``recent`` (entries from some day on, with no
+    end), as ``diary.morning_pain`` picks it: the first morning entry of the latest such day."""
+    mornings = diary.daily_entries([e for e in recent if e.moment == "morning"])
+    return mornings[-1] if mornings else None
 
-    Pain compares the first and the latest morning; each questionnaire its first and latest
-    response. Anything with fewer than two values is left out rather than guessed.
-    """
+
+def _summary(
+    first_morning: diary.Reading | None,
+    latest_morning: diary.Reading | None,
+    ends: Ends,
+) -> list[str]:
+    """``progress_summary`` from the diary's first and latest morning and the questionnaires'
+    first and latest responses."""
     lines: list[str] = []
-    ends = _first_and_latest_mornings(session, patient_id)
-    for measure in ("leg", "back"):
-        mornings = diary.morning_pain(ends, measure)
-        if len(mornings) >= 2:
-            lines.append(
-                describe_change("nprs", mornings[0][1], mornings[-1][1], item=measure).text
-            )
+    if first_morning and latest_morning and first_morning.day != latest_morning.day:
+        for measure in ("leg", "back"):
+            leg = measure == "leg"
+            was = first_morning.leg_pain if leg else first_morning.back_pain
+            now = latest_morning.leg_pain if leg else latest_morning.back_pain
+            lines.append(describe_change("nprs", was, now, item=measure).text)
     for instrument in ("sbi", "psfs"):
-        first, latest = _first_and_latest(session, patient_id, instrument)
-        if first is None or latest is None or first.id == latest.id:
+        if instrument not in ends:
+            continue
+        first, latest = ends[instrument]
+        if first.id == latest.id:
             continue
         lines.append(describe_change(instrument, first.score, latest.score).text)
         if instrument == "psfs":
@@ -217,10 +225,23 @@ def progress_summary(session: Session, patient_id: int) -> list[str]:
                     lines.append(
                         describe_activity_change(activity, before[activity], after[activity]).text
                     )
-    _, grc = _first_and_latest(session, patient_id, "grc")
-    if grc is not None:
-        lines.append(describe_grc(int(grc.score)).text)
+    if "grc" in ends:
+        lines.append(describe_grc(int(ends["grc"][1].score)).text)
     return lines
+
+
+def progress_summary(session: Session, patient_id: int) -> list[str]:
+    """Plain-language change since the start: leg and back pain, SBI, PSFS, latest GRC.
+
+    Pain compares the first and the latest morning; each questionnaire its first and latest
+    response. Anything with fewer than two values is left out rather than guessed. Only those
+    ends are read: a query for each end of the diary and one for the questionnaires.
+    """
+    return _summary(
+        checkins.first_morning(session, patient_id),
+        checkins.latest_morning(session, patient_id),
+        _questionnaire_ends(session, patient_id),
+    )
 
 
 # --- My progress: wins first -----------------------------------------------------------------
@@ -311,10 +332,10 @@ class ProgressView:
         return quiet and self.wins.sessions_total == 0 and not self.summary
 
 
-def _wins(
-    session: Session, patient_id: int, clock: Clock, today: date, series: ProgressSeries
-) -> Wins:
-    """Session count and minutes in this program week (as Today's ring), and the trends."""
+def _program_week(
+    session: Session, patient_id: int, clock: Clock, today: date
+) -> tuple[date, tuple[date, date], int]:
+    """(program start, this program week's first and last day, final sessions ever)."""
     mine = (ExerciseSession.patient_id == patient_id, ExerciseSession.final.is_(True))
     total, earliest = session.execute(
         select(func.count(ExerciseSession.id), func.min(ExerciseSession.started_at)).where(*mine)
@@ -322,18 +343,30 @@ def _wins(
     start = patients.program_start(session, patient_id, today)
     if earliest is not None:
         start = min(start, clock.day_of(earliest))
-    first, last = week_bounds(start, today)
-    since = datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC)
-    recent = session.execute(
-        select(ExerciseSession.started_at, ExerciseSession.elapsed_s).where(
-            *mine, ExerciseSession.started_at >= since
-        )
-    ).all()
-    this_week = [elapsed for started, elapsed in recent if first <= clock.day_of(started) <= last]
+    return start, week_bounds(start, today), int(total)
+
+
+def _wins(
+    clock: Clock,
+    today: date,
+    week: tuple[date, tuple[date, date], int],
+    session_rows: Sequence[SessionRow],
+    series: ProgressSeries,
+    ends: Ends,
+) -> Wins:
+    """Session count and minutes in this program week (as Today's ring), and the trends.
+
+    ``session_rows`` holds at least the sessions from the day before the week's first day."""
+    start, (first, last), total = week
+    this_week = [
+        elapsed
+        for started, _, elapsed, final in session_rows
+        if final and first <= clock.day_of(started) <= last
+    ]
     pain = pain_trend([p.leg_pain for p in series.pain])
-    psfs_first, psfs_latest = _first_and_latest(session, patient_id, "psfs")
     goals = []
-    if psfs_first is not None and psfs_latest is not None:
+    if "psfs" in ends:
+        psfs_first, psfs_latest = ends["psfs"]
         before, now = psfs_first.answers, psfs_latest.answers
         again = psfs_first.id != psfs_latest.id
         goals = [
@@ -348,7 +381,7 @@ def _wins(
         week=program_week(start, today),
         sessions_this_week=len(this_week),
         minutes_this_week=round(sum(this_week) / 60),
-        sessions_total=int(total),
+        sessions_total=total,
         pain=pain,
         goals=goals,
     )
@@ -370,16 +403,28 @@ def _starting_point(session: Session, patient_id: int, clock: Clock) -> Starting
 
 
 def view_progress(ctx: PatientContext, days: int) -> ProgressView:
-    """My progress for the ``days`` up to the patient's today, in their own zone."""
+    """My progress for the ``days`` up to the patient's today, in their own zone.
+
+    One read of each table: the check-ins' few charted values from the zone trends' look-back
+    on, the sessions from the window's (or the program week's) start, the first morning and the
+    questionnaires' ends; a year of history costs about what a month does.
+    """
     today = ctx.clock.today()
+    first = today - timedelta(days=days - 1)
     since = today - timedelta(days=max(days, ZONE_LOOK_BACK_DAYS) - 1) - FLARE_LOOK_BACK
     with ctx.unit(Permission.READ) as session:
-        entries = checkins.entries(session, ctx.patient_id, since=since, until=today)
-        series = progress_series(
-            session, ctx.patient_id, today, days, tz=ctx.clock.zone, entries=entries
+        # No end: the summary's latest morning may be dated after today (a check-in for tomorrow).
+        recent = checkins.readings(session, ctx.patient_id, since=since)
+        entries = [e for e in recent if e.day <= today]
+        week = _program_week(session, ctx.patient_id, ctx.clock, today)
+        session_rows = _sessions_since(session, ctx.patient_id, min(first, week[1][0]))
+        series = _series(
+            session, ctx.patient_id, today, days, None, ctx.clock.zone, entries, session_rows
         )
-        summary = progress_summary(session, ctx.patient_id)
-        wins = _wins(session, ctx.patient_id, ctx.clock, today, series)
+        latest = _latest_morning(recent) or checkins.latest_morning(session, ctx.patient_id)
+        ends = _questionnaire_ends(session, ctx.patient_id)
+        summary = _summary(checkins.first_morning(session, ctx.patient_id), latest, ends)
+        wins = _wins(ctx.clock, today, week, session_rows, series, ends)
         starting = _starting_point(session, ctx.patient_id, ctx.clock)
     signals = [
         s for s in diary.zone_signals(entries) if s.trend is not diary.ZoneTrend.NOT_ENOUGH_DATA

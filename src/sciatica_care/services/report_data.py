@@ -1,10 +1,12 @@
 """Gathers one patient's diary into ``domain.clinician_report.ReportData`` for the clinician.
 
 Read-only orchestration over the other repositories: the latest screen and any daily warning
-signs (§1), the current doses with their last change (§4), sessions and weekly adherence, morning
-pain (§3 NPRS) with the change wording of ``services.progress.progress_summary``, questionnaire
-scores, the §6 zone trends, heat and cold uses (§5) and the chart's series. The PDF and the FHIR
-bundle both start from this value, so they always show the same numbers.
+signs (§1), the current doses with their last change (§4; a clinician's custom exercises after
+the seed ones, at their prescribed dose, resting after a RED result), sessions and weekly
+adherence, morning pain (§3 NPRS) with the change wording of
+``services.progress.progress_summary``, questionnaire scores, the §6 zone trends, heat and cold
+uses (§5) and the chart's series. The PDF and the FHIR bundle both start from this value, so they
+always show the same numbers.
 
 For machine exports it also gathers what a record system needs to trust them (issue 10, item 7):
 the install's and the patient's random ids (never row numbers), each entry's time in the person's
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from sciatica_care import __version__
 from sciatica_care.content.errors import ContentError
-from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
+from sciatica_care.content.exercises import Dose, DoseKind, ExerciseLibrary, exercise_library
 from sciatica_care.content.questionnaires import questionnaire_set
 from sciatica_care.content.triage import Triage, triage_content
 from sciatica_care.domain import diary
@@ -48,9 +50,10 @@ from sciatica_care.domain.questionnaires import (
     describe_change,
     describe_grc,
 )
+from sciatica_care.domain.session import CUSTOM_LEVEL
 from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.services import program
-from sciatica_care.services.clock import utcnow
+from sciatica_care.services.clock import Clock, utcnow
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput
 from sciatica_care.services.permissions import Permission
@@ -61,6 +64,7 @@ from sciatica_care.store import (
     exercise_sessions,
     installation,
     patients,
+    prescriptions,
     questionnaire_responses,
     screenings,
     therapy_uses,
@@ -207,6 +211,37 @@ def _reason(change: DoseDecision) -> str:
     return program.decision_of(change).reason
 
 
+CUSTOM_VARIATION = "The clinician's own exercise"
+"""The "variation" of a custom exercise's line: it has one version, written by the clinician."""
+
+
+def _custom_doses(
+    session: Session, patient_id: int, today: date, tz: tzinfo | None
+) -> list[DoseLine]:
+    """The clinician's active custom exercises after the seed ones, in the order they were written,
+    at the dose the clinician prescribed: progression never changes it (``custom_exercise``).
+    One resting after a RED result on ``today`` (§4.1, §9 ruling 5) says until when and why."""
+    clock = Clock(tz or UTC)
+    rests = program.custom_rests(session, patient_id, today, clock)
+    lines = []
+    for row in prescriptions.custom_exercises(session, patient_id):
+        dose = Dose.model_validate(row.dose)
+        rest = rests.get(row.key)
+        lines.append(
+            DoseLine(
+                exercise_id=row.key,
+                name=row.name,
+                kind=DoseKind.HOLD if dose.hold_s > 0 else DoseKind.REPS,
+                level=CUSTOM_LEVEL,
+                variation=CUSTOM_VARIATION,
+                dose=dose,
+                paused_until=rest.resume_on if rest else None,
+                reason=rest.reason if rest else None,
+            )
+        )
+    return lines
+
+
 def _doses(session: Session, patient_id: int, library: ExerciseLibrary) -> list[DoseLine]:
     """Each exercise's current dose with the latest applied change (date, action, reason)."""
     latest = {row.exercise_id: row for row in program.applied_changes(session, patient_id)}
@@ -270,6 +305,7 @@ def report_data(
     library = library or exercise_library()
     triage = triage_content()
     patient = patients.get(session, patient_id)  # StoreError for an unknown patient
+    generated_at = (generated_at or utcnow()).astimezone(tz)
     if days is not None and days < 1:
         raise StoreError(f"days: must be 1 or more, got {days}")
     first_record = _first_record_day(session, patient_id, tz)
@@ -354,7 +390,8 @@ def report_data(
         screening=full,
         daily_warnings=warnings,
         automatic_progression=program.auto_progression(session, patient_id),
-        doses=_doses(session, patient_id, library),
+        doses=_doses(session, patient_id, library)
+        + _custom_doses(session, patient_id, generated_at.date(), generated_at.tzinfo),
         sessions=sessions,
         adherence=weekly_adherence(sessions, min(active_days, default=today), today),
         mornings=[m for m in all_mornings if first <= m.day <= today],
@@ -370,7 +407,7 @@ def report_data(
         ),
         checks=checks,
         screens=screens,
-        generated_at=(generated_at or utcnow()).astimezone(tz),
+        generated_at=generated_at,
         app_version=__version__,
     )
 

@@ -13,23 +13,40 @@ and whether it is ``final``. The rules (issue 8, item 11; clinical-spec.md §4.1
 * The session is committed first; progression runs after it in its own transaction
   (``program.catch_up``), so a progression failure never loses the session.
 * Two copies arriving at once give one row: the loser of the insert race reads the winner's row.
+
+A clinician's custom exercises (issue 10 item 3) are part of the guided session: ``session_program``
+puts the active ones after today's seed exercises, in the order the clinician listed them, as
+``domain.session.custom_exercise`` plays them (dose, pain check and RED stop as for any exercise).
+Their results are stored under the exercise's key (``custom-`` + random hex, never a row id), so a
+save may name any custom exercise of this patient, even one the clinician has since taken out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
-from sciatica_care.domain.session import SessionRecord, SessionStatus, settle_stop
+from sqlalchemy.orm import Session
+
+from sciatica_care.content.exercises import Dose, ExerciseLibrary, exercise_library
+from sciatica_care.domain.prescription import dose_words
+from sciatica_care.domain.progression_custom import CustomRest
+from sciatica_care.domain.session import (
+    PlannedExercise,
+    SessionRecord,
+    SessionStatus,
+    custom_exercise,
+    settle_stop,
+)
 from sciatica_care.services import caseload_summary, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, ProgramClosed
 from sciatica_care.services.gate import Gate, GateState, program_gate
 from sciatica_care.services.permissions import Permission
-from sciatica_care.store import exercise_sessions
+from sciatica_care.store import exercise_sessions, prescriptions
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.models import ExerciseSession
+from sciatica_care.store.models import CustomExercise, ExerciseSession
 
 UNFINISHED_NOTE = "unfinished: saved after an exercise, the session did not reach its end"
 CLOCK_SLACK = timedelta(days=1)
@@ -56,13 +73,115 @@ class SavedSession:
     gate: Gate
 
 
-def check_record(save: SessionSave, now: datetime, library: ExerciseLibrary | None = None) -> None:
+@dataclass(frozen=True)
+class CustomDetails:
+    """What the player shows of a clinician's custom exercise besides its dose."""
+
+    key: str
+    name: str
+    instructions: str
+    steps: list[str]
+    dose: Dose
+
+    @property
+    def dose_text(self) -> str:
+        return dose_words(self.dose)
+
+
+@dataclass(frozen=True)
+class SessionProgram:
+    """Today's guided session: the seed exercises due today, then the clinician's own."""
+
+    day: date
+    todays: program.TodaysProgram
+    planned: list[PlannedExercise]
+    gate: Gate
+    customs: dict[str, CustomDetails] = field(default_factory=dict)
+    """The custom exercises played today, by key (not those resting)."""
+
+    @property
+    def resting_customs(self) -> list[CustomRest]:
+        """The custom exercises resting today after a RED result, with their resume day."""
+        return list(self.todays.custom_resting.values())
+
+
+def _in_prescribed_order(session: Session, patient_id: int) -> list[CustomExercise]:
+    """The active custom exercises in the order of the clinician's latest prescription (rows it
+    does not list, if any, after them in the order they were written)."""
+    rows = prescriptions.custom_exercises(session, patient_id)
+    latest = prescriptions.latest(session, patient_id)
+    listed = [
+        str(item.get("key"))
+        for item in (latest.prescription.get("custom_exercises") or [] if latest else [])
+        if isinstance(item, dict)
+    ]
+    rank = {key: n for n, key in enumerate(listed)}
+    return sorted(rows, key=lambda row: (rank.get(row.key, len(rank)), row.id))
+
+
+def session_program(ctx: PatientContext) -> SessionProgram:
+    """Today's session behind the program gate (``ProgramClosed`` when it is shut).
+
+    The seed exercises resting today (RED pause, removed) are left out as before; every active
+    custom exercise follows them, at the clinician's dose (``domain.session.custom_exercise``),
+    except one resting after a RED result: it is left out for the same 48 h (clinical-spec.md
+    §4.1, §9 ruling 5; ``program.custom_rests``) and comes back at the same dose.
+    """
+    view = program.view_today(ctx)
+    if view.program is None:
+        raise ProgramClosed(view.gate)
+    todays = view.program
+    with ctx.unit(Permission.READ) as session:
+        rows = _in_prescribed_order(session, ctx.patient_id)
+        customs = {
+            row.key: CustomDetails(
+                key=row.key,
+                name=row.name,
+                instructions=row.instructions,
+                steps=list(row.steps),
+                dose=Dose.model_validate(row.dose),
+            )
+            for row in rows
+            if row.key not in todays.custom_resting
+        }
+    planned = todays.planned() + [
+        custom_exercise(custom.key, custom.name, custom.dose) for custom in customs.values()
+    ]
+    return SessionProgram(
+        day=todays.day, todays=todays, planned=planned, gate=view.gate, customs=customs
+    )
+
+
+def _custom_names(session: Session, patient_id: int) -> dict[str, str]:
+    return {
+        row.key: row.name
+        for row in prescriptions.custom_exercises(session, patient_id, active_only=False)
+    }
+
+
+def exercise_names(ctx: PatientContext, library: ExerciseLibrary | None = None) -> dict[str, str]:
+    """The name of every exercise a result of this patient may name: the library's and the
+    clinician's custom ones, taken out or not (history, summaries, the clinician's pages)."""
+    names = {exercise.id: exercise.name for exercise in (library or exercise_library()).exercises}
+    with ctx.unit(Permission.READ) as session:
+        names.update(_custom_names(session, ctx.patient_id))
+    return names
+
+
+def check_record(
+    save: SessionSave,
+    now: datetime,
+    library: ExerciseLibrary | None = None,
+    custom_keys: Collection[str] = (),
+) -> None:
     """What the domain model leaves open: known exercises, levels, a start not in the future.
 
     Pain is 0–10 (clinical-spec.md §4.1) and checked by the model; progression reads every
-    stored value, so nothing out of range may be stored.
+    stored value, so nothing out of range may be stored. Known exercises are the library's and
+    ``custom_keys``, the patient's own custom exercises.
     """
     known = {exercise.id for exercise in (library or exercise_library()).exercises}
+    known |= set(custom_keys)
     for index, item in enumerate(save.record.items):
         if item.exercise_id not in known:
             raise InvalidInput(
@@ -120,7 +239,9 @@ def _store(ctx: PatientContext, save: SessionSave, record: SessionRecord) -> tup
 
 def record_session(ctx: PatientContext, save: SessionSave) -> SavedSession:
     """Store a session save and, for a final one, let progression decide the next doses."""
-    check_record(save, ctx.clock.now())
+    with ctx.unit(Permission.READ) as session:
+        custom_keys = _custom_names(session, ctx.patient_id)
+    check_record(save, ctx.clock.now(), custom_keys=custom_keys)
     record = _prepared(save)
     caseload_summary.before_entry(ctx)
     try:

@@ -1,24 +1,35 @@
 """Camera tracking use cases: count an exercise from a landmark file, a video or a camera.
 
-Written once for every interface (the CLI now, the guided session and the web player later). Each
-use case feeds frames to a ``motion.detector.Detector`` and reports the issue's result, the
-camera problems seen (how many frames had each warning, with the positioning advice), and, on
-request, writes the recorded landmark stream and an overlay video. Nothing here keeps a picture:
-frames go from the camera to the pose model to the detector, and only landmarks are written.
+Written once for every interface (the CLI, the guided session and the web player). Each use case
+feeds frames to a ``motion.detector.Detector`` and reports the issue's result, the camera problems
+seen (how many frames had each warning, with the positioning advice), and, on request, writes the
+recorded landmark stream and an overlay video. Nothing here keeps a picture: frames go from the
+camera to the pose model to the detector, and only landmarks are written.
+
+``track_batch`` is the web player's live counting: the pose model runs in the browser and the
+landmarks come in batches. The server keeps nothing between batches (any process of a clinic
+install may take the next one): the detector's state goes back to the client with each answer and
+returns with the next batch. Because it comes back from the client it is sealed, an HMAC over the
+patient, the exercise and the detector's JSON, keyed from the app's secret key, so a state this
+server did not make for this person and exercise is refused.
 
 Bad input becomes ``InvalidInput`` naming the option at fault (``exercise``, ``landmarks``,
-``video``, ``camera``, ``overlay``, ``save_landmarks``, ``aspect``); pose estimation without its
-packages becomes a ``ServiceError`` that says how to install them.
+``video``, ``camera``, ``overlay``, ``save_landmarks``, ``aspect``, ``snapshot``,
+``frames.N.t``); pose estimation without its packages becomes a ``ServiceError`` that says how to
+install them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, get_args
 
 from sciatica_care.motion.detector import DEFAULT_ASPECT, Detector, LiveState, TrackingResult
 from sciatica_care.motion.errors import (
@@ -35,7 +46,9 @@ from sciatica_care.motion.guidance import (
     frame_warnings,
 )
 from sciatica_care.motion.landmarks import Frame, frame_json, read_frames
-from sciatica_care.services.errors import InvalidInput, ServiceError
+from sciatica_care.services import program
+from sciatica_care.services.context import PatientContext
+from sciatica_care.services.errors import InvalidInput, ProgramClosed, ServiceError
 
 PROBLEM_SHARE = 0.2
 """A camera problem seen in at least this share of the frames is worth telling the person."""
@@ -253,3 +266,126 @@ def _analyse_pictures(
         raise ServiceError(str(exc)) from None
     except VideoSourceError as exc:
         raise InvalidInput(source_field, str(exc)) from None
+
+
+STEADY_SHARE = 0.5
+"""A warning in at least this share of a batch's frames is shown live: one odd frame is not."""
+_SEAL_SALT = b"sciatica-care motion snapshot\0"
+
+
+@dataclass(frozen=True)
+class SealedSnapshot:
+    """A detector's state as this server wrote it (its JSON), and the seal over it."""
+
+    detector: str
+    seal: str
+
+
+@dataclass(frozen=True)
+class CameraFrame:
+    """One frame from the browser: its landmarks and, when measured, the picture's mean
+    brightness (0–255, one number worked out on the device; never the picture)."""
+
+    frame: Frame
+    brightness: float | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """After a batch: the live count (``None`` for a batch without frames), the camera
+    problems to show now, and the state to send with the next batch."""
+
+    live: LiveState | None
+    warnings: tuple[CameraWarning, ...]
+    snapshot: SealedSnapshot
+
+
+def _seal(secret: str, patient_id: int, exercise_id: str, detector: str) -> str:
+    key = hashlib.sha256(_SEAL_SALT + secret.encode()).digest()
+    message = f"{patient_id}\0{exercise_id}\0".encode() + detector.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def _restore(
+    ctx: PatientContext,
+    exercise_id: str,
+    aspect: float,
+    snapshot: SealedSnapshot | None,
+    secret: str,
+) -> Detector:
+    if snapshot is None:
+        return Detector(exercise_id, aspect)
+    expected = _seal(secret, ctx.patient_id, exercise_id, snapshot.detector)
+    # Bytes: compare_digest refuses str with non-ASCII characters (a TypeError, once a 500).
+    if not hmac.compare_digest(expected.encode(), snapshot.seal.encode()):
+        raise InvalidInput(
+            "snapshot", "not a counting state this server made for this exercise; start again"
+        )
+    try:
+        return Detector.restore(json.loads(snapshot.detector))
+    except (MotionError, ValueError, TypeError, KeyError, AttributeError):
+        raise InvalidInput("snapshot", "not a counting state; start again") from None
+
+
+LIVE_ORDER: tuple[WarningCode, ...] = (
+    "too_dark",
+    "no_pose",
+    "out_of_frame",
+    "too_small",
+    "wrong_side",
+    "wrong_facing",
+)
+"""Light first: a dark picture is often why nobody is found."""
+_NEEDS_POSE = frozenset(get_args(WarningCode)) - {"too_dark", "no_pose"}
+
+
+def steady_warnings(per_frame: Sequence[Sequence[CameraWarning]]) -> tuple[CameraWarning, ...]:
+    """The warnings seen in at least ``STEADY_SHARE`` of the frames, in ``LIVE_ORDER``, each with
+    its latest words: what to tell the person now, without flicker. "Nobody in the picture"
+    wins over the warnings about where the body is, which would contradict it."""
+    if not per_frame:
+        return ()
+    seen: Counter[WarningCode] = Counter(w.code for warnings in per_frame for w in warnings)
+    latest = {w.code: w for warnings in per_frame for w in warnings}
+    steady = [code for code in LIVE_ORDER if seen[code] >= STEADY_SHARE * len(per_frame)]
+    if "no_pose" in steady:
+        steady = [code for code in steady if code not in _NEEDS_POSE]
+    return tuple(latest[code] for code in steady)
+
+
+def track_batch(
+    ctx: PatientContext,
+    exercise_id: str,
+    aspect: float,
+    snapshot: SealedSnapshot | None,
+    frames: Sequence[CameraFrame],
+    secret: str,
+) -> BatchResult:
+    """Feed one batch of the web player's frames to the detector restored from ``snapshot``
+    (a new one when ``None``), behind the program gate like the rest of the guided session
+    (clinical-spec.md §1, §7.2).
+
+    ``secret`` is the app's secret key: the seal of a snapshot made by one process is good in
+    every process of the install that shares it. ``ProgramClosed`` while the gate is shut;
+    ``InvalidInput`` on ``snapshot`` for a state this server did not make for this patient and
+    exercise, on ``frames.N.t`` for a frame earlier than the one before it.
+    """
+    exercise_id = check_exercise(exercise_id)
+    gate = program.current_gate(ctx)
+    if not gate.open:
+        raise ProgramClosed(gate)
+    detector = _restore(ctx, exercise_id, aspect, snapshot, secret)
+    live = None
+    per_frame: list[list[CameraWarning]] = []
+    for i, seen in enumerate(frames):
+        try:
+            live = detector.feed(seen.frame)
+        except MotionError as exc:
+            raise InvalidInput(f"frames.{i}.t", str(exc)) from None
+        per_frame.append(frame_warnings(seen.frame, exercise_id, aspect, seen.brightness))
+    text = json.dumps(detector.snapshot(), separators=(",", ":"))
+    return BatchResult(
+        live=live,
+        warnings=steady_warnings(per_frame),
+        snapshot=SealedSnapshot(text, _seal(secret, ctx.patient_id, exercise_id, text)),
+    )

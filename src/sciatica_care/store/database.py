@@ -3,23 +3,40 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sciatica_care.config import Settings, get_settings
-from sciatica_care.store.errors import StoreError
+from sciatica_care.store.errors import StorageFull, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+POSTGRES_DISK_FULL = "53100"
+"""PostgreSQL's SQLSTATE ``disk_full``."""
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """Whether a driver error says the database has no room left: SQLite's ``SQLITE_FULL`` (its
+    primary code, the low byte of the extended one) or PostgreSQL's ``53100 disk_full``."""
+    orig = getattr(exc, "orig", exc)
+    sqlite_code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int) and sqlite_code & 0xFF == sqlite3.SQLITE_FULL:
+        return True
+    return getattr(orig, "sqlstate", None) == POSTGRES_DISK_FULL
+
+
+def store_error(exc: SQLAlchemyError, message: str) -> StoreError:
+    """The store's exception for a driver error: ``StorageFull`` when the disk is full."""
+    return StorageFull() if is_storage_full(exc) else StoreError(message)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -44,6 +61,8 @@ def make_engine(url: str) -> Engine:
 
 def alembic_config(engine: Engine) -> Config:
     """Alembic pointed at the packaged migrations, reusing our engine (no ini file needed)."""
+    from alembic.config import Config  # Alembic is imported only where migrations are looked at
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -59,10 +78,15 @@ class Database:
 
     def upgrade(self) -> None:
         """Run migrations to head; safe to call on every start."""
+        from alembic import command
+
         command.upgrade(alembic_config(self.engine), "head")
 
     def revisions(self) -> tuple[set[str], set[str]]:
         """(the schema revisions this database is at, the newest revisions this program knows)."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
         heads = set(ScriptDirectory.from_config(alembic_config(self.engine)).get_heads())
         with self.engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
@@ -88,7 +112,7 @@ class Database:
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
-            raise StoreError(f"database error: {exc.__class__.__name__}") from exc
+            raise store_error(exc, f"database error: {exc.__class__.__name__}") from exc
         except BaseException:
             session.rollback()
             raise
@@ -141,7 +165,7 @@ def open_database(
             database.check_current()
     except OperationalError as exc:
         database.dispose()
-        raise StoreError(f"cannot open the database: {exc.orig}") from exc
+        raise store_error(exc, f"cannot open the database: {exc.orig}") from exc
     except StoreError:
         database.dispose()
         raise

@@ -24,6 +24,7 @@ from sciatica_care.web.account import pages as account_pages
 from sciatica_care.web.account import settings as account_settings
 from sciatica_care.web.account import sharing as account_sharing
 from sciatica_care.web.api_docs import install_api_docs
+from sciatica_care.web.api_responses import document_shared_errors
 from sciatica_care.web.clinician import caseload as clinician_caseload
 from sciatica_care.web.clinician import fhir as clinician_fhir
 from sciatica_care.web.clinician import link as clinician_link
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     for router in ROUTERS:
         app.include_router(router)
+    document_shared_errors(app)
     app.add_middleware(BodyLimit)
     if settings.trusted_proxies:
         # Behind a TLS proxy: believe its X-Forwarded-Proto/For, so the scheme is https and the

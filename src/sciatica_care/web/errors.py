@@ -26,7 +26,7 @@ from sciatica_care.services.errors import (
     ProgramClosed,
     ServiceError,
 )
-from sciatica_care.store.errors import StoreError
+from sciatica_care.store.errors import StorageFull, StoreError
 from sciatica_care.web.security import (
     CsrfRejected,
     DisclaimerRequired,
@@ -61,6 +61,7 @@ PAGE_TEXT = {
         "Something went wrong on our side",
         "Your last action may not have been saved. Please try again in a minute.",
     ),
+    507: ("The database is full", StorageFull.MESSAGE),
 }
 
 CSRF_DETAIL = "Missing or wrong CSRF token. Send the X-CSRF-Token from GET /api/me."
@@ -85,14 +86,24 @@ def error_page(request: Request, status_code: int, message: str | None = None) -
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if is_api(request):
-        return JSONResponse(
-            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-        )
+        detail: Any = exc.detail
+        if exc.status_code == 422 and isinstance(detail, str):
+            detail = _as_field_errors(detail)
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
     message = exc.detail if exc.status_code not in (404, 405, 500) else None
     response = error_page(request, exc.status_code, message if isinstance(message, str) else None)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+def _as_field_errors(message: str) -> list[dict[str, Any]]:
+    """A route's ``HTTPException(422, "before: give a time ...")`` in the one 422 shape of the API
+    (a list of ``loc``/``msg``/``type``, as the OpenAPI document says), the field in ``loc``."""
+    field, sep, text = message.partition(": ")
+    if sep and field.isidentifier():
+        return [{"loc": [field], "msg": text, "type": "value_error"}]
+    return [{"loc": [], "msg": message, "type": "value_error"}]
 
 
 MAX_ERRORS = 20
@@ -173,6 +184,10 @@ async def _csrf_rejected(request: Request, exc: Exception) -> Response:
 
 async def _store_error(request: Request, exc: Exception) -> Response:
     logger.error("store error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    if isinstance(exc, StorageFull):  # 507 Insufficient Storage: nothing of the request was kept
+        if is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=507)
+        return error_page(request, 507, str(exc))
     if is_api(request):
         return JSONResponse({"detail": "The database could not do that. Try again."}, 500)
     return error_page(request, 500)

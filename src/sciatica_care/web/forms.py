@@ -6,6 +6,8 @@ form with the message next to the field and the user's typing kept, instead of a
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -13,6 +15,26 @@ from fastapi import Request
 from sciatica_care.web.security import CSRF_FIELD
 
 SECRET_FIELDS = frozenset({"password", "current_password", "new_password"})
+
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
+
+
+def whole_number(raw: str) -> int | None:
+    """``raw`` as an int when it is a plain whole number (ASCII digits, at most nine), else None.
+
+    ``str.isdigit`` also says yes to "²" and "١٢", ``int()`` takes "1_000" and " 1 ", and a string of
+    thousands of digits makes ``int()`` raise: each of those reached ``int()`` from a form and
+    answered 500 (issue 12). Range checks stay with the caller."""
+    return int(raw) if _WHOLE_NUMBER.fullmatch(raw) else None
+
+
+def finite_number(raw: str) -> float | None:
+    """``raw`` as a finite float, else None ("nan", "inf" and "1e999" are not amounts of time)."""
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 @dataclass

@@ -8,14 +8,15 @@
 - ``BodyLimit``: a request body larger than the limit is refused with 413 before it is parsed,
   whether it announces its length or streams it, so one huge body cannot keep the server busy
   for everyone else (a 10 MB JSON with 700,000 keys took 24 s before). A JSON body within the
-  limit is then checked once for what no field may hold (``json_problem``): NaN or Infinity, text
-  that is not proper Unicode (a lone surrogate) and NUL characters. Each of those once got past
-  validation and broke the database or every later export of that person's data.
+  limit is then checked once for what no field may hold (``json_problem``): NaN, Infinity or
+  1e999, text that is not proper Unicode (a lone surrogate) and NUL characters. Each of those once
+  got past validation and broke the database or every later export of that person's data.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -72,12 +73,27 @@ def _text_problem(text: str) -> str | None:
     return None
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is not a finite number")
+    return number
+
+
 def json_problem(body: bytes) -> str | None:
-    """Why this JSON body can never be stored or exported, or None when it is fine to parse."""
+    """Why this JSON body can never be stored or exported, or None when it is fine to parse.
+
+    Malformed JSON is left to FastAPI, whose 422 names the position; what it would answer with a
+    bare 400 (a body that is not UTF-8, an integer of thousands of digits) is named here."""
     try:
-        document = json.loads(body, parse_constant=_no_constant)
+        document = json.loads(body, parse_constant=_no_constant, parse_float=_finite)
+    except json.JSONDecodeError:
+        return None
+    except UnicodeDecodeError:
+        return "the body must be JSON encoded as UTF-8"
     except ValueError as exc:
-        return str(exc).split(":")[0] if "not a number" in str(exc) else None
+        message = str(exc)
+        return message if "number" in message else "a number in the body has too many digits"
     stack = [document]
     while stack:
         value = stack.pop()

@@ -25,9 +25,10 @@ from sciatica_care.services.accounts import (
     recover_account,
     recovery_code_problem,
     sign_in,
-    sign_up,
+    sign_up_or_in,
 )
-from sciatica_care.services.permissions import Role
+from sciatica_care.services.permissions import Actor, Role
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.pwa import forget_this_device
 from sciatica_care.web.security import (
     ClinicianSignedIn,
@@ -143,24 +144,51 @@ def _http(exc: AccountProblem) -> HTTPException:
     return HTTPException(exc.status_code, detail=exc.message, headers=headers)
 
 
-@router.post("/accounts", status_code=status.HTTP_201_CREATED)
-def create_account(body: SignUp, request: Request, response: Response) -> MeWithRecoveryCode:
-    """Create an account and sign this client in (409 when the e-mail is taken).
+@router.post(
+    "/accounts",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {
+            "model": Me,
+            "description": "The e-mail's account, signed in: its password was given",
+        },
+        **errors(409, 429),
+    },
+)
+def create_account(body: SignUp, request: Request, response: Response) -> MeWithRecoveryCode | Me:
+    """Create an account and sign this client in (201, with the account's ``recovery_code``).
 
-    The answer carries the account's ``recovery_code``, the only way back in after a forgotten
-    password: show it to the person once; it is never sent again.
+    The ``recovery_code`` is the only way back in after a forgotten password: show it to the
+    person once; it is never sent again. When the e-mail already has an account and this is its
+    password, that account is signed in instead (200, no code). Any other taken e-mail is 409 with
+    a message that does not say it is taken; sign-ups from one address slow down like sign-ins
+    (429 with Retry-After).
     """
     try:
-        created = sign_up(
-            database(request), body.email, body.password, body.timezone, country=body.country
+        joined = sign_up_or_in(
+            database(request),
+            body.email,
+            body.password,
+            body.timezone,
+            country=body.country,
+            client=client_address(request),
         )
     except AccountProblem as exc:
         raise _http(exc) from None
-    caller = start_session(request, response, created.patient_id)
-    return MeWithRecoveryCode.with_code(caller, created.recovery_code)
+    if isinstance(joined, Actor):
+        response.status_code = status.HTTP_200_OK
+        return _signed_in(request, response, joined)
+    caller = start_session(request, response, joined.patient_id)
+    return MeWithRecoveryCode.with_code(caller, joined.recovery_code)
 
 
-@router.post("/accounts/recover")
+def _signed_in(request: Request, response: Response, actor: Actor) -> Me:
+    if actor.role is Role.CLINICIAN:
+        return Me.of(start_clinician_session(request, response, actor.id))
+    return Me.of(start_session(request, response, actor.id))
+
+
+@router.post("/accounts/recover", responses=errors(401, 429))
 def recover(body: Recovery, request: Request, response: Response) -> MeWithRecoveryCode:
     """Set a new password with the recovery code and sign this client in.
 
@@ -182,16 +210,14 @@ def recover(body: Recovery, request: Request, response: Response) -> MeWithRecov
     return MeWithRecoveryCode.with_code(caller, recovered.recovery_code)
 
 
-@router.post("/session")
+@router.post("/session", responses=errors(401, 429))
 def create_session(body: SignIn, request: Request, response: Response) -> Me:
     """Sign in (401 wrong credentials, 429 after too many failures for this e-mail)."""
     try:
         actor = sign_in(database(request), body.email, body.password, client_address(request))
     except AccountProblem as exc:
         raise _http(exc) from None
-    if actor.role is Role.CLINICIAN:
-        return Me.of(start_clinician_session(request, response, actor.id))
-    return Me.of(start_session(request, response, actor.id))
+    return _signed_in(request, response, actor)
 
 
 @router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
@@ -215,7 +241,7 @@ def acknowledge(request: Request, caller: SignedIn = Depends(signed_in)) -> Me:
     return Me.of(replace(caller, disclaimer_acknowledged=True))
 
 
-@router.put("/me/password")
+@router.put("/me/password", responses=errors(400, 429))
 def put_password(
     body: PasswordChange,
     request: Request,
@@ -238,7 +264,7 @@ def put_password(
     return Me.of(rotate_session(request, response, caller))
 
 
-@router.post("/me/recovery-code")
+@router.post("/me/recovery-code", responses=errors(400, 429))
 def new_recovery_code(
     body: RecoveryCodeRequest, request: Request, caller: SignedIn = Depends(signed_in)
 ) -> NewRecoveryCode:
@@ -252,7 +278,7 @@ def new_recovery_code(
     return NewRecoveryCode(recovery_code=code)
 
 
-@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT, responses=errors(400, 429))
 def delete_me(
     body: DeleteConfirmation,
     request: Request,

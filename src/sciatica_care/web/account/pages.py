@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sciatica_care.services.account_rules import (
@@ -29,9 +30,9 @@ from sciatica_care.services.accounts import (
     recovery_code_is_current,
     recovery_code_problem,
     sign_in,
-    sign_up,
+    sign_up_or_in,
 )
-from sciatica_care.services.permissions import Role
+from sciatica_care.services.permissions import Actor, Role
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.pwa import forget_this_device
@@ -182,19 +183,30 @@ async def sign_up_submit(request: Request) -> Response:
         form.add_error("email", problem)
     if problem := new_password_problem(password):
         form.add_error("password", problem)
+    status_code, retry_after = 400, None
     if form.ok:
         try:
-            created = sign_up(
+            joined = await run_in_threadpool(  # argon2: never on the event loop
+                sign_up_or_in,
                 database(request),
                 email,
                 password,
                 form.value("timezone"),
                 country=form.value("country"),
+                client=client_address(request),
             )
         except AccountProblem as exc:
             form.add_error(exc.field or "email", exc.message)
+            if exc.status_code == 429:
+                status_code, retry_after = 429, exc.retry_after_s
     if not form.ok:
-        return _form_page(request, "accounts/signup.html", form, 400)
+        response = _form_page(request, "accounts/signup.html", form, status_code)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
+    if isinstance(joined, Actor):  # the e-mail's own password: they wanted to be in, so they are
+        return _signed_in_response(request, joined, "/")
+    created = joined
     if form.value("understood") == "yes":  # the sign-up button acknowledges §7.6
         acknowledge_disclaimer(database(request), created.patient_id)
     response = show_recovery_code(
@@ -230,8 +242,8 @@ async def sign_in_submit(request: Request) -> Response:
     status_code, retry_after = 400, None
     if form.ok:
         try:
-            actor = sign_in(
-                database(request), email, form.value("password"), client_address(request)
+            actor = await run_in_threadpool(  # argon2: never on the event loop
+                sign_in, database(request), email, form.value("password"), client_address(request)
             )
         except AccountProblem as exc:
             form.add_error("password", exc.message)
@@ -241,12 +253,17 @@ async def sign_in_submit(request: Request) -> Response:
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
         return response
+    return _signed_in_response(request, actor, form.values["next"])
+
+
+def _signed_in_response(request: Request, actor: Actor, wanted: str) -> Response:
+    """Start the session and go where the person wanted (a clinician to the clinic, a patient
+    who has not acknowledged the disclaimer to it first)."""
     if actor.role is Role.CLINICIAN:
-        wanted = form.values["next"]
         response = _redirect(wanted if wanted.startswith(CLINICIAN_HOME) else CLINICIAN_HOME)
         start_clinician_session(request, response, actor.id)
         return response
-    response = _redirect(form.values["next"])
+    response = _redirect(wanted)
     caller = start_session(request, response, actor.id)
     if not caller.disclaimer_acknowledged:
         response.headers["location"] = "/disclaimer"
@@ -280,8 +297,13 @@ async def recover_submit(request: Request) -> Response:
     status_code, retry_after = 400, None
     if form.ok:
         try:
-            recovered = recover_account(
-                database(request), email, code, form.value("new_password"), client_address(request)
+            recovered = await run_in_threadpool(  # argon2: never on the event loop
+                recover_account,
+                database(request),
+                email,
+                code,
+                form.value("new_password"),
+                client_address(request),
             )
         except AccountProblem as exc:
             form.add_error("recovery_code", exc.message)

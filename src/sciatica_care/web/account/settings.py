@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sciatica_care.services import emergency, program
@@ -133,7 +134,8 @@ async def change_password_submit(
         form.add_error("new_password", problem)
     if form.ok:
         try:
-            change_password(
+            await run_in_threadpool(  # argon2: never on the event loop
+                change_password,
                 database(request),
                 caller.patient_id,
                 form.value("current_password"),
@@ -159,7 +161,8 @@ async def recovery_code_submit(request: Request, caller: SignedIn = Depends(sign
         form.add_error("recovery_password", "Enter your password to confirm.")
     if form.ok:
         try:
-            code = make_recovery_code(
+            code = await run_in_threadpool(  # argon2: never on the event loop
+                make_recovery_code,
                 database(request),
                 caller.patient_id,
                 form.value("recovery_password"),
@@ -183,7 +186,8 @@ async def delete_account_submit(
         form.add_error("password", "Enter your password to confirm.")
     if form.ok:
         try:
-            delete_account(
+            await run_in_threadpool(  # argon2: never on the event loop
+                delete_account,
                 database(request),
                 caller.patient_id,
                 form.value("password"),

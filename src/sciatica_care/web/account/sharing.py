@@ -25,6 +25,7 @@ from sciatica_care.services import emergency, links
 from sciatica_care.services.clock import Clock
 from sciatica_care.services.context import PatientContext, patient_context
 from sciatica_care.services.permissions import Actor
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.context import current_context, now_source
 from sciatica_care.web.flash import flash
 from sciatica_care.web.security import SignedIn, database
@@ -184,6 +185,7 @@ def list_clinicians(ctx: PatientContext = Depends(current_context)) -> list[dict
     "/api/me/clinicians/{clinician_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     tags=["sharing"],
+    responses=errors(404),
 )
 def stop_sharing(clinician_id: str, ctx: PatientContext = Depends(current_context)) -> Response:
     """Stop sharing with a clinician: their next request gets 404. Unknown id: 404."""

@@ -19,6 +19,7 @@ from sciatica_care.services import caseload as use_case
 from sciatica_care.services import links
 from sciatica_care.services.context import PatientContext, patient_context
 from sciatica_care.services.permissions import Actor
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.context import now_source
 from sciatica_care.web.flash import flash
 from sciatica_care.web.security import ClinicianSignedIn, current_clinician, database
@@ -102,7 +103,11 @@ def caseload_api(
     return _page_for(request, clinician).to_json()
 
 
-@router.post("/api/clinician/patients/{patient_id}/alerts/{alert_key}/seen", tags=["clinician"])
+@router.post(
+    "/api/clinician/patients/{patient_id}/alerts/{alert_key}/seen",
+    tags=["clinician"],
+    responses=errors(404),
+)
 def alert_seen_api(
     patient_id: str,
     alert_key: str,

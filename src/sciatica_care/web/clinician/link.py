@@ -20,6 +20,8 @@ from starlette.responses import Response
 
 from sciatica_care.services import links
 from sciatica_care.services.errors import InvalidInput, NotFound
+from sciatica_care.web.api_responses import errors
+from sciatica_care.web.context import now_source
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.security import ClinicianSignedIn, current_clinician, database
@@ -74,7 +76,9 @@ async def link_submit(
         form.add_error(CODE_FIELD, "Enter the code your patient gave you.")
         return _form_page(request, form, 400)
     try:
-        linked = links.link_patient(database(request), clinician.clinician_id, raw[:CODE_MAX])
+        linked = links.link_patient(
+            database(request), clinician.clinician_id, raw[:CODE_MAX], now_source(request)
+        )
     except links.TooManyCodes as exc:
         form.add_error(CODE_FIELD, str(exc))
         return _form_page(request, form, 429, retry_after=exc.retry_after_s)
@@ -96,14 +100,21 @@ class LinkBody(BaseModel):
     """The patient's share code, as given (dashes, spaces and case do not matter)."""
 
 
-@router.post("/api/clinician/patients", status_code=status.HTTP_201_CREATED, tags=["clinician"])
+@router.post(
+    "/api/clinician/patients",
+    status_code=status.HTTP_201_CREATED,
+    tags=["clinician"],
+    responses=errors(404, 429),
+)
 def link_api(
     body: LinkBody, request: Request, clinician: ClinicianSignedIn = Depends(current_clinician)
 ) -> Any:
     """Link the patient whose share code this is: ``patient_id`` (their public id), ``label``
     (their e-mail) and ``linked_at``. A wrong, used or expired code: 404; too many: 429."""
     try:
-        linked = links.link_patient(database(request), clinician.clinician_id, body.code)
+        linked = links.link_patient(
+            database(request), clinician.clinician_id, body.code, now_source(request)
+        )
     except links.TooManyCodes as exc:
         return JSONResponse(
             {"detail": str(exc)},

@@ -19,6 +19,7 @@ from sciatica_care.reports.charts import COMPACT, WIDE, chart_svg
 from sciatica_care.reports.pdf_report import ReportError
 from sciatica_care.services import caseload as use_case
 from sciatica_care.services.report_data import report_pdf_for
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.clinician.caseload import clinician_context
 from sciatica_care.web.flash import flash
 from sciatica_care.web.progress.pages import inline_svg
@@ -61,7 +62,7 @@ def patient_page(
     )
 
 
-@router.get("/api/clinician/patients/{patient_id}", tags=["clinician"])
+@router.get("/api/clinician/patients/{patient_id}", tags=["clinician"], responses=errors(404))
 def patient_api(
     patient_id: str, request: Request, clinician: ClinicianSignedIn = Depends(current_clinician)
 ) -> dict[str, Any]:

@@ -21,10 +21,11 @@ from starlette.responses import Response
 
 from sciatica_care.content.exercises import Dose, ExerciseLibrary, exercise_library
 from sciatica_care.domain import prescription as rx
-from sciatica_care.services import links, prescribing
+from sciatica_care.services import caseload, links, prescribing
 from sciatica_care.services.context import PatientContext, patient_context
 from sciatica_care.services.errors import Conflict, InvalidInput
 from sciatica_care.services.permissions import Actor
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.context import now_source
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
@@ -66,7 +67,9 @@ def _answer(patient_public_id: str, versioned: prescribing.Versioned) -> dict[st
     return {"patient_id": patient_public_id, **versioned.to_json()}
 
 
-@router.get("/api/clinician/patients/{patient_id}/program", tags=["clinician"])
+@router.get(
+    "/api/clinician/patients/{patient_id}/program", tags=["clinician"], responses=errors(404)
+)
 def program_api(
     patient_id: str,
     request: Request,
@@ -77,7 +80,11 @@ def program_api(
     return _answer(patient_id, prescribing.current_prescription(ctx))
 
 
-@router.put("/api/clinician/patients/{patient_id}/program", tags=["clinician"])
+@router.put(
+    "/api/clinician/patients/{patient_id}/program",
+    tags=["clinician"],
+    responses=errors(404, 409),
+)
 def prescribe_api(
     patient_id: str,
     body: ProgramPut,
@@ -223,6 +230,7 @@ def _form_field(path: str, library: ExerciseLibrary, blocks: list[int]) -> str:
 
 def _page(
     request: Request,
+    ctx: PatientContext,
     patient_public_id: str,
     form: FormState,
     status_code: int = 200,
@@ -235,6 +243,7 @@ def _page(
         "clinic/prescribe.html",
         {
             "patient_id": patient_public_id,
+            "patient_label": caseload.label_of(ctx),
             "form": form,
             "problem": problem,
             "exercises": library.exercises,
@@ -255,7 +264,7 @@ def prescribe_page(
 ) -> Response:
     ctx = clinician_context(request, clinician, patient_id)
     current = prescribing.current_prescription(ctx)
-    return _page(request, patient_id, FormState(values=_values_of(current)))
+    return _page(request, ctx, patient_id, FormState(values=_values_of(current)))
 
 
 @router.post("/clinic/patients/{patient_id}/program")
@@ -273,23 +282,23 @@ async def prescribe_form(
     if reason is not None and len(reason) > 4000:
         form.add_error("reason", "Keep the reason under 4000 characters.")
     if not form.ok or version is None:
-        return _page(request, patient_id, form, 422)
+        return _page(request, ctx, patient_id, form, 422)
     try:
         new = rx.Prescription.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             path = ".".join(str(part) for part in error["loc"])
             form.add_error(_form_field(path, library, blocks), error["msg"])
-        return _page(request, patient_id, form, 422)
+        return _page(request, ctx, patient_id, form, 422)
     try:
         saved = prescribing.prescribe(ctx, new, reason, version)
     except InvalidInput as exc:
         form.add_error(_form_field(exc.field, library, blocks), exc.message.capitalize() + ".")
-        return _page(request, patient_id, form, 422)
+        return _page(request, ctx, patient_id, form, 422)
     except Conflict as exc:
         current = prescribing.current_prescription(ctx)
         fresh = FormState(values=_values_of(current))
-        return _page(request, patient_id, fresh, 409, problem=str(exc))
+        return _page(request, ctx, patient_id, fresh, 409, problem=str(exc))
     response = RedirectResponse(f"/clinic/patients/{patient_id}", status_code=303)
     if saved.version == version:
         flash(request, response, "Nothing changed in the program.", "info")

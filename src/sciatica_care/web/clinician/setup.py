@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sciatica_care.services import clinicians
 from sciatica_care.services.account_rules import new_password_problem
 from sciatica_care.services.errors import NotFound
+from sciatica_care.web.context import now_source
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form, without_secrets
 from sciatica_care.web.security import (
@@ -50,7 +52,7 @@ def _form(
 
 @router.get("/clinic/setup/{token}")
 def setup_page(request: Request, token: str) -> Response:
-    account = clinicians.setup_account(database(request), token)
+    account = clinicians.setup_account(database(request), token, now_source(request))
     if account is None:
         return _gone(request)
     return _form(request, account, token, FormState(), 200)
@@ -60,7 +62,7 @@ def setup_page(request: Request, token: str) -> Response:
 async def setup_submit(request: Request, token: str) -> Response:
     """Set the password once, then sign the clinician in (any other session on this browser ends)."""
     db = database(request)
-    account = clinicians.setup_account(db, token)
+    account = clinicians.setup_account(db, token, now_source(request))
     if account is None:
         return _gone(request)
     form = await read_form(request)
@@ -68,7 +70,9 @@ async def setup_submit(request: Request, token: str) -> Response:
         form.add_error(PASSWORD_FIELD, problem)
         return _form(request, account, token, form, 400)
     try:
-        clinician_id = clinicians.finish_setup(db, token, form.value(PASSWORD_FIELD))
+        clinician_id = await run_in_threadpool(  # argon2: never on the event loop
+            clinicians.finish_setup, db, token, form.value(PASSWORD_FIELD), now_source(request)
+        )
     except NotFound:
         return _gone(request)
     response = RedirectResponse(CLINICIAN_HOME, status_code=303)

@@ -5,17 +5,22 @@ CSV per table; ``format=fhir`` a FHIR R4 bundle for a clinician (``bundle_type=t
 load it into a FHIR server). ``GET /api/report.pdf`` is the
 clinician's PDF report of the last 90 days. ``GET/PUT /api/reminders`` reads and sets the daily reminder times and time zone;
 ``POST /api/reminders/feed`` makes a private iCalendar feed URL (shown once), ``DELETE`` ends it.
+``POST /api/import?replace=true`` puts back a JSON export (``services.portability``, the use case
+``sciatica import`` calls too): everything stored is replaced, all or nothing, and a linked
+clinician's caseload shows the imported days on their next read.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from sciatica_care.services import portability
+from sciatica_care.services.context import PatientContext
 from sciatica_care.services.data import (
     ReminderProblem,
     new_feed_token,
@@ -23,7 +28,9 @@ from sciatica_care.services.data import (
     save_reminders,
     stop_feed,
 )
-from sciatica_care.web.data.pages import download, report_download
+from sciatica_care.services.errors import InvalidInput
+from sciatica_care.web.context import current_context
+from sciatica_care.web.data.pages import FHIR_TYPE, download, report_download
 from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["data"])
@@ -47,7 +54,15 @@ class RemindersBody(BaseModel):
     timezone: Annotated[str, Field(min_length=1, max_length=64)]
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    responses={
+        200: {
+            "description": "The export as a file",
+            "content": {"application/json": {}, "application/zip": {}, FHIR_TYPE: {}},
+        }
+    },
+)
 def export(
     request: Request,
     format: Literal["json", "csv", "fhir"] = Query("json"),
@@ -102,3 +117,18 @@ def create_feed(request: Request, caller: SignedIn = Depends(current_patient)) -
 def delete_feed(request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
     stop_feed(database(request), caller.patient_id)
     return Response(status_code=204)
+
+
+@router.post("/import")
+def import_export(
+    document: Annotated[dict[str, Any], Body(description="A JSON export (GET /api/export).")],
+    replace: bool = Query(False, description="Must be true: the import replaces everything."),
+    ctx: PatientContext = Depends(current_context),
+) -> dict[str, Any]:
+    """Put back a JSON export (``GET /api/export?format=json``): it **replaces everything you have
+    stored**, all or nothing, so ``replace=true`` is required. The whole document is checked
+    first; a bad value is a 422 naming its path (``checkins.0.leg_pain``) and nothing changes.
+    Answers how many rows of each table were imported."""
+    if not replace:
+        raise InvalidInput("replace", "an import replaces everything stored: send replace=true")
+    return portability.import_document(ctx, document).to_json()

@@ -30,8 +30,10 @@ from sciatica_care.services.checkins import (
 from sciatica_care.services.context import PatientContext
 from sciatica_care.store import checkins
 from sciatica_care.store.models import CheckIn as CheckInRow
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.context import current_context
 from sciatica_care.web.diary.form import BOTH_LEGS_Q7
+from sciatica_care.web.row_ids import RowId
 
 router = APIRouter(prefix="/api", tags=["diary"])
 
@@ -119,7 +121,13 @@ def _outcome_json(ctx: PatientContext, outcome: CheckInOutcome) -> dict[str, Any
     }
 
 
-@router.post("/checkins", status_code=201)
+@router.post(
+    "/checkins",
+    status_code=201,
+    responses={
+        200: {"description": "Already recorded (the same ``client_id``): the first outcome"}
+    },
+)
 def create_checkin(body: CheckInBody, ctx: PatientContext = Depends(current_context)) -> Response:
     """Record a check-in and run the daily safety questions; idempotent by ``client_id``."""
     outcome = record_checkin(
@@ -142,6 +150,8 @@ def list_checkins(
     return [_stored(row) for row in stored_checkins(ctx, since, until)]
 
 
-@router.get("/checkins/{checkin_id}")
-def get_checkin(checkin_id: int, ctx: PatientContext = Depends(current_context)) -> dict[str, Any]:
+@router.get("/checkins/{checkin_id}", responses=errors(404))
+def get_checkin(
+    checkin_id: RowId, ctx: PatientContext = Depends(current_context)
+) -> dict[str, Any]:
     return _stored(stored_checkin(ctx, checkin_id))

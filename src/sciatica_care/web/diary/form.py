@@ -24,7 +24,7 @@ from sciatica_care.domain.body_map import in_both_legs
 from sciatica_care.domain.screening import DAILY_ITEMS
 from sciatica_care.services.checkins import PreviousMap, grouped_daily_answers
 from sciatica_care.web.diary.body_map import KIND_LABELS, SIDES
-from sciatica_care.web.forms import FormState
+from sciatica_care.web.forms import FormState, whole_number
 
 REPLIES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
 ANY_OF_THESE = (("no", "No, none of these"), ("yes", "Yes, or not sure"))
@@ -119,10 +119,11 @@ class ParsedCheckIn:
 
 def _whole(form: FormState, name: str, low: int, high: int, message: str) -> int | None:
     raw = form.value(name).strip()
-    if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
+    number = whole_number(raw)
+    if number is None or not low <= number <= high:
         form.add_error(name, message)
         return None
-    return int(raw)
+    return number
 
 
 def _choice(form: FormState, name: str, choices: tuple[tuple[str, str], ...]) -> str | None:

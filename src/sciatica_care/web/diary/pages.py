@@ -45,6 +45,7 @@ from sciatica_care.web.diary.form import (
 )
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
+from sciatica_care.web.row_ids import RowId
 from sciatica_care.web.templating import render
 
 router = APIRouter()
@@ -137,7 +138,7 @@ async def checkin_submit(
 
 @router.get("/check-in/{checkin_id}")
 def checkin_result(
-    checkin_id: int, request: Request, ctx: PatientContext = Depends(current_context)
+    checkin_id: RowId, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
     """What was saved; the action of the daily questions first, an emergency as the whole page."""
     row = stored_checkin(ctx, checkin_id)

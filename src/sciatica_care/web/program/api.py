@@ -9,7 +9,14 @@ unresolved (§1, §7.2, §9); ``gate`` in the answer also says whether step-ups 
 
 A clinician's prescription (issue 10 item 3) adds ``prescribed_by`` (their name), their ``note``,
 ``changes`` (the last 14 days: who, when, what, why) and ``custom_exercises`` (their own
-exercises with instructions, steps and dose: done on the person's own, not in ``steps``).
+exercises with instructions, steps, dose and the Today "Done" mark).
+
+There is one session script for every interface: ``exercises`` and ``steps`` are the session of
+``services.sessions.session_program``, as ``GET /api/sessions/today``, the player page and
+``sciatica session`` play it: the seed exercises due today, then the clinician's own ones
+(``custom: true``, their ``instructions`` and steps, no picture rather than a wrong one). A custom
+exercise resting after a RED result (§4.1, §9 ruling 5) is in ``paused`` with its resume day and
+reason instead, as a seed exercise is.
 
 ``POST /api/program/suggestions/{exercise_id}/accept`` applies a dose change that waits for the
 person's yes (automatic progression off, §7 "Lower-risk design"); 404 when none waits.
@@ -17,18 +24,23 @@ person's yes (automatic progression off, §7 "Lower-risk design"); 404 when none
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from sciatica_care.content.exercises import Dose, DoseKind, exercise_library
-from sciatica_care.reports.exercise_picture import render_exercise_svg
-from sciatica_care.services import prescribing, program
+from sciatica_care.domain.progression_custom import CustomRest
+from sciatica_care.domain.session import CUSTOM_STOP_IF, PlannedExercise
+from sciatica_care.services import prescribing, program, sessions
 from sciatica_care.services.context import PatientContext
-from sciatica_care.services.errors import ProgramClosed
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.context import current_context
+from sciatica_care.web.program.pictures import exercise_picture
 from sciatica_care.web.program.plan import TodaysPlan, plan_of
 from sciatica_care.web.session.script import PlayerRules, ScriptStep, session_script
 
@@ -53,6 +65,9 @@ class ProgramExercise(BaseModel):
     stop_if: list[str]
     caution: str | None
     picture_svg: str
+    custom: bool = False
+    """A clinician's own exercise (no level, content text or picture: ``instructions`` instead)."""
+    instructions: str | None = None
 
 
 class PausedItem(BaseModel):
@@ -105,62 +120,110 @@ class TodaysProgram(BaseModel):
     custom_exercises: list[CustomExerciseItem] = []
 
 
-def program_json(plan: TodaysPlan, day: date) -> TodaysProgram:
-    """The plan with its content, pictures and player script."""
-    library = exercise_library()
-    exercises = []
-    for item in plan.exercises:
-        content = library.get(item.exercise_id)
-        exercises.append(
-            ProgramExercise(
-                exercise_id=item.exercise_id,
-                name=item.name,
-                kind=item.kind,
-                level=item.level,
-                level_name=content.level(item.level).name,
-                dose=item.dose,
-                dose_text=item.dose_text,
-                sides=list(item.sides),
-                rest_s=item.rest_s,
-                reason=item.reason,
-                move_word=item.move_word,
-                position=content.position,
-                steps=content.steps,
-                cues=content.cues,
-                stop_if=content.stop_if,
-                caution=content.caution,
-                picture_svg=render_exercise_svg(content),
-            )
+@lru_cache(maxsize=256)
+def _script(exercises: tuple[PlannedExercise, ...]) -> tuple[ScriptStep, ...]:
+    """The player script for a program, made once per program: it plays the whole session
+    through (every cue, every easier version) and was half of this route's time (issue 12,
+    benchmarks/load.py). It depends only on the planned exercises (frozen, compared by value)
+    and the content library, which is fixed for the life of the process."""
+    return tuple(session_script(list(exercises)))
+
+
+def program_exercise(
+    item: PlannedExercise, custom: sessions.CustomDetails | None = None
+) -> ProgramExercise:
+    """One exercise of the session with what a player shows of it: the content's words and
+    picture, or a clinician's instructions and steps (``custom`` given for a custom one)."""
+    common = {
+        "exercise_id": item.exercise_id,
+        "name": item.name,
+        "kind": item.kind,
+        "level": item.level,
+        "dose": item.dose,
+        "sides": list(item.sides),
+        "rest_s": item.rest_s,
+        "reason": item.reason,
+        "move_word": item.move_word,
+    }
+    if custom is not None:
+        return ProgramExercise(
+            **common,
+            dose_text=custom.dose_text,
+            level_name="",
+            position="",
+            steps=list(custom.steps),
+            cues=[],
+            stop_if=list(CUSTOM_STOP_IF),
+            caution=None,
+            picture_svg="",
+            custom=True,
+            instructions=custom.instructions,
         )
+    content = exercise_library().get(item.exercise_id)
+    return ProgramExercise(
+        **common,
+        level_name=content.level(item.level).name,
+        dose_text=item.dose_text,
+        position=content.position,
+        steps=content.steps,
+        cues=content.cues,
+        stop_if=content.stop_if,
+        caution=content.caution,
+        picture_svg=exercise_picture(content),
+    )
+
+
+def program_json(
+    plan: TodaysPlan,
+    day: date,
+    customs: Mapping[str, sessions.CustomDetails] | None = None,
+    resting: Sequence[CustomRest] = (),
+) -> TodaysProgram:
+    """The plan with its content, pictures and player script.
+
+    ``customs`` are the clinician's exercises among ``plan.exercises`` (by key), ``resting`` the
+    ones resting today, listed in ``paused`` after the seed exercises.
+    """
+    customs = customs or {}
+    exercises = [
+        program_exercise(item, customs.get(item.exercise_id) if item.custom else None)
+        for item in plan.exercises
+    ]
+    paused = [
+        PausedItem(exercise_id=p.exercise_id, name=p.name, resume_on=p.resume_on, reason=p.reason)
+        for p in plan.paused
+    ]
+    listed = {p.exercise_id for p in paused}
+    paused += [
+        PausedItem(exercise_id=r.key, name=r.name, resume_on=r.resume_on, reason=r.reason)
+        for r in resting
+        if r.key not in listed
+    ]
     return TodaysProgram(
         date=day,
         exercises=exercises,
-        paused=[
-            PausedItem(
-                exercise_id=p.exercise_id, name=p.name, resume_on=p.resume_on, reason=p.reason
-            )
-            for p in plan.paused
-        ],
+        paused=paused,
         suggestions=[
             SuggestedChange(exercise_id=c.exercise_id, name=c.name, reason=c.reason)
             for c in plan.suggestions
         ],
-        steps=session_script(plan.exercises) if plan.exercises else [],
+        steps=list(_script(tuple(plan.exercises))) if plan.exercises else [],
         rules=PlayerRules(),
     )
 
 
 @router.get("/program/today")
 def program_today(ctx: PatientContext = Depends(current_context)) -> TodaysProgram:
-    view = program.view_today(ctx)
-    if view.program is None:
-        raise ProgramClosed(view.gate)
-    answer = program_json(plan_of(view.program), view.program.day)
-    gate = view.gate.to_json()
+    """Today's program: the session ``services.sessions.session_program`` plays (409/423 while
+    the program gate is shut), with the clinician's prescription."""
+    today = sessions.session_program(ctx)
+    plan = replace(plan_of(today.todays), exercises=today.planned)
+    answer = program_json(plan, today.day, today.customs, today.resting_customs)
+    gate = today.gate.to_json()
     prescribed = prescribing.recent_changes_for_patient(ctx)
     return answer.model_copy(
         update={
-            "hold_step_ups": view.gate.hold_step_ups,
+            "hold_step_ups": today.gate.hold_step_ups,
             "hold_message": gate["hold_message"],
             "prescribed_by": prescribed.prescribed_by,
             "note": prescribed.note,
@@ -181,7 +244,7 @@ def program_today(ctx: PatientContext = Depends(current_context)) -> TodaysProgr
     )
 
 
-@router.post("/program/suggestions/{exercise_id}/accept")
+@router.post("/program/suggestions/{exercise_id}/accept", responses=errors(404, 409, 423))
 def accept_suggestion(
     exercise_id: str, ctx: PatientContext = Depends(current_context)
 ) -> dict[str, Any]:

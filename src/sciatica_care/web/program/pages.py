@@ -29,7 +29,6 @@ from sciatica_care.content.exercises import exercise_library
 from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain.screening import action_message
 from sciatica_care.domain.session import SAFETY_LINE
-from sciatica_care.reports.exercise_picture import render_exercise_svg
 from sciatica_care.services import prescribing, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import Conflict, InvalidInput, NotFound
@@ -39,6 +38,7 @@ from sciatica_care.services.questionnaires import ASKED, asked_questionnaires
 from sciatica_care.store import questionnaire_responses
 from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
+from sciatica_care.web.program.pictures import exercise_picture
 from sciatica_care.web.program.plan import accepted_text, plan_of
 from sciatica_care.web.templating import render
 
@@ -75,7 +75,7 @@ def today(request: Request, ctx: PatientContext = Depends(current_context)) -> R
             "planned": item,
             "exercise": library.get(item.exercise_id),
             "level_name": library.get(item.exercise_id).level(item.level).name,
-            "picture": render_exercise_svg(library.get(item.exercise_id), static=True),
+            "picture": exercise_picture(library.get(item.exercise_id), static=True),
         }
         for item in plan.exercises
     ]

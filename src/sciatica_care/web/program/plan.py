@@ -58,6 +58,10 @@ def plan_of(current: program.TodaysProgram) -> TodaysPlan:
         )
         for item in current.resting
     ]
+    paused += [  # the clinician's own exercises resting after a RED result (§4.1)
+        PausedExercise(rest.key, rest.name, rest.resume_on, rest.reason)
+        for rest in current.custom_resting.values()
+    ]
     suggestions = [
         PendingChange(s.exercise_id, s.exercise_name, s.decision.reason)
         for s in current.suggestions

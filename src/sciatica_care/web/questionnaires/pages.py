@@ -22,7 +22,7 @@ from sciatica_care.services.questionnaires import (
     save_goals,
 )
 from sciatica_care.web.flash import flash
-from sciatica_care.web.forms import FormState, read_form
+from sciatica_care.web.forms import FormState, read_form, whole_number
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render
 
@@ -94,10 +94,11 @@ def _answers(questionnaire: Questionnaire, form: FormState) -> dict[str, int | s
 
     def rating(field: str, what: str) -> int | None:
         raw = form.value(field)
-        if not raw.lstrip("-").isdigit() or not low <= int(raw) <= high:
+        number = whole_number(raw.strip())
+        if number is None or not low <= number <= high:
             form.add_error(field, f"Choose a number from {low} to {high} for {what}.")
             return None
-        return int(raw)
+        return number
 
     if questionnaire.user_items is None:
         for item in questionnaire.items:

@@ -27,7 +27,9 @@ from sciatica_care.services.context import PatientContext
 from sciatica_care.services.gate import GateState
 from sciatica_care.services.screening import InvalidAnswers
 from sciatica_care.store.models import Screening
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.context import current_context
+from sciatica_care.web.row_ids import RowId
 
 router = APIRouter(prefix="/api", tags=["screening"])
 
@@ -121,7 +123,7 @@ def create_recheck(
     return SavedScreening.of(saved.row, saved.program_locked)
 
 
-@router.get("/screenings/latest")
+@router.get("/screenings/latest", responses=errors(404))
 def latest_screening(ctx: PatientContext = Depends(current_context)) -> SavedScreening:
     """The newest full screen (404 when there is none yet)."""
     row = screening.latest(ctx)
@@ -130,9 +132,9 @@ def latest_screening(ctx: PatientContext = Depends(current_context)) -> SavedScr
     return _saved(ctx, row)
 
 
-@router.post("/screenings/{screening_id}/acknowledge")
+@router.post("/screenings/{screening_id}/acknowledge", responses=errors(404, 409))
 def acknowledge_screening(
-    screening_id: int, body: Acknowledgement, ctx: PatientContext = Depends(current_context)
+    screening_id: RowId, body: Acknowledgement, ctx: PatientContext = Depends(current_context)
 ) -> SavedScreening:
     """Record the acknowledgement (and the answer to ``unlock_question``) of one of the caller's
     emergency screens: 404 for anyone else's, 409 for a screen that is not an emergency."""

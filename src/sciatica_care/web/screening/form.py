@@ -44,7 +44,7 @@ from typing import Any
 from sciatica_care.content.triage import Question, QuestionKind, Triage
 from sciatica_care.domain.body_map import KINDS, SIDES
 from sciatica_care.domain.screening import ask_again, should_ask
-from sciatica_care.web.forms import FormState
+from sciatica_care.web.forms import FormState, whole_number
 
 REPLIES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
 BODY_MAP_PARTS = KINDS
@@ -183,7 +183,8 @@ def _q14(form: FormState) -> str:
     An age not (yet) given counts as over 50: doubt goes the safer way, as "not sure" does (§1).
     """
     raw = form.value("age").strip()
-    over = not raw.isdigit() or int(raw) > OVER
+    age = whole_number(raw)
+    over = age is None or not 0 <= age <= OVER  # a negative age is no age: doubt
     parts = [form.value(Q14_UPPER)] + ([form.value(Q14_FIRST) or "no"] if over else [])
     for reply in ("yes", "unsure"):
         if reply in parts:
@@ -264,8 +265,9 @@ def _yes_no(form: FormState, question: Question, data: dict[str, Any]) -> None:
 def _number(form: FormState, question: Question, data: dict[str, Any]) -> None:
     raw = form.value(question.id).strip()
     low, high = question.min or 0, question.max or 0
-    if raw.isdigit() and low <= int(raw) <= high:
-        data[question.id] = int(raw)
+    number = whole_number(raw)
+    if number is not None and low <= number <= high:
+        data[question.id] = number
     elif not raw:
         form.add_error(question.id, f"{item_label(question.id)}: enter a number.")
     else:
@@ -291,8 +293,9 @@ def _body_map(form: FormState, data: dict[str, Any]) -> None:
         for part in BODY_MAP_PARTS:
             name = body_map_field(side, part)
             raw = given.get(name, "")
-            if raw.isdigit() and 0 <= int(raw) <= 5:
-                zones[side][part] = int(raw)
+            score = whole_number(raw)
+            if score is not None and 0 <= score <= 5:
+                zones[side][part] = score
             else:
                 complete = False
                 form.add_error(name, f"{item_label(name)}: choose a zone from 0 to 5.")

@@ -46,6 +46,7 @@ from sciatica_care.web.diary.body_map import FIGURES, ZONE_CHOICES
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.questionnaires.pages import goal_fields
+from sciatica_care.web.row_ids import RowId
 from sciatica_care.web.screening.form import (
     AGAIN,
     BODY_MAP_PARTS,
@@ -321,7 +322,7 @@ async def recheck_submit(
 
 @router.get("/screening/{screening_id}")
 def screening_result(
-    screening_id: int, request: Request, ctx: PatientContext = Depends(current_context)
+    screening_id: RowId, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
     """The outcome of one screen: what to do, by when, why, and the §2 pattern."""
     row = screening.get(ctx, screening_id)
@@ -351,7 +352,7 @@ def screening_result(
 
 @router.post("/screening/{screening_id}/acknowledge")
 async def acknowledge_emergency(
-    screening_id: int, request: Request, ctx: PatientContext = Depends(current_context)
+    screening_id: RowId, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> Response:
     """§1: the person read the emergency screen; the lock lifts only on a yes to the §9 ruling 1
     question (a doctor has checked them for this since it started, and it is no worse and no

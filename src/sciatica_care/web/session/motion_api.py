@@ -1,14 +1,14 @@
-"""Camera counting for the web player (issue 11, item 4): landmarks in, live counts out.
+"""Camera counting for the web player (issue 11, items 3 and 4): landmarks in, live counts out.
 
-The browser runs the pose model itself; only the 33 landmarks of each frame reach this server,
-batched: ``POST /api/motion/track`` feeds them to the same ``motion.detector.Detector`` the CLI
-uses and answers the live state and the detector's ``snapshot``. Nothing is kept in the process:
-the snapshot travels back and forth with the client, so any process of a clinic install can take
-the next batch. Because it comes back from the client, it is sealed: the detector's JSON as a
-string plus an HMAC over the patient, the exercise and that string, keyed from the app's secret
-key. A snapshot this server did not make for this person (edited, another person's, from before
-a restart without ``SCIATICA_SECRET_KEY``) is a 422 on ``snapshot``, never a 500; the player then
-starts counting again.
+The browser runs the pose model itself; only the 33 landmarks of each frame, and one number for
+the picture's brightness, reach this server, batched: ``POST /api/motion/track`` parses them and
+calls ``services.tracking.track_batch`` (the same detectors as the CLI, and the sealed detector
+state that travels with the client, so no process keeps anything between batches). The answer
+is the live state, the camera warnings to show now (``motion.guidance.frame_warnings``: nobody
+in the picture, out of it, too small, too dark, not at the side, facing the wrong way) and the
+sealed state for the next batch. A state this server did not make for this person (edited,
+another person's, from before a restart without ``SCIATICA_SECRET_KEY``) is a 422 on
+``snapshot``, never a 500; the player then starts counting again.
 
 ``GET /api/motion/setup`` says whether the browser's pose model is installed and, for each tracked
 exercise, where to put the camera (``motion.guidance.camera_advice``). ``assets_router`` serves the
@@ -20,9 +20,6 @@ Both are behind the program gate, like the rest of the guided session (clinical-
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -31,14 +28,13 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 from starlette.exceptions import HTTPException
 
-from sciatica_care.motion.detector import DEFAULT_ASPECT, Detector
-from sciatica_care.motion.errors import MotionError
+from sciatica_care.motion.detector import DEFAULT_ASPECT
 from sciatica_care.motion.exercise_rules import RULES, rules_for
-from sciatica_care.motion.guidance import camera_advice
+from sciatica_care.motion.guidance import WarningCode, camera_advice
 from sciatica_care.motion.landmarks import LANDMARK_COUNT, Frame, Landmark
-from sciatica_care.services import program
+from sciatica_care.services import program, tracking
 from sciatica_care.services.context import PatientContext
-from sciatica_care.services.errors import InvalidInput, ProgramClosed
+from sciatica_care.services.errors import ProgramClosed
 from sciatica_care.web.context import current_context
 
 router = APIRouter(prefix="/api/motion", tags=["motion"])
@@ -85,6 +81,10 @@ class TrackedFrame(BaseModel):
     landmarks: (
         Annotated[list[Point], Field(min_length=LANDMARK_COUNT, max_length=LANDMARK_COUNT)] | None
     )
+    brightness: (
+        Annotated[StrictFloat | StrictInt, Field(ge=0, le=255, allow_inf_nan=False)] | None
+    ) = None
+    """The picture's mean luma (0–255), worked out in the browser: for the "too dark" warning."""
 
 
 class SealedSnapshot(BaseModel):
@@ -105,43 +105,25 @@ class TrackBatch(BaseModel):
     frames: Annotated[list[TrackedFrame], Field(max_length=MAX_FRAMES)]
 
 
+class FrameWarning(BaseModel):
+    code: WarningCode
+    message: str
+
+
 class TrackAnswer(BaseModel):
     state: dict[str, Any] | None
     """``LiveState.as_json()`` after the last frame (``None`` for a batch without frames)."""
+    warnings: list[FrameWarning]
+    """What is wrong with the picture now (seen in at least half the batch's frames)."""
     snapshot: SealedSnapshot
 
 
-def _key(request: Request) -> bytes:
-    secret = str(request.app.state.secret_key).encode()
-    return hashlib.sha256(b"sciatica-care motion snapshot\0" + secret).digest()
-
-
-def _seal(key: bytes, patient_id: int, exercise: str, detector: str) -> str:
-    message = f"{patient_id}\0{exercise}\0".encode() + detector.encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
-
-
-def _restore(key: bytes, ctx: PatientContext, batch: TrackBatch) -> Detector:
-    if batch.snapshot is None:
-        return Detector(batch.exercise, batch.aspect)
-    sealed = batch.snapshot
-    if not hmac.compare_digest(
-        _seal(key, ctx.patient_id, batch.exercise, sealed.detector), sealed.seal
-    ):
-        raise InvalidInput(
-            "snapshot", "not a counting state this server made for this exercise; start again"
-        )
-    try:
-        return Detector.restore(json.loads(sealed.detector))
-    except (MotionError, ValueError, TypeError, KeyError, AttributeError):
-        raise InvalidInput("snapshot", "not a counting state; start again") from None
-
-
-def _frame(frame: TrackedFrame) -> Frame:
+def _camera_frame(frame: TrackedFrame) -> tracking.CameraFrame:
     points = None
     if frame.landmarks is not None:
         points = tuple(Landmark(*(float(v) for v in p)) for p in frame.landmarks)
-    return Frame(float(frame.t), points)
+    brightness = None if frame.brightness is None else float(frame.brightness)
+    return tracking.CameraFrame(Frame(float(frame.t), points), brightness)
 
 
 def _open_gate(ctx: PatientContext) -> None:
@@ -154,22 +136,23 @@ def _open_gate(ctx: PatientContext) -> None:
 def track(
     batch: TrackBatch, request: Request, ctx: PatientContext = Depends(current_context)
 ) -> TrackAnswer:
-    """Feed one batch of landmark frames; the live count and the state to send with the next."""
-    _open_gate(ctx)
-    key = _key(request)
-    detector = _restore(key, ctx, batch)
-    state = None
-    for i, frame in enumerate(batch.frames):
-        try:
-            state = detector.feed(_frame(frame)).as_json()
-        except MotionError as exc:
-            raise InvalidInput(f"frames.{i}.t", str(exc)) from None
-    text = json.dumps(detector.snapshot(), separators=(",", ":"))
+    """Feed one batch of landmark frames; the live count, the camera warnings and the state to
+    send with the next."""
+    sealed = None
+    if batch.snapshot is not None:
+        sealed = tracking.SealedSnapshot(batch.snapshot.detector, batch.snapshot.seal)
+    result = tracking.track_batch(
+        ctx,
+        batch.exercise,
+        batch.aspect,
+        sealed,
+        [_camera_frame(frame) for frame in batch.frames],
+        str(request.app.state.secret_key),
+    )
     return TrackAnswer(
-        state=state,
-        snapshot=SealedSnapshot(
-            detector=text, seal=_seal(key, ctx.patient_id, batch.exercise, text)
-        ),
+        state=None if result.live is None else result.live.as_json(),
+        warnings=[FrameWarning(code=w.code, message=w.message) for w in result.warnings],
+        snapshot=SealedSnapshot(detector=result.snapshot.detector, seal=result.snapshot.seal),
     )
 
 

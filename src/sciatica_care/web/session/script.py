@@ -6,6 +6,9 @@ JavaScript, the server walks the domain machine once from start to finish (answe
 check with "0, no spread, no new numbness") and records each segment it passes through. The browser then only keeps
 time over that list and applies the pain-check stop rule (clinical-spec.md §4.1), whose thresholds
 and stop messages are sent with it, so a rule is written once.
+
+A clinician's custom exercise (``domain.session.custom_exercise``) is walked the same way; its
+steps carry no ``figure`` (it has no picture) and its instructions step no easier version.
 """
 
 from __future__ import annotations
@@ -138,6 +141,8 @@ def _figure(
     if state.exercise_index is None:
         return None
     exercise = program[state.exercise_index]
+    if exercise.custom:
+        return None  # a clinician's own exercise has no figure: never show a wrong picture
     cue, side = _figure_cue(state, exercise)
     motion = figure_motion(_poses(library, exercise.exercise_id), cue, side, state.duration_s)
     return FigureStep(t_from=motion.t_from, t_to=motion.t_to, move_s=motion.move_s)

@@ -1,9 +1,12 @@
 /* Camera counting in the guided player (issue 11, item 4), opt-in for this session only.
  *
  * The pose model (@mediapipe/pose, served by the app under /static/pose/) runs in this page:
- * the video never leaves the device. Only each frame's 33 landmarks [x, y, z, visibility] go,
- * batched every ~300 ms, to /api/motion/track, where the same Python detectors as the CLI count;
- * the answer's live count is shown beside the program's own counter. The camera never moves the
+ * the video never leaves the device. Only each frame's 33 landmarks [x, y, z, visibility] and one
+ * number, the picture's mean brightness (worked out here from a 32×24 copy, for the "too dark"
+ * advice), go, batched every ~300 ms, to /api/motion/track, where the same Python detectors as
+ * the CLI count; the answer's live count is shown beside the program's own counter, and its
+ * camera warnings (nobody in the picture, out of it, too small, too dark, camera not at the side)
+ * in plain words in a polite live region under the camera's status. The camera never moves the
  * player on: every button keeps working, and the person's own count is what is saved.
  * The server keeps nothing between batches: its sealed snapshot comes back with the next batch.
  */
@@ -16,11 +19,15 @@
 
   var BATCH_MS = 300;
   var FRAME_MS = 66; // ~15 pose estimates a second is plenty on a phone
+  var WARNING_KEEP = 2; // a warning goes once this many answers in a row lack it: no flicker
+  var LUMA_W = 32, LUMA_H = 24;
   var setup = null;
   var c = {
     on: false, exercise: "", snapshot: null, frames: [], sending: false, t0: 0, lastT: -1,
-    pose: null, stream: null, busy: false, timer: null, seen: 0, sent: 0, state: null
+    pose: null, stream: null, busy: false, timer: null, seen: 0, sent: 0, state: null,
+    brightness: null, warned: {}, warningKey: ""
   };
+  var luma = null;
 
   function $(id) { return document.getElementById(id); }
 
@@ -53,9 +60,11 @@
       c.snapshot = null; c.frames = []; c.lastT = -1; c.state = null;
       c.t0 = performance.now();
       if (tracked(id)) showAdvice(id);
+      c.warned = {};
       showCount();
     }
     $("camera-count").hidden = !c.on || !tracked(id);
+    showWarnings();
   }
 
   function words(state) {
@@ -83,6 +92,81 @@
     root.dataset.cameraSent = String(c.sent);
   }
 
+  /* Warnings the server gave lately, in the order first seen; rewritten only when they change,
+   * so a screen reader hears each change once. They follow the answers, not the clock: on a slow
+   * phone a warning stays until the pictures show it is fixed. */
+  function warningsBox() {
+    var box = $("camera-warnings");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "camera-warnings";
+      box.className = "camera-warnings";
+      box.setAttribute("role", "status");
+      box.setAttribute("aria-live", "polite");
+      $("camera-live").appendChild(box);
+    }
+    return box;
+  }
+
+  /* The latest answer's warnings in its order, then those it lacks for the first time; never
+   * "nobody in the picture" together with advice about where the body is. */
+  function noteWarnings(list) {
+    list = list || [];
+    var kept = {};
+    var nobody = list.some(function (w) { return w.code === "no_pose"; });
+    var somebody = list.some(function (w) { return w.code !== "no_pose" && w.code !== "too_dark"; });
+    list.forEach(function (w) { kept[w.code] = { message: w.message, missed: 0 }; });
+    Object.keys(c.warned).forEach(function (code) {
+      if (kept[code]) return;
+      if (code === "no_pose" ? somebody : code !== "too_dark" && nobody) return;
+      kept[code] = { message: c.warned[code].message, missed: c.warned[code].missed + 1 };
+    });
+    c.warned = kept;
+    showWarnings();
+  }
+
+  function showWarnings() {
+    var codes = [], lines = [];
+    Object.keys(c.warned).forEach(function (code) {
+      var w = c.warned[code];
+      if (c.on && w.missed < WARNING_KEEP) { codes.push(code); lines.push(w.message); }
+      else delete c.warned[code];
+    });
+    var key = codes.join(" ");
+    if (key === c.warningKey) return;
+    c.warningKey = key;
+    var box = warningsBox();
+    box.textContent = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      box.appendChild(p);
+    });
+    root.dataset.cameraWarnings = key;
+  }
+
+  function clearWarnings() { c.warned = {}; showWarnings(); }
+
+  /* Mean luma (0–255, BT.601 as OpenCV's grey) of a tiny copy of the picture: one number leaves
+   * the page, never a pixel. */
+  function brightnessOf(video) {
+    try {
+      if (!luma) {
+        var canvas = document.createElement("canvas");
+        canvas.width = LUMA_W; canvas.height = LUMA_H;
+        luma = canvas.getContext("2d", { willReadFrequently: true });
+      }
+      luma.drawImage(video, 0, 0, LUMA_W, LUMA_H);
+      var px = luma.getImageData(0, 0, LUMA_W, LUMA_H).data;
+      var sum = 0;
+      for (var i = 0; i < px.length; i += 4) sum += 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
+      var mean = sum / (LUMA_W * LUMA_H);
+      return isFinite(mean) ? round(mean, 1) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
   function round(v, digits) {
     var f = Math.pow(10, digits);
     return Math.round(v * f) / f;
@@ -92,18 +176,19 @@
   function toFrame(results) {
     var t = Math.max(c.lastT, round((performance.now() - c.t0) / 1000, 3));
     c.lastT = t;
+    var brightness = c.brightness;
     var points = results.poseLandmarks;
-    if (!points || points.length !== 33) return { t: t, landmarks: null };
+    if (!points || points.length !== 33) return { t: t, landmarks: null, brightness: brightness };
     var out = [];
     for (var i = 0; i < 33; i++) {
       var p = points[i];
       var v = Math.min(1, Math.max(0, p.visibility === undefined ? 0 : p.visibility));
       var row = [round(p.x, 5), round(p.y, 5), round(p.z, 5), round(v, 4)];
-      if (!row.every(isFinite)) return { t: t, landmarks: null };
+      if (!row.every(isFinite)) return { t: t, landmarks: null, brightness: brightness };
       out.push(row);
     }
     c.seen += 1;
-    return { t: t, landmarks: out };
+    return { t: t, landmarks: out, brightness: brightness };
   }
 
   function send() {
@@ -128,8 +213,10 @@
         c.sent += batch.length;
         c.snapshot = reply.answer.snapshot;
         if (reply.answer.state) c.state = reply.answer.state;
+        noteWarnings(reply.answer.warnings);
       } else if (reply.status === 422) {
         c.snapshot = null; c.state = null; c.lastT = -1; c.t0 = performance.now(); // start again
+        clearWarnings();
       }
       showCount();
     }, function () { c.sending = false; });
@@ -154,6 +241,7 @@
       return;
     }
     c.busy = true;
+    c.brightness = brightnessOf(video);
     c.pose.send({ image: video }).then(function () {
       c.busy = false;
       c.timer = window.setTimeout(estimate, FRAME_MS);
@@ -213,6 +301,7 @@
     if (c.pose) { try { c.pose.close(); } catch (e) { /* already closed */ } }
     c.pose = null;
     c.frames = [];
+    clearWarnings();
     $("camera-video").srcObject = null;
     $("camera-live").hidden = true;
     $("camera-setup").hidden = false;
@@ -221,6 +310,7 @@
     showCount();
   }
 
+  warningsBox(); // the live region exists before anything is said in it
   $("camera-start").addEventListener("click", start);
   $("camera-stop").addEventListener("click", stop);
   window.addEventListener("pagehide", function () { if (c.on) stop(); });

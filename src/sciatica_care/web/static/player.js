@@ -1,8 +1,13 @@
 /* Sciatica Care guided player: walks today's session step by step (design.md "Guided session").
  *
- * The steps come from the server (GET /api/program/today): the domain state machine
- * (domain/session.py) has already laid out every phase, pacer stage, duration and spoken cue, so
- * this file only keeps time, counts what was done, asks the pain check and saves.
+ * The steps come from the server (#session-data in the page, or GET /api/sessions/today when it
+ * is missing): the domain state machine (domain/session.py) has already laid out every phase,
+ * pacer stage, duration and spoken cue, so this file only keeps time, counts what was done, asks
+ * the pain check and saves.
+ *
+ *  - A clinician's custom exercise (ex.custom) plays like the others, by its dose, with the same
+ *    pain check and stop rules; it has no figure, so a neutral "your clinician's exercise" panel
+ *    stands in its place, and its instructions are the clinician's words.
  *
  *  - Time: each timed step has an end time on a clock made of performance.now() differences
  *    (times the test-only speed, ?speed=N or window.__SCIATICA_SPEED). Nothing counts ticks, so
@@ -399,6 +404,13 @@
   var shownExercise = -1;
 
   function showPicture(ex) {
+    $("custom-picture").hidden = !ex.custom;
+    $("figure").hidden = !!ex.custom;
+    if (ex.custom) {
+      $("figure").textContent = ""; // never a wrong picture: the placeholder says whose it is
+      $("figure-side").hidden = true;
+      return;
+    }
     var drawn = window.sciaticaFigure && window.sciaticaFigure.show($("figure"), ex.exercise_id);
     if (!drawn) $("figure").innerHTML = ex.picture_svg; // our own SVG, rendered by the server
   }
@@ -426,10 +438,13 @@
   function showInstructions(ex) {
     setText("player-title", ex.name);
     setText("ins-dose", ex.dose_text.charAt(0).toUpperCase() + ex.dose_text.slice(1) +
-      " (level " + ex.level + ": " + ex.level_name + ")");
+      (ex.custom ? " (as your clinician prescribed)" : " (level " + ex.level + ": " + ex.level_name + ")"));
     $("ins-reason").hidden = !ex.reason;
     setText("ins-reason", ex.reason ? "Why this dose: " + ex.reason : "");
+    $("ins-position").hidden = !ex.position;
     setText("ins-position", ex.position);
+    $("ins-instructions").hidden = !ex.instructions;
+    setText("ins-instructions", ex.instructions || "");
     fillList("ins-steps", ex.steps);
     fillList("ins-cues", ex.cues);
     fillList("ins-stop-if", ex.stop_if);
@@ -542,7 +557,7 @@
     var words = timedWords(st, left);
     setText("timed-prompt", s.paused ? "Paused" : words.prompt);
     setText("timed-countdown", words.count);
-    $("timed-side").hidden = !st.side || (st.phase === "work" && !!window.sciaticaFigure);
+    $("timed-side").hidden = !st.side || (st.phase === "work" && !!st.figure && !!window.sciaticaFigure);
     setText("timed-side", st.side ? "Side: " + st.side : "");
     var count = "";
     if (st.phase === "work" && ex) {
@@ -878,15 +893,24 @@
     }
   }
 
-  function load() {
-    showMute();
-    buildPainScale();
-    fetch(root.dataset.programUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+  /* Today's session: the copy the page carries (it works offline), else from the API. */
+  function fetchSession() {
+    var source = $("session-data");
+    if (source) {
+      try { return Promise.resolve(JSON.parse(source.textContent)); } catch (e) { /* fetch it */ }
+    }
+    return fetch(root.dataset.programUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) {
         if (r.status === 423 || r.status === 409) { location.reload(); throw new Error("gated"); }
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
-      })
+      });
+  }
+
+  function load() {
+    showMute();
+    buildPainScale();
+    fetchSession()
       .then(function (data) {
         program = data;
         $("player-loading").hidden = true;

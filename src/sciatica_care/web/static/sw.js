@@ -1,8 +1,9 @@
 /* Sciatica Care service worker, served from /sw.js so its scope is the whole site.
  *
  * Static files: served from the cache at once and refreshed in the background.
- * Today's program, the player, the check-in and GET /api/program/today: network first, the last
- * copy from the cache when offline, so a session can run on a train. Other API calls and every
+ * Today's program, the player, the check-in, GET /api/program/today and GET /api/sessions/today
+ * (the session the player fetches when its page has none): network first, the last copy from the
+ * cache when offline, so a session can run on a train. Other API calls and every
  * POST go to the network only (offline.js queues entries made offline).
  * Pages are personal, so they are kept per account: every signed-in page tells this worker its
  * account (offline.js posts {type: "account"}); the worker remembers it, deletes every other
@@ -35,7 +36,7 @@ var STATIC_FILES = [
   "/manifest.webmanifest"
 ];
 
-var OFFLINE_PATHS = ["/today", "/session", "/check-in", "/api/program/today"];
+var OFFLINE_PATHS = ["/today", "/session", "/check-in", "/api/program/today", "/api/sessions/today"];
 
 function offlineCapable(url) {
   return OFFLINE_PATHS.some(function (path) {

@@ -33,6 +33,7 @@ from sciatica_care.services.therapy import (
     remembered,
 )
 from sciatica_care.store import therapy_uses
+from sciatica_care.web.api_responses import errors
 from sciatica_care.web.security import SignedIn, current_patient, database
 
 router = APIRouter(prefix="/api", tags=["therapy"])
@@ -104,7 +105,7 @@ def check(body: CheckBody, request: Request, caller: SignedIn = Depends(current_
     return advice.model_dump(mode="json")
 
 
-@router.post("/therapy", status_code=201)
+@router.post("/therapy", status_code=201, responses=errors(409))
 def log(body: UseBody, request: Request, caller: SignedIn = Depends(current_patient)) -> Response:
     """Log one use; refused inside the gap after the last pack (clinical-spec.md §5)."""
     if not body.skin_ok_before:

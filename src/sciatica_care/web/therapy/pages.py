@@ -24,6 +24,7 @@ from sciatica_care.domain.therapy import (
     start_timer,
 )
 from sciatica_care.services.therapy import (
+    MAX_START_AGE,
     TherapyProblem,
     answer_questions,
     cleared,
@@ -34,7 +35,7 @@ from sciatica_care.services.therapy import (
 )
 from sciatica_care.web.diary.form import REPLIES
 from sciatica_care.web.flash import flash
-from sciatica_care.web.forms import FormState, read_form
+from sciatica_care.web.forms import FormState, finite_number, read_form, whole_number
 from sciatica_care.web.security import SignedIn, current_patient, database
 from sciatica_care.web.templating import render
 
@@ -188,8 +189,8 @@ async def start(
     limits = LIMITS[therapy]
     if form.value("skin_before") not in ("ok", "not_ok"):
         form.add_error("skin_before", "Check your skin first, then choose an answer.")
-    minutes_raw = form.value("minutes") or str(limits.min_minutes)
-    if not minutes_raw.isdigit() or not 1 <= int(minutes_raw) <= limits.max_minutes:
+    planned = whole_number(form.value("minutes") or str(limits.min_minutes))
+    if planned is None or not 1 <= planned <= limits.max_minutes:
         form.add_error("minutes", f"Choose up to {limits.max_minutes} minutes.")
     if not form.ok:
         return _timer_page(request, caller, therapy, "before", form, status_code=400)
@@ -199,7 +200,8 @@ async def start(
     gap = gap_status(db, caller.patient_id, therapy)
     if not gap.allowed:
         return _timer_page(request, caller, therapy, "before", status_code=409)
-    minutes = int(minutes_raw)
+    assert planned is not None
+    minutes = planned
     now = now_for(db, caller.patient_id)
     running: TherapyTimer = start_timer(therapy, minutes).skin_checked(True)
     return _timer_page(
@@ -221,11 +223,22 @@ async def log(kind: str, request: Request, caller: SignedIn = Depends(current_pa
     therapy = _kind(kind)
     form = await read_form(request)
     db = database(request)
+    incomplete = HTTPException(400, "The timer form is not complete. Start the timer again.")
     try:
         started_at = dt.datetime.fromisoformat(form.value("started_at"))
-        minutes = float(form.value("minutes"))
     except ValueError:
-        raise HTTPException(400, "The timer form is not complete. Start the timer again.") from None
+        raise incomplete from None
+    minutes = finite_number(form.value("minutes"))
+    now = now_for(db, caller.patient_id)
+    # What the timer page sends: a zoned start within the last hours, the planned minutes. Anything
+    # else (no zone, year 1 or 9999, NaN minutes) once broke the arithmetic below with a 500.
+    if (
+        minutes is None
+        or not 0 < minutes <= LIMITS[therapy].max_minutes
+        or started_at.tzinfo is None
+        or not now - MAX_START_AGE <= started_at <= now + dt.timedelta(minutes=1)
+    ):
+        raise incomplete
     if form.value("skin_after") not in ("ok", "not_ok"):
         form.add_error("skin_after", "Look at your skin, then choose an answer.")
         return _timer_page(
@@ -240,12 +253,9 @@ async def log(kind: str, request: Request, caller: SignedIn = Depends(current_pa
             ends_at=started_at + dt.timedelta(minutes=minutes),
         )
     raw_duration = form.value("duration_s")
-    now = now_for(db, caller.patient_id)
     elapsed = (now - started_at).total_seconds()
-    try:
-        duration = float(raw_duration) if raw_duration else elapsed
-    except ValueError:
-        duration = elapsed
+    given = finite_number(raw_duration) if raw_duration else None
+    duration = elapsed if given is None else given
     duration = max(0.0, min(duration, elapsed + 5, minutes * 60))
     reason = form.value("stop_reason") or None
     try:
