@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import cli_startup, clinic_dashboard, history_loading, load, progress_page
+from benchmarks import (
+    cli_startup,
+    clinic_dashboard,
+    history_loading,
+    load,
+    motion_fps,
+    progress_page,
+)
 
 BENCHMARKS = {
     "history": history_loading,
@@ -19,6 +26,7 @@ BENCHMARKS = {
     "clinic": clinic_dashboard,
     "load": load,
     "cli": cli_startup,
+    "motion": motion_fps,
 }
 
 

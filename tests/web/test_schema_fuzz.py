@@ -40,8 +40,9 @@ from tests.web.clinic import Clinician
 from tests.web.conftest import Account
 from tests.web.test_route_permissions import app_routes
 
-EXAMPLES_PER_OPERATION = 10
-"""Hypothesis examples per operation: the whole file takes about 1.5 minutes of CPU."""
+EXAMPLES_PER_OPERATION = 8
+"""Hypothesis examples per operation (and per caller): the file takes about 2 minutes of CPU,
+half of it signing in a fresh patient (and clinician) for each of its ~120 operations."""
 EXAMPLES_PER_PDF = 3
 """A PDF is drawn on every request (seconds each): its routes take only a path parameter."""
 

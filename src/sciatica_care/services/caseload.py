@@ -62,10 +62,8 @@ from sciatica_care.store import (
 )
 from sciatica_care.store.database import Database
 from sciatica_care.store.models import (
-    CareLink,
     CheckIn,
     ExerciseSession,
-    Patient,
     ProgramChange,
     Screening,
 )
@@ -439,21 +437,6 @@ class Beginning:
     program_started_on: date | None
 
 
-def beginnings(
-    session: Any, clinician_id: int, patient_ids: list[int] | None = None
-) -> dict[int, Beginning]:
-    """``Beginning`` of every patient linked to the clinician now (or of ``patient_ids``)."""
-    linked = select(CareLink.patient_id).where(
-        CareLink.clinician_id == clinician_id, CareLink.ended_at.is_(None)
-    )
-    query = select(Patient.id, Patient.created_at, Patient.program_started_on).where(
-        Patient.id.in_(linked)
-    )
-    if patient_ids is not None:
-        query = query.where(Patient.id.in_(patient_ids))
-    return {pid: Beginning(created, started) for pid, created, started in session.execute(query)}
-
-
 def first_counted_day(
     beginning: Beginning | None, zone: tzinfo, first_recorded: date | None
 ) -> date | None:
@@ -629,7 +612,7 @@ def gather_rows(
         flags[flag.patient_id].append(flag)
     seen = caseload_queries.seen_alerts(session, clinician_id, patient_ids)
     answers = red_flag_answers(session, [found[-1].screening_id for found in flags.values()])
-    begun = beginnings(session, clinician_id, patient_ids)
+    begun = {p.id: Beginning(p.created_at, p.program_started_on) for p in people}
     rows = []
     for person in people:
         zone, _, today = zones[person.timezone]

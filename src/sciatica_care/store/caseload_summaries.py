@@ -48,6 +48,8 @@ class LinkedSummary:
     timezone: str | None
     sessions_per_week: Any
     summary: StoredSummary | None
+    created_at: datetime | None = None
+    program_started_on: date | None = None
 
 
 def linked_with_summaries(
@@ -67,6 +69,8 @@ def linked_with_summaries(
             Patient.email,
             settings["timezone"].as_string(),
             settings["sessions_per_week"].as_string(),
+            type_coerce(Patient.created_at, String),
+            type_coerce(Patient.program_started_on, String),
             s.patient_id,
             s.timezone,
             # Read as text and parsed below with the C parsers: at 5,000 rows the generic type
@@ -81,7 +85,9 @@ def linked_with_summaries(
     if patient_ids is not None:
         query = query.where(Patient.id.in_(list(patient_ids)))
     found = []
-    for pid, public_id, email, zone, per_week, sid, *summary in session.execute(query):
+    for pid, public_id, email, zone, per_week, created, started, sid, *summary in session.execute(
+        query
+    ):
         stored = None
         if sid is not None:
             tz, covers_from, days, stale = summary
@@ -91,7 +97,18 @@ def linked_with_summaries(
                 days if isinstance(days, dict) else json.loads(days),
                 bool(stale),
             )
-        found.append(LinkedSummary(pid, public_id, email, zone, per_week, stored))
+        found.append(
+            LinkedSummary(
+                pid,
+                public_id,
+                email,
+                zone,
+                per_week,
+                stored,
+                _as_utc(created),
+                _as_date(started),
+            )
+        )
     return found
 
 
@@ -212,6 +229,14 @@ def _aware(moment: Any) -> datetime:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     assert isinstance(moment, datetime)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _as_utc(value: Any) -> datetime | None:
+    """A stored time read as text (SQLite: naive UTC) or as a datetime (PostgreSQL), made aware."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
