@@ -2,10 +2,12 @@
 
 5,000 patients linked to one clinician, each with a year of daily morning check-ins (about 1.8
 million rows), five weeks of sessions, a full safety check each and a few urgent answers, RED
-sessions and legs whose pain spreads, so every alert kind is on the page. Generated once with
-SQLAlchemy Core ``executemany`` into a SQLite file under /tmp and reused when present; on
-PostgreSQL when ``SCIATICA_BENCH_PG_URL`` is set, or on a server started the way the tests start
-one (tests/postgres_server.py) when Debian's PostgreSQL is installed.
+sessions and legs whose pain spreads, so every alert kind is on the page. Generated once and
+reused by later runs: with SQLAlchemy Core ``executemany`` into a SQLite file under /tmp, and on
+PostgreSQL with ``COPY`` (the same rows from the same seed, in one transaction) into the server
+``SCIATICA_BENCH_PG_URL`` names or, when Debian's PostgreSQL is installed, into a cluster kept
+under /tmp/sciatica-bench/pg (benchmarks/pg_cluster.py). A SQLite file whose generation was cut
+short is detected and made again.
 
 Measured in one run, side by side: the time to first page of ``services.caseload.caseload`` and of
 ``GET /api/clinician/patients`` (in-process, so server time), and ``SELECT count(*)`` of the same
@@ -25,14 +27,16 @@ import random
 import tempfile
 import timeit
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, func, insert, select, text
+from psycopg import Cursor
+from psycopg.types.json import Jsonb
+from sqlalchemy import delete, func, insert, make_url, select, text
 from sqlalchemy.engine import Connection
 
+from benchmarks.pg_cluster import postgres_url
 from sciatica_care.config import Settings
 from sciatica_care.services import caseload
 from sciatica_care.services.credentials import hash_password
@@ -59,6 +63,7 @@ EMAIL = "bench-clinician@clinic.example"
 PASSWORD = "a long bench password"
 SQLITE_FILE = Path(tempfile.gettempdir()) / "sciatica-bench" / f"clinic-{PATIENTS}.sqlite3"
 CHUNK = 50_000
+PG_DATABASE = f"clinic_{PATIENTS}"
 TARGET_S = 0.200
 
 
@@ -125,57 +130,65 @@ def _sessions(first_id: int) -> Iterator[dict[str, object]]:
 
 
 def generate(db: Database) -> None:
-    """The clinic, written with Core executemany (minutes on first use, then reused)."""
+    """The clinic: with COPY on PostgreSQL, with Core executemany on SQLite (minutes on first
+    use, then reused)."""
+    if db.engine.dialect.name == "postgresql":
+        _generate_by_copy(db)
+        return
     with db.engine.begin() as conn:
-        clinician_id = conn.execute(
-            insert(Clinician).returning(Clinician.id),
-            [
-                {
-                    "email": EMAIL,
-                    "display_name": "Bench Clinician",
-                    "password_hash": hash_password(PASSWORD),
-                }
-            ],
-        ).scalar_one()
-        conn.execute(
-            insert(Patient),
-            [
-                {
-                    "email": f"patient{n:05d}@example.org",
-                    "settings": {"timezone": ZONE},
-                    "program_started_on": TODAY - timedelta(days=DAYS - 1),
-                    "is_local": False,
-                    "created_at": NOW - timedelta(days=DAYS),
-                }
-                for n in range(PATIENTS)
-            ],
-        )
-        first_id = conn.execute(select(func.min(Patient.id))).scalar_one()
-        conn.execute(
-            insert(CareLink),
-            [
-                {
-                    "patient_id": pid,
-                    "clinician_id": clinician_id,
-                    "linked_at": NOW - timedelta(days=DAYS),
-                }
-                for pid in range(first_id, first_id + PATIENTS)
-            ],
-        )
-        screens = []
-        for pid in range(first_id, first_id + PATIENTS):
-            screens.append(_screen(pid, "full", "SELF_CARE", NOW - timedelta(days=DAYS)))
-            if pid % 60 == 0:
-                screens.append(
-                    _screen(pid, "daily", "URGENT_24_48H", NOW - timedelta(hours=pid % 90))
-                )
-        conn.execute(insert(Screening), screens)
+        first_id = _people(conn)
     for chunk in _rows_in_chunks(_checkins(first_id)):
         with db.engine.begin() as conn:
             conn.execute(insert(CheckIn), chunk)
     for chunk in _rows_in_chunks(_sessions(first_id)):
         with db.engine.begin() as conn:
             _insert_sessions(conn, chunk)
+
+
+def _people(conn: Connection) -> int:
+    """The clinician, the patients, their care links and safety checks; the first patient id."""
+    clinician_id = conn.execute(
+        insert(Clinician).returning(Clinician.id),
+        [
+            {
+                "email": EMAIL,
+                "display_name": "Bench Clinician",
+                "password_hash": hash_password(PASSWORD),
+            }
+        ],
+    ).scalar_one()
+    conn.execute(
+        insert(Patient),
+        [
+            {
+                "email": f"patient{n:05d}@example.org",
+                "settings": {"timezone": ZONE},
+                "program_started_on": TODAY - timedelta(days=DAYS - 1),
+                "is_local": False,
+                "created_at": NOW - timedelta(days=DAYS),
+            }
+            for n in range(PATIENTS)
+        ],
+    )
+    first_id = conn.execute(select(func.min(Patient.id))).scalar_one()
+    conn.execute(
+        insert(CareLink),
+        [
+            {
+                "patient_id": pid,
+                "clinician_id": clinician_id,
+                "linked_at": NOW - timedelta(days=DAYS),
+            }
+            for pid in range(first_id, first_id + PATIENTS)
+        ],
+    )
+    screens = []
+    for pid in range(first_id, first_id + PATIENTS):
+        screens.append(_screen(pid, "full", "SELF_CARE", NOW - timedelta(days=DAYS)))
+        if pid % 60 == 0:
+            screens.append(_screen(pid, "daily", "URGENT_24_48H", NOW - timedelta(hours=pid % 90)))
+    conn.execute(insert(Screening), screens)
+    return first_id
 
 
 def _screen(pid: int, kind: str, action: str, at: datetime) -> dict[str, object]:
@@ -220,11 +233,137 @@ def _insert_sessions(conn: Connection, chunk: list[dict[str, object]]) -> None:
     )
 
 
-def _ready(db: Database) -> bool:
+CHECKIN_COLUMNS = (
+    "patient_id",
+    "client_id",
+    "recorded_at",
+    "day",
+    "entry",
+    "leg_pain",
+    "back_pain",
+    "daily_action",
+    "progressed_at",
+)
+SESSION_COLUMNS = (
+    "patient_id",
+    "started_at",
+    "status",
+    "stop_reason",
+    "elapsed_s",
+    "final",
+    "version",
+    "progressed_at",
+)
+RESULT_COLUMNS = (
+    "session_id",
+    "patient_id",
+    "position",
+    "exercise_id",
+    "level",
+    "dose",
+    "sides_done",
+    "reps_done",
+    "holds_done",
+    "hold_seconds",
+    "pain",
+    "spread_down_leg",
+    "asked_easier",
+    "completed",
+)
+
+
+def _generate_by_copy(db: Database) -> None:
+    """The same clinic as ``generate`` writes on SQLite, check-ins, sessions and results
+    streamed with PostgreSQL's COPY (psycopg 3 ``cursor.copy``): executemany took many minutes
+    for the 1.8 million check-ins. One transaction, so a run cut short leaves nothing behind.
+
+    Columns ``insert()`` would have left out are written with the values it would have given
+    them (the models' Python defaults for ``reps_done``, ``holds_done``, ``hold_seconds`` and
+    ``asked_easier``; NULL for the rest, which COPY leaves NULL when not named)."""
+    with db.engine.begin() as conn:
+        first_id = _people(conn)
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        with dbapi.cursor() as cursor:
+            _copy(cursor, "checkins", CHECKIN_COLUMNS, _checkin_rows(first_id))
+            before = conn.execute(select(func.coalesce(func.max(ExerciseSession.id), 0)))
+            last_id = before.scalar_one()
+            sessions = list(_sessions(first_id))
+            _copy(
+                cursor,
+                "exercise_sessions",
+                SESSION_COLUMNS,
+                ([row[name] for name in SESSION_COLUMNS] for row in sessions),
+            )
+            # COPY takes ids from the sequence row by row, in the order written.
+            ids = (
+                conn.execute(
+                    select(ExerciseSession.id)
+                    .where(ExerciseSession.id > last_id)
+                    .order_by(ExerciseSession.id)
+                )
+                .scalars()
+                .all()
+            )
+            _copy(
+                cursor,
+                "exercise_results",
+                RESULT_COLUMNS,
+                (_result_row(sid, row) for sid, row in zip(ids, sessions, strict=True)),
+            )
+
+
+def _result_row(session_id: int, session: dict[str, object]) -> list[object]:
+    """The one exercise result ``_insert_sessions`` writes for a session, in RESULT_COLUMNS."""
+    values: dict[str, object] = {
+        "session_id": session_id,
+        "patient_id": session["patient_id"],
+        "position": 0,
+        "exercise_id": "pelvic-tilt",
+        "level": 2,
+        "dose": Jsonb({"sets": 1, "reps": 10}),
+        "sides_done": Jsonb([]),
+        "reps_done": 0,
+        "holds_done": 0,
+        "hold_seconds": 0.0,
+        "pain": 3,
+        "spread_down_leg": session["stop_reason"] is not None,
+        "asked_easier": False,
+        "completed": True,
+    }
+    return [values[name] for name in RESULT_COLUMNS]
+
+
+def _checkin_rows(first_id: int) -> Iterator[list[object]]:
+    for row in _checkins(first_id):
+        values = [row[name] for name in CHECKIN_COLUMNS]
+        values[CHECKIN_COLUMNS.index("entry")] = Jsonb(row["entry"])
+        yield values
+
+
+def _copy(
+    cursor: Cursor[tuple[object, ...]],
+    table: str,
+    columns: tuple[str, ...],
+    rows: Iterator[list[object]],
+) -> None:
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _state(db: Database) -> str:
+    """``"empty"``, ``"ready"``, or ``"partial"`` (a generation cut short: SQLite commits chunk
+    by chunk). The last patient's exercise results are the last rows written."""
     with db.engine.connect() as conn:
-        return bool(
-            conn.execute(select(func.count()).select_from(CareLink)).scalar_one() >= PATIENTS
-        )
+        linked = conn.execute(select(func.count()).select_from(CareLink)).scalar_one()
+        if linked == 0:
+            return "empty"
+        last_patient = conn.execute(select(func.max(Patient.id))).scalar_one()
+        done = conn.execute(
+            select(ExerciseResult.id).where(ExerciseResult.patient_id == last_patient).limit(1)
+        ).first()
+    return "ready" if linked >= PATIENTS and done is not None else "partial"
 
 
 def _best(action: Callable[[], object], repeat: int = 7) -> float:
@@ -282,25 +421,6 @@ def measure(db: Database, url: str, data_dir: Path) -> tuple[float, float, float
         return _best(service), _best(api), _best(count)
 
 
-@contextmanager
-def _postgres_url() -> Iterator[str | None]:
-    given = os.environ.get("SCIATICA_BENCH_PG_URL")
-    if given:
-        yield given
-        return
-    try:
-        from tests.postgres_server import find_bin_dir, running_server
-    except ImportError:
-        yield None
-        return
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        yield None
-        return
-    with running_server(bin_dir) as url:
-        yield url
-
-
 def _report(name: str, times: tuple[float, float, float]) -> None:
     ours, api, base = times
     verdict = "under" if max(ours, api) < TARGET_S else "OVER"
@@ -310,30 +430,48 @@ def _report(name: str, times: tuple[float, float, float]) -> None:
     )
 
 
+def _prepared(url: str, data_dir: Path, where: str) -> Database:
+    """The database at ``url`` with the clinic in it: generated (and analysed) when missing,
+    made again when a generation was cut short (SQLite only: PostgreSQL writes it in one
+    transaction)."""
+    db = open_database(Settings(data_dir=data_dir), url=url)
+    state = _state(db)
+    if state == "partial" and db.engine.dialect.name == "sqlite":
+        print(f"  {where} holds a clinic cut short: made again")
+        db.dispose()
+        SQLITE_FILE.unlink()
+        db = open_database(Settings(data_dir=data_dir), url=url)
+        state = "empty"
+    if state == "partial":
+        raise SystemExit(f"{where} holds a clinic cut short: drop that database and run again")
+    if state == "empty":
+        print(f"  generating the clinic in {where} (once; reused by later runs)")
+        started = timeit.default_timer()
+        generate(db)
+        # PostgreSQL: VACUUM too, as autovacuum would soon, so index-only scans (the count(*)
+        # baseline) find the visibility map set rather than visiting every fresh heap page.
+        maintain = "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(maintain))
+        print(f"  generated in {timeit.default_timer() - started:.0f} s")
+    return db
+
+
 def run() -> tuple[str, float, float]:
     print(f"Clinic dashboard: {PATIENTS} patients x {DAYS} days of check-ins, time to first page")
     SQLITE_FILE.parent.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{SQLITE_FILE}"
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_database(Settings(data_dir=Path(tmp)), url=url)
-        if not _ready(db):
-            print(f"  generating {SQLITE_FILE} (once; reused by later runs)")
-            generate(db)
-            with db.engine.connect() as conn:
-                conn.execute(text("ANALYZE"))
+        db = _prepared(url, Path(tmp), str(SQLITE_FILE))
         sqlite_times = measure(db, url, Path(tmp))
         db.dispose()
     _report("SQLite", sqlite_times)
-    with _postgres_url() as pg_url, tempfile.TemporaryDirectory() as tmp:
+    with postgres_url(PG_DATABASE) as pg_url, tempfile.TemporaryDirectory() as tmp:
         if pg_url is None:
             print("  PostgreSQL: not measured (set SCIATICA_BENCH_PG_URL or install postgresql)")
         else:
-            db = open_database(Settings(data_dir=Path(tmp)), url=pg_url)
-            if not _ready(db):
-                print("  generating the clinic on PostgreSQL")
-                generate(db)
-                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.execute(text("ANALYZE"))
+            where = f"PostgreSQL database {make_url(pg_url).database}"
+            db = _prepared(pg_url, Path(tmp), where)
             _report("PostgreSQL", measure(db, pg_url, Path(tmp)))
             db.dispose()
     ours, api, base = sqlite_times

@@ -69,11 +69,31 @@ def knees() -> SyntheticStream:
     )
 
 
+@cache
+def upright_phone_tilts() -> SyntheticStream:
+    """Four small pelvic tilts filmed by a phone held upright (9:16): read as a 4:3 webcam's
+    picture, the tilt is too small to see."""
+    return generate(
+        quiet(
+            SyntheticSet(
+                "pelvic-tilt",
+                tuple(
+                    Movement(move_s=1.0, hold_s=2.0, rest_s=2.0, amplitude=0.7) for _ in range(4)
+                ),
+                Recording(width=270, height=480, body_size=0.9, fps=15.0),
+                positioning=False,
+                tail_s=20.0,
+            )
+        )
+    )
+
+
 NOBODY_S = 2.0
 """The knee-to-chest part starts with two seconds of nobody in the picture."""
 # intro, pelvic tilt (ready, pain, spread, numbness), knee to chest (the same), then stop at the
 # third exercise's instructions because tired
 TWO_EXERCISES = "\n" + "\n2\nn\nn\n" + "\n3\nn\nn\n" + "s\n3\n"
+ONE_EXERCISE = "\n" + "\n2\nn\nn\n" + "s\n3\n"
 
 
 def whole_stream() -> list[Frame]:
@@ -176,6 +196,22 @@ def test_the_summary_puts_the_camera_beside_the_program(
     assert rows["Knee to chest"] == ["6 holds", "2 holds"]
 
 
+@pytest.mark.parametrize(("shape", "reps"), [(["--camera-aspect", "9:16"], 4), ([], 0)])
+def test_the_shape_of_a_recording_from_an_upright_phone_can_be_given(
+    app: typer.Typer, tmp_path: Path, shape: list[str], reps: int
+) -> None:
+    path = tmp_path / "phone.jsonl"
+    path.write_text("".join(write_frames(upright_phone_tilts().frames)), encoding="utf-8")
+
+    result = invoke(
+        app, ["session", *FAST, "--camera-landmarks", str(path), *shape, "--json"], ONE_EXERCISE
+    )
+
+    assert result.exit_code == 0, result.output
+    [tilt] = json.loads(result.stdout)["camera"]["items"]
+    assert (tilt["exercise_id"], tilt["reps"]) == ("pelvic-tilt", reps)
+
+
 def test_without_a_camera_the_json_has_no_camera_part(app: typer.Typer) -> None:
     result = invoke(app, ["session", *FAST, "--json"], "\ns\n3\n")
 
@@ -218,6 +254,23 @@ def test_a_camera_that_is_not_there_is_one_line(app: typer.Typer) -> None:
         (
             ["--camera-landmarks", "missing.jsonl"],
             "Error: --camera-landmarks: missing.jsonl: cannot read (No such file or directory)",
+        ),
+        (
+            ["--camera-aspect", "9:16"],
+            "Error: --camera-aspect is only for --camera-landmarks (a camera's shape is read "
+            "from it)",
+        ),
+        (
+            ["--camera", "0", "--camera-aspect", "9:16"],
+            "Error: --camera-aspect is only for --camera-landmarks (a camera's shape is read "
+            "from it)",
+        ),
+        *(
+            (
+                ["--camera-landmarks", "missing.jsonl", "--camera-aspect", shape],
+                f"Error: --camera-aspect: '{shape}' is not a picture shape such as 16:9",
+            )
+            for shape in ("wide", "16:0", "10:1")
         ),
     ],
 )

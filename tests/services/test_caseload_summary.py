@@ -79,7 +79,7 @@ def test_the_summary_follows_a_check_in(database: Database, sam: int) -> None:
     assert _cell(row, TODAY) == ("1", 6, 1, "0")
     assert _cell(row, TODAY - timedelta(days=1)) == ("1", 4, 1, "0")
     assert _diary_days(row) == {TODAY, TODAY - timedelta(days=1)}
-    assert row.last_checkin_day == TODAY and row.days["a"] == TODAY.isoformat()
+    assert row.last_checkin_day == TODAY and row.last_activity == TODAY
 
 
 def test_the_summary_follows_sessions_done_and_red(database: Database, sam: int) -> None:

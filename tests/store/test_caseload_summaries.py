@@ -20,6 +20,9 @@ def _new(pid: int, leg: int) -> caseload_summaries.NewSummary:
         days={"d": {"2026-03-18": [1, leg, 1, 0]}, "r": [], "z": []},
         last_checkin_day=date(2026, 3, 18),
         last_session_at=None,
+        shape=2,
+        has_events=leg > 5,
+        last_activity=date(2026, 3, 18),
     )
 
 
@@ -37,7 +40,11 @@ def test_saved_over_flagged_stale_and_read_with_the_links(database: Database) ->
     assert [p.id for p in linked] == [ann]
     summary = linked[0].summary
     assert summary is not None and not summary.stale and linked[0].timezone == "Europe/London"
-    assert summary.days["d"]["2026-03-18"] == [1, 6, 1, 0]
+    assert (summary.shape, summary.has_events) == (2, True)
+    assert summary.last_activity == date(2026, 3, 18) and summary.days is None  # not read yet
+    with database.session() as session:
+        days = caseload_summaries.days_of(session, [ann])
+    assert days[ann][0] == date(2026, 2, 12) and days[ann][1]["d"]["2026-03-18"] == [1, 6, 1, 0]
 
     link(database, bob, sam)
     with database.session() as session:

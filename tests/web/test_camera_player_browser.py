@@ -4,10 +4,13 @@ landmark JSON reaches the server (issue 11, item 4).
 The camera plays a video this test renders (scikit-image's astronaut photo moving on a canvas,
 written as YUV4MPEG2). Every request the page makes is recorded: the only bodies are small JSON
 batches of landmarks and one brightness number a frame, never an image. A second fake camera plays
-the same video in near darkness: the page says the picture is too dark, in a live region beside
-the camera's count, and the well-lit video never does. Run under the app's
+the same video in near darkness: the page says the picture is too dark, in a live region under
+the camera's picture, and, once the person exercises, in one short line beside the count, inside
+the screen without scrolling at 360×740 as at 1280×800; the well-lit video never does. Where to
+put the camera shows before it starts and at the exercise's instructions. Run under the app's
 Content-Security-Policy with ``'wasm-unsafe-eval'`` added to script-src (what MediaPipe's
-WebAssembly needs; no 'unsafe-eval'). Screenshots: /tmp/shots/camera-*.png at 360 and 1280 px.
+WebAssembly needs; no 'unsafe-eval'). Screenshots: /tmp/shots/camera-*.png at 360 and 1280 px,
+and /tmp/shots/s6-camera-{360,1280}.png, the screen a person exercising in the dark sees.
 """
 
 from __future__ import annotations
@@ -265,7 +268,31 @@ def test_the_page_counts_from_landmarks_only(app_server: str, page: Any) -> None
     assert with_pose >= 5, "the pose model found no body in the astronaut video"
 
 
-@pytest.mark.parametrize("dark_page", ["desktop"], indirect=True)
+def inside_the_screen(page: Any, selector: str) -> dict[str, float]:
+    """``selector``'s box, and whether it lies in the viewport above the sticky Stop bar."""
+    box: dict[str, float] = page.evaluate(
+        """(selector) => {
+            const r = document.querySelector(selector).getBoundingClientRect();
+            const bar = document.getElementById('stop-bar').getBoundingClientRect();
+            const floor = Math.min(window.innerHeight, bar.height ? bar.top : window.innerHeight);
+            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                    height: r.height, floor: floor, width: window.innerWidth};
+        }""",
+        selector,
+    )
+    return box
+
+
+def seen_without_scrolling(box: dict[str, float]) -> bool:
+    return (
+        box["height"] > 0
+        and box["top"] >= 0
+        and box["bottom"] <= box["floor"]
+        and box["left"] >= 0
+        and box["right"] <= box["width"]
+    )
+
+
 def test_a_dark_picture_gets_the_light_advice(app_server: str, dark_page: Any) -> None:
     page = dark_page
     blocked = watch_csp(page)
@@ -284,7 +311,23 @@ def test_a_dark_picture_gets_the_light_advice(app_server: str, dark_page: Any) -
     assert advice.get_attribute("role") == "status"
     assert "The picture is too dark. Turn on a light" in advice.inner_text()
     assert advice.is_visible()
+    # With the camera on, where to put it still shows at the exercise's instructions.
+    place = page.locator("#camera-advice")
+    assert "on the floor (or on a low step) at your side" in place.inner_text()
     shoot(page, "dark")
+
+    page.get_by_role("button", name="I am in position: go").click()
+    beside = page.locator("#camera-alert")
+    beside.wait_for(state="visible")
+    assert beside.inner_text().startswith("Too dark: turn on a light")
+    assert beside.get_attribute("aria-hidden") == "true"  # heard once, from the live region
+    assert "The picture is too dark. Turn on a light" in advice.inner_text()
+    assert place.is_hidden()
+    page.wait_for_timeout(500)  # a warning or two more may come in; then look as a person would
+    page.screenshot(path=str(SHOTS_DIR / f"s6-camera-{page.viewport_size['width']}.png"))
+    for selector in ("#camera-alert", "#timed-count", "#camera-count", "#timed-prompt"):
+        box = inside_the_screen(page, selector)
+        assert seen_without_scrolling(box), (selector, box)
 
     batches = tracked_batches(sent)
     measured = [

@@ -47,6 +47,7 @@ from sciatica_care.cli.output import (
 from sciatica_care.cli.plan import show_update
 from sciatica_care.cli.program_gate import ensure_program_open
 from sciatica_care.cli.session_camera import (
+    CameraAspectOption,
     CameraDisplay,
     CameraLandmarksOption,
     CameraOption,
@@ -502,6 +503,7 @@ def session_command(
     ),
     camera: int | None = CameraOption,
     camera_landmarks: Path | None = CameraLandmarksOption,
+    camera_aspect: str | None = CameraAspectOption,
     json_output: bool = JsonOption,
 ) -> None:
     """Do today's exercises with guidance: steps, a rep pacer, hold timers and a pain check."""
@@ -516,7 +518,8 @@ def session_command(
         out.print(question, end="")
         return keyboard.line()
 
-    eye = open_session_camera(camera, camera_landmarks)  # refused here, before anything starts
+    # a camera that cannot be used is refused here, before anything starts
+    eye = open_session_camera(camera, camera_landmarks, camera_aspect)
     with eye if eye is not None else nullcontext():
         ensure_program_open(out, None if json_output else ask)
         with local_context() as ctx:

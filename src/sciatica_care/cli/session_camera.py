@@ -1,7 +1,9 @@
 """The camera in ``sciatica session``: opening it, and showing its count beside the program's.
 
 ``--camera 0`` counts with a camera on this computer (the ``motion`` extra), ``--camera-landmarks
-FILE.jsonl`` plays a recorded landmark stream instead (re-analysis, tests). The counting and the
+FILE.jsonl`` plays a recorded landmark stream instead (re-analysis, tests), with ``--camera-aspect
+W:H`` for the shape of the pictures it came from (a phone held upright is 9:16; the detectors
+put x and y back on one scale with it, as ``sciatica track --aspect`` does). The counting and the
 thread are ``services.session_camera``'s; this module opens it (one line and exit 2 when it
 cannot), prints where to put the camera, renders what it sees, and sums it up at the end. The
 camera only shows: the program's own flow, questions and count are unchanged, and the session
@@ -21,6 +23,7 @@ from rich.markup import escape
 from sciatica_care.cli.output import fail, print_prose, print_table
 from sciatica_care.domain.session import Phase, Session, SessionRecord
 from sciatica_care.domain.wording import plural
+from sciatica_care.motion.detector import DEFAULT_ASPECT
 from sciatica_care.motion.errors import MotionError
 from sciatica_care.motion.exercise_rules import rules_for
 from sciatica_care.motion.guidance import camera_advice
@@ -32,7 +35,7 @@ from sciatica_care.services.session_camera import (
     open_camera,
     open_recording,
 )
-from sciatica_care.services.tracking import PROBLEM_SHARE
+from sciatica_care.services.tracking import PROBLEM_SHARE, parse_aspect
 
 CameraOption: Any = typer.Option(
     None,
@@ -46,7 +49,19 @@ CameraLandmarksOption: Any = typer.Option(
     help="Play a recorded landmark stream (JSON Lines) as the camera, against the session's "
     "clock (its t counts the session's timed seconds).",
 )
+CameraAspectOption: Any = typer.Option(
+    None,
+    "--camera-aspect",
+    help="With --camera-landmarks: the shape (width:height) of the pictures they came from, "
+    "such as 9:16 for a phone held upright. Default 4:3.",
+)
 
+OPTION_NAMES = {
+    "camera": "--camera",
+    "camera_landmarks": "--camera-landmarks",
+    "aspect": "--camera-aspect",
+}
+"""The option each ``InvalidInput`` field came from."""
 TIMED = (Phase.WORK, Phase.BREAK, Phase.SIDE_SWITCH)
 """An exercise's timed part: its reps or holds and the short pauses between them."""
 WARNING_WORDS = {
@@ -59,18 +74,25 @@ WARNING_WORDS = {
 }
 
 
-def open_session_camera(camera: int | None, landmarks: Path | None) -> SessionCamera | None:
-    """The camera asked for, or ``None``; one line and exit 2 when it cannot be used."""
+def open_session_camera(
+    camera: int | None, landmarks: Path | None, aspect: str | None = None
+) -> SessionCamera | None:
+    """The camera asked for, or ``None``; one line and exit 2 when it cannot be used.
+
+    ``aspect`` (``W:H`` or a number, ``tracking.parse_aspect``) is only for a recording: a live
+    camera's shape is read from the camera."""
     if camera is not None and landmarks is not None:
         fail("give --camera or --camera-landmarks, not both")
+    if aspect is not None and landmarks is None:
+        fail("--camera-aspect is only for --camera-landmarks (a camera's shape is read from it)")
     try:
         if camera is not None:
             return open_camera(camera)
         if landmarks is not None:
-            return open_recording(landmarks)
+            shape = DEFAULT_ASPECT if aspect is None else parse_aspect(aspect)
+            return open_recording(landmarks, shape)
     except InvalidInput as exc:
-        option = "--camera" if exc.field == "camera" else "--camera-landmarks"
-        fail(f"{option}: {exc.message}")
+        fail(f"{OPTION_NAMES.get(exc.field, '--camera-landmarks')}: {exc.message}")
     except ServiceError as exc:
         fail(f"--camera: {exc}")
     return None

@@ -108,8 +108,7 @@ def track(
         exercise_id = tracking.check_exercise(exercise)
         counts = rules_for(exercise_id).counts
         if camera is not None:
-            if not json_output:
-                _advice(out, exercise_id)
+            _advice(out, exercise_id)  # on stderr with --json: the person still places the camera
             with (
                 _stop_on_ctrl_c() as stopped,
                 _progress(out, "Tracking (Ctrl-C stops)", counts) as progress,
@@ -150,6 +149,7 @@ def track(
 
 
 def _advice(out: Console, exercise_id: str) -> None:
+    """Where to put the camera (issue 11, item 3), before a live camera starts counting."""
     out.print("Before you start:", style="bold")
     for sentence in camera_advice(exercise_id):
         print_prose(sentence, out, hang="- ")

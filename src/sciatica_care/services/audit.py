@@ -74,6 +74,20 @@ def note_access(
     audit.record(session, patient_id, actor.id, name, action, label, now)
 
 
+def note_reads(
+    session: Session, actor: Actor, patient_ids: list[int], what: str, now: datetime
+) -> None:
+    """``note_access`` of one read of many patients' data (a page of the caseload): the folding
+    check and the clinician's name read once for all of them, not once a patient."""
+    if actor.role is not Role.CLINICIAN or not patient_ids:
+        return
+    folded = audit.recorded_since_for(session, patient_ids, actor.id, what, now - FOLD_WINDOW)
+    name = clinicians.get(session, actor.id).display_name
+    for patient_id in patient_ids:
+        if patient_id not in folded:
+            audit.record(session, patient_id, actor.id, name, READ, what, now)
+
+
 def entries(session: Session, patient_id: int, limit: int | None = None) -> list[AuditEntry]:
     return [
         AuditEntry(row.at, row.clinician_name, row.action, row.what)

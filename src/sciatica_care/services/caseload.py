@@ -44,7 +44,7 @@ from sciatica_care.domain.habit import SESSIONS_PER_WEEK
 from sciatica_care.domain.progress import ProgressSeries
 from sciatica_care.domain.questionnaires import ChangeReading, describe_change
 from sciatica_care.services import caseload_summary, links, progress
-from sciatica_care.services.audit import note_access
+from sciatica_care.services.audit import note_reads
 from sciatica_care.services.clock import utcnow
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, NotFound
@@ -199,33 +199,42 @@ class CaseloadRow:
     red_flag: RedFlag | None
     red_sessions_7: int
     peripheralising_days: int
-    window: Window
+    person: caseload_summaries.LinkedSummary
+    """The patient as read (plan, account and program start: ``window_of``)."""
+    zone: tzinfo
     last_activity: date | None
     concern_at: datetime | None = None
+    window: Window | None = None
+    """Read for the rows shown or sorted on (``attach_windows``), not for all 5,000."""
+    open_alerts: tuple[Alert, ...] = ()
+    """The alerts not yet seen, newest first (set with ``alerts``; read many times a page)."""
+
+    @property
+    def windows(self) -> Window:
+        if self.window is None:
+            raise LookupError("the row's windows were not read (caseload.attach_windows)")
+        return self.window
 
     @property
     def adherence_7(self) -> Adherence:
-        return Adherence(self.window.done(self.window.week), self.window.planned(self.window.week))
+        w = self.windows
+        return Adherence(w.done(w.week), w.planned(w.week))
 
     @property
     def adherence_28(self) -> Adherence:
-        return Adherence(
-            self.window.done(self.window.first), self.window.planned(self.window.first)
-        )
+        w = self.windows
+        return Adherence(w.done(w.first), w.planned(w.first))
 
     @property
     def leg_recent(self) -> float | None:
         """Mean morning leg pain (NPRS) of the last 7 days."""
-        return self.window.mean_leg(self.window.week, None)
+        return self.windows.mean_leg(self.windows.week, None)
 
     @property
     def leg_earlier(self) -> float | None:
         """Mean morning leg pain of the first 7 days of the 28-day window."""
-        return self.window.mean_leg(self.window.first, self.window.first + WEEK_DAYS)
-
-    @property
-    def open_alerts(self) -> tuple[Alert, ...]:
-        return tuple(alert for alert in self.alerts if not alert.seen)
+        w = self.windows
+        return w.mean_leg(w.first, w.first + WEEK_DAYS)
 
     @property
     def inactive(self) -> bool:
@@ -467,6 +476,50 @@ def _first_recorded(days: dict[str, Any], covers_from: date) -> date | None:
     return covers_from + timedelta(days=min(found)) if found else None
 
 
+EMPTY_DAYS: dict[str, Any] = {"n": "", "s": "", "l": "", "m": "", "r": [], "z": []}
+"""The days of a summary with nothing in it (every count of a window is 0)."""
+
+
+def window_of(
+    person: caseload_summaries.LinkedSummary,
+    zone: tzinfo,
+    covers_from: date,
+    days: dict[str, Any],
+    today: date,
+) -> Window:
+    """The 7- and 28-day windows ending ``today`` (the patient's day) in a summary's days: day
+    positions, with the first day adherence counts (``first_counted_day``)."""
+    last = (today - covers_from).days
+    beginning = Beginning(person.created_at, person.program_started_on)
+    counted_from = first_counted_day(beginning, zone, _first_recorded(days, covers_from))
+    start = None if counted_from is None else (counted_from - covers_from).days
+    return Window(
+        days,
+        last - WINDOW_DAYS + 1,
+        last - WEEK_DAYS + 1,
+        last,
+        _per_week(person.sessions_per_week),
+        start,
+    )
+
+
+def _red_flag_alert(
+    flags: list[caseload_queries.OpenRedFlag], zone: tzinfo, answers: dict[int, str]
+) -> tuple[RedFlag, Alert]:
+    newest = flags[-1]
+    worst = EMERGENCY if any(f.action == EMERGENCY for f in flags) else newest.action
+    answer = answers.get(newest.screening_id, "")
+    word = "Emergency" if newest.action == EMERGENCY else "Urgent"
+    named = f": {answer}" if answer else ""
+    alert = Alert(
+        AlertKind.RED_FLAG,
+        f"{AlertKind.RED_FLAG}:{newest.screening_id}",
+        f"{word} red-flag answer on {_when_at(newest.created_at, zone)}{named}. Not yet assessed.",
+        newest.created_at,
+    )
+    return RedFlag(newest.screening_id, worst, newest.created_at, answer), alert
+
+
 def _window_row(
     person: caseload_summaries.LinkedSummary,
     summary: caseload_summaries.StoredSummary,
@@ -474,36 +527,27 @@ def _window_row(
     today: date,
     seen: set[tuple[int, str]],
     flags: list[caseload_queries.OpenRedFlag],
-    beginning: Beginning | None = None,
     answers: dict[int, str] | None = None,
 ) -> CaseloadRow:
-    """One patient's row from their summary: the 7- and 28-day windows ending ``today`` (the
-    patient's day) are slices of the per-day strings and lists (``services.caseload_summary``)."""
+    """The row of a patient with something to say: an open red flag, or a summary with RED
+    sessions or peripheralising runs, read from its days (slices of its per-day strings and
+    lists, ``services.caseload_summary``). The others are ``_quiet_row``s."""
     pid = person.id
-    days = summary.days
-    last = (today - summary.covers_from).days
-    first, week = last - WINDOW_DAYS + 1, last - WEEK_DAYS + 1
-    diary_days = days["n"].count("1", first)
     alerts: list[Alert] = []
     concerns: list[datetime] = []
     red_flag = None
     if flags:
-        newest = flags[-1]
-        worst = EMERGENCY if any(f.action == EMERGENCY for f in flags) else newest.action
-        answer = (answers or {}).get(newest.screening_id, "")
-        red_flag = RedFlag(newest.screening_id, worst, newest.created_at, answer)
-        word = "Emergency" if newest.action == EMERGENCY else "Urgent"
-        named = f": {answer}" if answer else ""
-        alerts.append(
-            Alert(
-                AlertKind.RED_FLAG,
-                f"{AlertKind.RED_FLAG}:{newest.screening_id}",
-                f"{word} red-flag answer on {_when_at(newest.created_at, zone)}{named}. "
-                "Not yet assessed.",
-                newest.created_at,
-            )
-        )
-    reds = [r for r in days["r"] if week <= r[2] <= last]
+        red_flag, alert = _red_flag_alert(flags, zone, answers or {})
+        alerts.append(alert)
+    days = summary.days
+    window = None if days is None else window_of(person, zone, summary.covers_from, days, today)
+    reds: list[list[Any]] = []
+    run = None
+    if window is not None and summary.has_events:
+        assert days is not None
+        reds = [r for r in days["r"] if window.week <= r[2] <= window.last]
+        diary_days = days["n"].count("1", window.first)
+        run = next(((k, at) for k, at in reversed(days["z"]) if k <= diary_days - 1), None)
     if reds:
         newest_red_at = datetime.fromisoformat(reds[-1][1])
         concerns.append(newest_red_at)
@@ -516,7 +560,6 @@ def _window_row(
                     newest_red_at,
                 )
             )
-    run = next(((k, at) for k, at in reversed(days["z"]) if k <= diary_days - 1), None)
     if run:
         started_on = summary.covers_from + timedelta(days=run[1])
         concerns.append(_midnight(started_on, zone))
@@ -534,10 +577,6 @@ def _window_row(
         alerts = [replace(a, seen=(pid, a.key) in seen) for a in alerts]
         alerts.sort(key=lambda a: a.at, reverse=True)
         concerns += [a.at for a in alerts]
-    last_activity = days["a"]
-    per_week = _per_week(person.sessions_per_week)
-    counted_from = first_counted_day(beginning, zone, _first_recorded(days, summary.covers_from))
-    start = None if counted_from is None else (counted_from - summary.covers_from).days
     return CaseloadRow(
         patient_id=pid,
         public_id=person.public_id,
@@ -547,10 +586,24 @@ def _window_row(
         red_flag=red_flag,
         red_sessions_7=len(reds),
         peripheralising_days=run[0] if run else 0,
-        window=Window(days, first, week, last, per_week, start),
-        last_activity=date.fromisoformat(last_activity) if last_activity else None,
+        person=person,
+        zone=zone,
+        last_activity=summary.last_activity,
         concern_at=max(concerns) if concerns else None,
+        window=window,
+        open_alerts=tuple(alert for alert in alerts if not alert.seen),
     )
+
+
+def attach_windows(session: Any, rows: Iterable[CaseloadRow]) -> None:
+    """Read the summary days of the rows without windows (those shown, or all of them to sort by
+    adherence) in one query, and set their windows."""
+    missing = [row for row in rows if row.window is None]
+    found = caseload_summaries.days_of(session, [row.patient_id for row in missing])
+    for row in missing:
+        # Gone since the rows were read (the patient deleted their account): an empty window.
+        covers_from, days = found.get(row.patient_id) or (row.today, EMPTY_DAYS)
+        row.window = window_of(row.person, row.zone, covers_from, days, row.today)
 
 
 def patient_label(email: str | None, public_id: str) -> str:
@@ -567,27 +620,59 @@ def label_of(ctx: PatientContext) -> str:
         return patient_label(patient.email, patient.public_id)
 
 
-def _usable(summary: caseload_summaries.StoredSummary | None, zone: str, first: date) -> bool:
+def _usable(person: caseload_summaries.LinkedSummary, zone: str, first: date) -> bool:
     """A summary the dashboard may read: present, of this program's shape, not flagged stale,
     kept in the patient's zone now, and covering the whole 28-day window."""
     return (
-        summary is not None
-        and summary.days.get("v") == caseload_summary.FORMAT
-        and not summary.stale
-        and summary.timezone == zone
-        and summary.covers_from <= first
+        person.summary_zone == zone
+        and person.shape == caseload_summary.FORMAT
+        and not person.stale
+        and person.covers_from <= first
     )
 
 
 def _stored(new: caseload_summaries.NewSummary) -> caseload_summaries.StoredSummary:
-    return caseload_summaries.StoredSummary(new.timezone, new.covers_from, new.days, False)
+    return caseload_summaries.StoredSummary(
+        new.timezone,
+        new.covers_from,
+        new.shape,
+        new.has_events,
+        False,
+        new.last_activity,
+        new.days,
+    )
+
+
+def _quiet_row(person: caseload_summaries.LinkedSummary, zone: tzinfo, today: date) -> CaseloadRow:
+    """The row of a patient whose summary holds no event and who has no open red flag (most of
+    a caseload): no alert, no concern; its windows are read only if it is shown."""
+    return CaseloadRow(
+        person.id,
+        person.public_id,
+        patient_label(person.email, person.public_id),
+        today,
+        (),
+        None,
+        0,
+        0,
+        person,
+        zone,
+        person.last_activity,
+    )
 
 
 def gather_rows(
-    session: Any, clinician_id: int, now: datetime, patient_ids: list[int] | None = None
+    session: Any,
+    clinician_id: int,
+    now: datetime,
+    patient_ids: list[int] | None = None,
+    windows: bool = False,
 ) -> tuple[list[CaseloadRow], list[caseload_summaries.NewSummary]]:
     """Rows of every linked patient (or of ``patient_ids`` among them), in no order, and the
-    summaries rebuilt on the way (missing, stale or in another zone) for the caller to store."""
+    summaries rebuilt on the way (missing, stale or in another zone) for the caller to store.
+    The summaries' days are read for the patients with events (their alerts and concern come
+    from them) and, with ``windows``, for every row (adherence and the leg-pain trend);
+    otherwise the caller reads them for the rows it shows (``attach_windows``)."""
     people = caseload_summaries.linked_with_summaries(session, clinician_id, patient_ids)
     if not people:
         return [], []
@@ -603,42 +688,43 @@ def gather_rows(
     stale = []
     for person in people:
         zone, key, today = zones[person.timezone]
-        if not _usable(person.summary, key, today - timedelta(days=WINDOW_DAYS - 1)):
+        if not _usable(person, key, today - timedelta(days=WINDOW_DAYS - 1)):
             stale.append(caseload_summary.Patient(person.id, zone))
     rebuilt = caseload_summary.build(session, stale, now)
-    fresh = {new.patient_id: _stored(new) for new in rebuilt}
+    full = {new.patient_id: _stored(new) for new in rebuilt}
+    eventful = {p.id: p for p in people if p.id not in full and (windows or p.has_events)}
+    for pid, (covers_from, days) in caseload_summaries.days_of(session, list(eventful)).items():
+        stored = eventful[pid].summary
+        assert stored is not None
+        full[pid] = replace(stored, covers_from=covers_from, days=days)
     flags: dict[int, list[caseload_queries.OpenRedFlag]] = defaultdict(list)
     for flag in caseload_queries.open_red_flags(session, clinician_id, patient_ids):
         flags[flag.patient_id].append(flag)
     seen = caseload_queries.seen_alerts(session, clinician_id, patient_ids)
     answers = red_flag_answers(session, [found[-1].screening_id for found in flags.values()])
-    begun = {p.id: Beginning(p.created_at, p.program_started_on) for p in people}
     rows = []
     for person in people:
         zone, _, today = zones[person.timezone]
-        summary = fresh.get(person.id) or person.summary
+        summary = full.get(person.id)
+        if summary is None and person.id not in flags:
+            rows.append(_quiet_row(person, zone, today))
+            continue
+        summary = summary or person.summary
         assert summary is not None
         rows.append(
-            _window_row(
-                person,
-                summary,
-                zone,
-                today,
-                seen,
-                flags.get(person.id, []),
-                begun.get(person.id),
-                answers,
-            )
+            _window_row(person, summary, zone, today, seen, flags.get(person.id, []), answers)
         )
+    if windows:
+        attach_windows(session, rows)
     return rows, rebuilt
 
 
 def compute_rows(
     session: Any, clinician_id: int, now: datetime, patient_ids: list[int] | None = None
 ) -> list[CaseloadRow]:
-    """Rows of every linked patient (or of ``patient_ids`` among them), in no order (rebuilt
-    summaries are used, not stored: the caller's transaction may not write)."""
-    return gather_rows(session, clinician_id, now, patient_ids)[0]
+    """Rows of every linked patient (or of ``patient_ids`` among them) with their windows, in
+    no order (rebuilt summaries are used, not stored: the caller's transaction may not write)."""
+    return gather_rows(session, clinician_id, now, patient_ids, windows=True)[0]
 
 
 _FAR_PAST = datetime.min.replace(tzinfo=UTC)
@@ -681,7 +767,7 @@ def caseload(
     now = clock_now()
     with db.session() as session:
         clinicians.get(session, clinician_id)
-        rows, rebuilt = gather_rows(session, clinician_id, now)
+        rows, rebuilt = gather_rows(session, clinician_id, now, windows=sort is Sort.ADHERENCE)
     if rebuilt:
         caseload_summary.save_quietly(db, rebuilt, now)
     linked = len(rows)
@@ -693,10 +779,15 @@ def caseload(
     ordered = order_rows(rows, sort, descending)
     shown = ordered[(page - 1) * page_size : page * page_size]
     if shown:
-        actor = Actor.clinician(clinician_id)
         with db.session() as session:
-            for row in shown:
-                note_access(session, actor, Permission.READ, row.patient_id, CASELOAD_READ, now)
+            attach_windows(session, shown)
+            note_reads(
+                session,
+                Actor.clinician(clinician_id),
+                [r.patient_id for r in shown],
+                CASELOAD_READ,
+                now,
+            )
     return CaseloadPage(
         rows=shown,
         total=len(ordered),

@@ -22,7 +22,11 @@ window with slices, counts and sums that run in C (5,000 patients in a few tens 
   for every run length at which one leg's pain or numbness reaches at least one zone further
   down than the day before the run (§6, as ``domain.diary.zone_signal`` reads it); the dashboard
   keeps the longest that fits its 28-day window;
-* ``a``: the last activity, the newest local day with a check-in or a session over all time.
+
+Beside ``days``, the row's columns say what the dashboard needs of all 5,000 patients without
+parsing it: its shape (``FORMAT``), whether ``r`` or ``z`` lists anything (``has_events``: a
+patient without events has no alert or concern from the summary), and the last activity (the
+newest local day with a check-in or a session over all time).
 """
 
 from __future__ import annotations
@@ -48,9 +52,9 @@ SUMMARY_DAYS = 35
 still covers the whole window (a newer entry or a read rebuilds it anyway)."""
 ZONE_SERIES = (("left", "pain"), ("left", "numbness"), ("right", "pain"), ("right", "numbness"))
 """The four §6 trends: each leg, pain and numbness."""
-FORMAT = 1
+FORMAT = 2
+"""The shape of ``days`` (the row's ``shape``): a summary of another shape is rebuilt on read."""
 ZERO = ord("0")
-"""The shape of ``days`` (``v``): a summary of another shape is rebuilt on read."""
 BATCH = 500
 """Patients read at once when many summaries are (re)built."""
 
@@ -157,22 +161,24 @@ def summarise(
         values = [value[n] for _, value in zones]
         for k in rising_runs(values):
             runs[k] = (zones[-k][0] - covers_from).days
+    events = sorted([k, offset] for k, offset in runs.items())
     return store.NewSummary(
         patient_id=patient_id,
         timezone=zone_key(zone),
         covers_from=covers_from,
         days={
-            "v": FORMAT,
             "n": "".join(entries),
             "s": "".join(sessions_done),
             "l": encode_counts(leg_sums),
             "m": encode_counts(mornings),
             "r": reds,
-            "z": sorted([k, offset] for k, offset in runs.items()),
-            "a": max(activity).isoformat() if activity else None,
+            "z": events,
         },
         last_checkin_day=last[0],
         last_session_at=last[1],
+        shape=FORMAT,
+        has_events=bool(reds or events),
+        last_activity=max(activity) if activity else None,
     )
 
 

@@ -44,6 +44,23 @@ def recorded_since(
     return session.scalar(query.limit(1)) is not None
 
 
+def recorded_since_for(
+    session: Session, patient_ids: list[int], clinician_id: int, what: str, since: datetime
+) -> set[int]:
+    """Which of these patients already have the event recorded since ``since`` (one query)."""
+    query = (
+        select(AuditEvent.patient_id)
+        .where(
+            AuditEvent.patient_id.in_(patient_ids),
+            AuditEvent.clinician_id == clinician_id,
+            AuditEvent.what == what,
+            AuditEvent.at >= since,
+        )
+        .distinct()
+    )
+    return set(session.scalars(query))
+
+
 def events_of(session: Session, patient_id: int, limit: int | None = None) -> list[AuditEvent]:
     """The patient's log, newest first."""
     query = (

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, Text, and_, cast, select, type_coerce, update
@@ -27,36 +28,69 @@ from sciatica_care.store.models import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StoredSummary:
-    """What the dashboard reads of a summary row."""
+    """What the dashboard reads of a summary row: its columns, and ``days`` once it is read
+    (``days_of``; None until then)."""
 
     timezone: str
     covers_from: date
-    days: dict[str, Any]
+    shape: int
+    has_events: bool
     stale: bool
+    last_activity: date | None
+    days: dict[str, Any] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LinkedSummary:
-    """A patient who links the clinician, the two settings the caseload needs, and their
-    summary (None when it was never built)."""
+    """A patient who links the clinician, the settings the caseload needs, and their summary's
+    columns (``summary_zone`` None: never built). Plain slots, flat, made 5,000 times a page:
+    the account's time and the program's start stay as stored until a row shown needs them."""
 
     id: int
     public_id: str
     email: str | None
     timezone: str | None
     sessions_per_week: Any
-    summary: StoredSummary | None
-    created_at: datetime | None = None
-    program_started_on: date | None = None
+    created: Any
+    started: Any
+    summary_zone: str | None
+    covers_from: date
+    shape: int
+    has_events: bool
+    stale: bool
+    last_activity: date | None
+
+    @property
+    def created_at(self) -> datetime | None:
+        return _as_utc(self.created)
+
+    @property
+    def program_started_on(self) -> date | None:
+        return _as_date(self.started)
+
+    @property
+    def summary(self) -> StoredSummary | None:
+        """The summary's columns (its ``days`` not read), or None when it was never built."""
+        if self.summary_zone is None:
+            return None
+        return StoredSummary(
+            self.summary_zone,
+            self.covers_from,
+            self.shape,
+            self.has_events,
+            self.stale,
+            self.last_activity,
+        )
 
 
 def linked_with_summaries(
     session: Session, clinician_id: int, patient_ids: Sequence[int] | None = None
 ) -> list[LinkedSummary]:
     """Every patient linked to the clinician now (or those of ``patient_ids``), with their
-    summary: one query over the clinician's links, the patients' primary keys and the summaries'."""
+    summary's columns (not its ``days``: ``days_of``): one query over the clinician's links, the
+    patients' primary keys and the summaries'."""
     linked = select(CareLink.patient_id).where(
         CareLink.clinician_id == clinician_id, CareLink.ended_at.is_(None)
     )
@@ -69,47 +103,75 @@ def linked_with_summaries(
             Patient.email,
             settings["timezone"].as_string(),
             settings["sessions_per_week"].as_string(),
+            # Dates and times read as text and parsed only when needed (SQLite; PostgreSQL's
+            # driver gives dates and times): at 5,000 rows the generic type processing is most
+            # of the page's time.
             type_coerce(Patient.created_at, String),
             type_coerce(Patient.program_started_on, String),
-            s.patient_id,
             s.timezone,
-            # Read as text and parsed below with the C parsers: at 5,000 rows the generic type
-            # processing of dates and JSON (JSONB on PostgreSQL) is most of the page's time.
             type_coerce(s.covers_from, String),
-            cast(s.days, Text),
+            s.shape,
+            s.has_events,
             s.stale,
+            type_coerce(s.last_activity, String),
         )
         .outerjoin(s, s.patient_id == Patient.id)
         .where(Patient.id.in_(linked))
     )
     if patient_ids is not None:
         query = query.where(Patient.id.in_(list(patient_ids)))
-    found = []
-    for pid, public_id, email, zone, per_week, created, started, sid, *summary in session.execute(
-        query
-    ):
-        stored = None
-        if sid is not None:
-            tz, covers_from, days, stale = summary
-            stored = StoredSummary(
-                tz,
-                _as_date(covers_from) or date.min,
-                days if isinstance(days, dict) else json.loads(days),
-                bool(stale),
-            )
-        found.append(
-            LinkedSummary(
-                pid,
-                public_id,
-                email,
-                zone,
-                per_week,
-                stored,
-                _as_utc(created),
-                _as_date(started),
-            )
+    # Core execution: the ORM's result processing of 5,000 plain rows costs more than the query.
+    return [
+        LinkedSummary(
+            pid,
+            public_id,
+            email,
+            zone,
+            per_week,
+            created,
+            started,
+            summary_zone,
+            _as_date(covers_from) or date.min,
+            shape or 0,
+            bool(has_events),
+            bool(stale),
+            _as_date(last_activity),
         )
-    return found
+        for (
+            pid,
+            public_id,
+            email,
+            zone,
+            per_week,
+            created,
+            started,
+            summary_zone,
+            covers_from,
+            shape,
+            has_events,
+            stale,
+            last_activity,
+        ) in session.connection().execute(query).all()
+    ]
+
+
+def days_of(session: Session, patient_ids: Sequence[int]) -> dict[int, tuple[date, dict[str, Any]]]:
+    """The first day and the ``days`` document of these patients' summaries, read together so
+    the day positions match even if the summary was rebuilt since its columns were read. Read
+    as text and parsed by the C JSON parser (the generic JSON type processing costs more)."""
+    if not patient_ids:
+        return {}
+    s = CaseloadSummary
+    query = select(s.patient_id, type_coerce(s.covers_from, String), cast(s.days, Text)).where(
+        s.patient_id.in_(list(patient_ids))
+    )
+    return {
+        pid: (
+            _as_date(covers_from) or date.min,
+            days if isinstance(days, dict) else json.loads(days),
+        )
+        for pid, covers_from, days in session.connection().execute(query)
+    }
 
 
 def zone_setting(session: Session, patient_id: int) -> str | None:
@@ -243,7 +305,13 @@ def _as_utc(value: Any) -> datetime | None:
 def _as_date(value: Any) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(str(value))
+    return _day(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    """A stored day parsed once: a clinic's 5,000 summaries share a few dozen dates."""
+    return date.fromisoformat(text)
 
 
 def mark_stale(session: Session, patient_id: int) -> None:
@@ -261,6 +329,9 @@ class NewSummary:
     days: dict[str, Any]
     last_checkin_day: date | None
     last_session_at: datetime | None
+    shape: int
+    has_events: bool
+    last_activity: date | None
 
 
 def save(session: Session, summaries: Iterable[NewSummary], at: datetime) -> None:
@@ -284,6 +355,9 @@ def save(session: Session, summaries: Iterable[NewSummary], at: datetime) -> Non
         row.days = new.days
         row.last_checkin_day = new.last_checkin_day
         row.last_session_at = new.last_session_at
+        row.shape = new.shape
+        row.has_events = new.has_events
+        row.last_activity = new.last_activity
         row.stale = False
         row.updated_at = at
     session.flush()

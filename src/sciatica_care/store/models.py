@@ -382,6 +382,15 @@ class CaseloadSummary(Base):
     """Set before an entry is written, cleared by the refresh after it: a refresh that failed
     leaves it set, and the next dashboard read recomputes the summary."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    shape: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """The shape of ``days`` (``services.caseload_summary.FORMAT``); a row of another shape
+    (0: made before migration 0009) is rebuilt on read."""
+    has_events: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Whether ``days`` lists RED sessions or peripheralising runs. The dashboard reads the
+    ``days`` of a patient without them and without an open red flag only for the rows it shows:
+    such a patient has no alert and no concern, whatever the day."""
+    last_activity: Mapped[date | None] = mapped_column(Date)
+    """The newest local day with a check-in or a session over all time (sorting, "inactive")."""
 
 
 Index(

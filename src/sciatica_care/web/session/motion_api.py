@@ -5,8 +5,9 @@ the picture's brightness, reach this server, batched: ``POST /api/motion/track``
 calls ``services.tracking.track_batch`` (the same detectors as the CLI, and the sealed detector
 state that travels with the client, so no process keeps anything between batches). The answer
 is the live state, the camera warnings to show now (``motion.guidance.frame_warnings``: nobody
-in the picture, out of it, too small, too dark, not at the side, facing the wrong way) and the
-sealed state for the next batch. A state this server did not make for this person (edited,
+in the picture, out of it, too small, too dark, not at the side, facing the wrong way), each
+with a short ``title`` the player shows beside the count while the person exercises (a phone's
+screen has room for a line, not for the whole advice), and the sealed state for the next batch. A state this server did not make for this person (edited,
 another person's, from before a restart without ``SCIATICA_SECRET_KEY``) is a 422 on
 ``snapshot``, never a 500; the player then starts counting again.
 
@@ -30,7 +31,7 @@ from starlette.exceptions import HTTPException
 
 from sciatica_care.motion.detector import DEFAULT_ASPECT
 from sciatica_care.motion.exercise_rules import RULES, rules_for
-from sciatica_care.motion.guidance import WarningCode, camera_advice
+from sciatica_care.motion.guidance import CameraWarning, WarningCode, camera_advice
 from sciatica_care.motion.landmarks import LANDMARK_COUNT, Frame, Landmark
 from sciatica_care.services import program, tracking
 from sciatica_care.services.context import PatientContext
@@ -105,9 +106,28 @@ class TrackBatch(BaseModel):
     frames: Annotated[list[TrackedFrame], Field(max_length=MAX_FRAMES)]
 
 
+WARNING_TITLES: dict[WarningCode, str | None] = {
+    "no_pose": "Nobody in the picture yet",
+    "out_of_frame": "Part of you is out of the picture",
+    "too_small": "Too small: move the camera closer",
+    "too_dark": "Too dark: turn on a light",
+    "wrong_side": "Put the camera at your side",
+    "wrong_facing": None,
+}
+"""One line for each warning, what to do first; ``None``: the message is that short already."""
+
+
 class FrameWarning(BaseModel):
     code: WarningCode
     message: str
+    """The whole advice (``motion.guidance``), for the camera panel and screen readers."""
+    title: str
+    """The same in one short line, for beside the count."""
+
+    @classmethod
+    def of(cls, warning: CameraWarning) -> FrameWarning:
+        title = WARNING_TITLES[warning.code] or warning.message
+        return cls(code=warning.code, message=warning.message, title=title)
 
 
 class TrackAnswer(BaseModel):
@@ -151,7 +171,7 @@ def track(
     )
     return TrackAnswer(
         state=None if result.live is None else result.live.as_json(),
-        warnings=[FrameWarning(code=w.code, message=w.message) for w in result.warnings],
+        warnings=[FrameWarning.of(w) for w in result.warnings],
         snapshot=SealedSnapshot(detector=result.snapshot.detector, seal=result.snapshot.seal),
     )
 

@@ -6,8 +6,13 @@
  * advice), go, batched every ~300 ms, to /api/motion/track, where the same Python detectors as
  * the CLI count; the answer's live count is shown beside the program's own counter, and its
  * camera warnings (nobody in the picture, out of it, too small, too dark, camera not at the side)
- * in plain words in a polite live region under the camera's status. The camera never moves the
- * player on: every button keeps working, and the person's own count is what is saved.
+ * in plain words: in a polite live region under the camera's picture (#camera-warnings), and,
+ * while the person exercises, each in one short line beside the count (#camera-alert): the panel
+ * is then below the fold of a phone, and the person must see them without scrolling.
+ * Where to put the camera (issue 11, item 3) shows before it starts and at each exercise's
+ * instructions, so a move to another place (bird dog: level with the hips) is seen in time.
+ * The camera never moves the player on: every button keeps working, and the person's own count
+ * is what is saved.
  * The server keeps nothing between batches: its sealed snapshot comes back with the next batch.
  */
 (function () {
@@ -50,11 +55,16 @@
     });
   }
 
-  /* Show the panel while a tracked exercise is on; start afresh when the exercise changes. */
+  /* The timed part of an exercise (reps, holds and the pauses between them) is on screen. */
+  function exercising() { return !$("view-timed").hidden; }
+
+  /* Show the panel while a tracked exercise is on; start afresh when the exercise changes. The
+   * camera's place is shown until the person starts the exercise with the camera on. */
   function follow() {
     var id = currentExercise();
     var finished = root.dataset.step && root.dataset.step.indexOf("done") === 0;
     panel.hidden = !setup || !tracked(id) || !!finished;
+    $("camera-advice").hidden = !setup || !setup.available || (c.on && exercising());
     if (id !== c.exercise) {
       c.exercise = id;
       c.snapshot = null; c.frames = []; c.lastT = -1; c.state = null;
@@ -92,21 +102,6 @@
     root.dataset.cameraSent = String(c.sent);
   }
 
-  /* Warnings the server gave lately, in the order first seen; rewritten only when they change,
-   * so a screen reader hears each change once. They follow the answers, not the clock: on a slow
-   * phone a warning stays until the pictures show it is fixed. */
-  function warningsBox() {
-    var box = $("camera-warnings");
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "camera-warnings";
-      box.className = "camera-warnings";
-      box.setAttribute("role", "status");
-      box.setAttribute("aria-live", "polite");
-      $("camera-live").appendChild(box);
-    }
-    return box;
-  }
 
   /* The latest answer's warnings in its order, then those it lacks for the first time; never
    * "nobody in the picture" together with advice about where the body is. */
@@ -115,34 +110,45 @@
     var kept = {};
     var nobody = list.some(function (w) { return w.code === "no_pose"; });
     var somebody = list.some(function (w) { return w.code !== "no_pose" && w.code !== "too_dark"; });
-    list.forEach(function (w) { kept[w.code] = { message: w.message, missed: 0 }; });
+    list.forEach(function (w) { kept[w.code] = { message: w.message, title: w.title || w.message, missed: 0 }; });
     Object.keys(c.warned).forEach(function (code) {
       if (kept[code]) return;
       if (code === "no_pose" ? somebody : code !== "too_dark" && nobody) return;
-      kept[code] = { message: c.warned[code].message, missed: c.warned[code].missed + 1 };
+      var was = c.warned[code];
+      kept[code] = { message: was.message, title: was.title, missed: was.missed + 1 };
     });
     c.warned = kept;
     showWarnings();
   }
 
+  /* Warnings the server gave lately, in the order first seen; rewritten only when they change,
+   * so a screen reader hears each change once. They follow the answers, not the clock: on a slow
+   * phone a warning stays until the pictures show it is fixed. The whole advice goes in the live
+   * region under the camera's picture; while the person exercises, each one's short title shows
+   * beside the count too (hidden from screen readers, which hear the whole advice). */
   function showWarnings() {
-    var codes = [], lines = [];
+    var codes = [], messages = [], titles = [];
     Object.keys(c.warned).forEach(function (code) {
       var w = c.warned[code];
-      if (c.on && w.missed < WARNING_KEEP) { codes.push(code); lines.push(w.message); }
+      if (c.on && w.missed < WARNING_KEEP) { codes.push(code); messages.push(w.message); titles.push(w.title); }
       else delete c.warned[code];
     });
+    $("camera-alert").hidden = !codes.length || !exercising() || !tracked(c.exercise);
     var key = codes.join(" ");
     if (key === c.warningKey) return;
     c.warningKey = key;
-    var box = warningsBox();
+    fill($("camera-warnings"), messages);
+    fill($("camera-alert"), titles);
+    root.dataset.cameraWarnings = key;
+  }
+
+  function fill(box, lines) {
     box.textContent = "";
     lines.forEach(function (line) {
       var p = document.createElement("p");
       p.textContent = line;
       box.appendChild(p);
     });
-    root.dataset.cameraWarnings = key;
   }
 
   function clearWarnings() { c.warned = {}; showWarnings(); }
@@ -310,7 +316,6 @@
     showCount();
   }
 
-  warningsBox(); // the live region exists before anything is said in it
   $("camera-start").addEventListener("click", start);
   $("camera-stop").addEventListener("click", stop);
   window.addEventListener("pagehide", function () { if (c.on) stop(); });
