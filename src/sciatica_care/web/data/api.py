@@ -7,7 +7,10 @@ clinician's PDF report of the last 90 days. ``GET/PUT /api/reminders`` reads and
 ``POST /api/reminders/feed`` makes a private iCalendar feed URL (shown once), ``DELETE`` ends it.
 ``POST /api/import?replace=true`` puts back a JSON export (``services.portability``, the use case
 ``sciatica import`` calls too): everything stored is replaced, all or nothing, and a linked
-clinician's caseload shows the imported days on their next read.
+clinician's caseload shows the imported days on their next read. Its body may be up to
+``IMPORT_BODY_LIMIT`` (20 MB; a year of data is about 1.1 MB), parsed in a worker thread
+(``OffLoopJsonRoute``), and the import itself runs in the thread pool, so other people's requests
+are answered while it is read, checked and stored.
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ from sciatica_care.services.data import (
 from sciatica_care.services.errors import InvalidInput
 from sciatica_care.web.context import current_context
 from sciatica_care.web.data.pages import FHIR_TYPE, download, report_download
+from sciatica_care.web.hardening import OffLoopJsonRoute
 from sciatica_care.web.security import SignedIn, current_patient, database
 
-router = APIRouter(prefix="/api", tags=["data"])
+router = APIRouter(prefix="/api", tags=["data"], route_class=OffLoopJsonRoute)
 
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 
