@@ -719,14 +719,6 @@ def gather_rows(
     return rows, rebuilt
 
 
-def compute_rows(
-    session: Any, clinician_id: int, now: datetime, patient_ids: list[int] | None = None
-) -> list[CaseloadRow]:
-    """Rows of every linked patient (or of ``patient_ids`` among them) with their windows, in
-    no order (rebuilt summaries are used, not stored: the caller's transaction may not write)."""
-    return gather_rows(session, clinician_id, now, patient_ids, windows=True)[0]
-
-
 _FAR_PAST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -807,11 +799,16 @@ def _clinician_of(ctx: PatientContext) -> int:
     return ctx.actor.id
 
 
-def _row_of(session: Any, ctx: PatientContext) -> CaseloadRow:
-    rows = compute_rows(session, _clinician_of(ctx), ctx.clock.now_fn(), [ctx.patient_id])
+def _row_of(
+    session: Any, ctx: PatientContext
+) -> tuple[CaseloadRow, list[caseload_summaries.NewSummary]]:
+    """The patient's caseload row, and their summary if it had to be rebuilt (for the caller to
+    store once its transaction is over, so the next page does not rebuild it again)."""
+    now = ctx.clock.now_fn()
+    rows, rebuilt = gather_rows(session, _clinician_of(ctx), now, [ctx.patient_id], windows=True)
     if not rows:
         raise NotFound("no such patient")
-    return rows[0]
+    return rows[0], rebuilt
 
 
 def mark_alert_seen(ctx: PatientContext, alert_key: str) -> Alert:
@@ -822,7 +819,9 @@ def mark_alert_seen(ctx: PatientContext, alert_key: str) -> Alert:
     """
     clinician_id = _clinician_of(ctx)
     with ctx.db.session() as session:
-        row = _row_of(session, ctx)
+        row, rebuilt = _row_of(session, ctx)
+    if rebuilt:
+        caseload_summary.save_quietly(ctx.db, rebuilt, ctx.clock.now_fn())
     alert = next((a for a in row.alerts if a.key == alert_key), None)
     if alert is None:
         raise NotFound("no such alert")
@@ -953,7 +952,7 @@ def patient_overview(ctx: PatientContext, days: int = OVERVIEW_DAYS) -> PatientO
     today = ctx.clock.today()
     since = today - timedelta(days=max(days, progress.ZONE_LOOK_BACK_DAYS) - 1)
     with ctx.unit(Permission.READ, what=PATIENT_PAGE_READ) as session:
-        row = _row_of(session, ctx)
+        row, rebuilt = _row_of(session, ctx)
         entries = checkins.entries(
             session, ctx.patient_id, since=since - progress.FLARE_LOOK_BACK, until=today
         )
@@ -972,6 +971,8 @@ def patient_overview(ctx: PatientContext, days: int = OVERVIEW_DAYS) -> PatientO
             for row in prescriptions.custom_exercises(session, ctx.patient_id, active_only=False)
         }
         patients.get(session, ctx.patient_id)
+    if rebuilt:
+        caseload_summary.save_quietly(ctx.db, rebuilt, ctx.clock.now_fn())
     lines = []
     for questionnaire in asked_questionnaires():
         mine = [r for r in responses if r.instrument == questionnaire.id]
