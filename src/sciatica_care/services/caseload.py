@@ -33,8 +33,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-
 from sciatica_care.content.errors import ContentError
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.content.questionnaires import Questionnaire
@@ -65,7 +63,6 @@ from sciatica_care.store.models import (
     CheckIn,
     ExerciseSession,
     ProgramChange,
-    Screening,
 )
 
 WINDOW_DAYS = 28
@@ -427,14 +424,9 @@ def describe_answer(kind: str, answers: dict[str, Any], result: dict[str, Any]) 
 def red_flag_answers(session: Any, screening_ids: list[int]) -> dict[int, str]:
     """``describe_answer`` of each of these screens (the newest open one of each patient with a
     red flag: a few rows, by primary key)."""
-    if not screening_ids:
-        return {}
-    query = select(Screening.id, Screening.kind, Screening.answers, Screening.result).where(
-        Screening.id.in_(screening_ids)
-    )
     return {
-        sid: describe_answer(kind, answers or {}, result or {})
-        for sid, kind, answers, result in session.execute(query)
+        found.id: describe_answer(found.kind, found.answers, found.result)
+        for found in caseload_queries.screen_answers(session, screening_ids)
     }
 
 

@@ -60,6 +60,28 @@ def open_red_flags(
     return [OpenRedFlag(*row) for row in session.execute(query)]
 
 
+@dataclass(frozen=True)
+class ScreenAnswers:
+    id: int
+    kind: str
+    answers: dict[str, Any]
+    result: dict[str, Any]
+
+
+def screen_answers(session: Session, screening_ids: Sequence[int]) -> list[ScreenAnswers]:
+    """The kind, answers and result of these screens (by primary key), to name the answer that
+    raised a red flag."""
+    if not screening_ids:
+        return []
+    query = select(Screening.id, Screening.kind, Screening.answers, Screening.result).where(
+        Screening.id.in_(list(screening_ids))
+    )
+    return [
+        ScreenAnswers(sid, kind, answers or {}, result or {})
+        for sid, kind, answers, result in session.execute(query)
+    ]
+
+
 def seen_alerts(
     session: Session, clinician_id: int, patient_ids: Sequence[int] | None = None
 ) -> set[tuple[int, str]]:
