@@ -131,10 +131,30 @@ def test_sciatica_plan_help_imports_nothing_heavy() -> None:
         assert not loaded(modules, package), package
 
 
+NOT_FOR_A_CURRENT_DATABASE = ("alembic", "mako", "pygments", "sqlalchemy.dialects.postgresql")
+"""Migrations (Alembic, its templates and their highlighting) and PostgreSQL's dialect: an
+embedded database already at the newest schema needs none of them."""
+
+
 @pytest.mark.usefixtures("screened")
 def test_sciatica_plan_imports_nothing_heavy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "Europe/London")
     shown, modules = modules_imported_by("plan", "--json")
     assert json.loads(shown)["exercises"][0]["exercise"] == "pelvic-tilt"
-    for package in (*HEAVY, "jinja2"):
+    for package in (*HEAVY, *NOT_FOR_A_CURRENT_DATABASE, "jinja2", "argon2"):
+        assert not loaded(modules, package), package
+
+
+def test_sciatica_plan_on_a_new_data_directory_migrates_then_stops_migrating(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first command creates and migrates the database (Alembic); the next finds it current."""
+    monkeypatch.setenv("TZ", "Europe/London")
+    first, modules = modules_imported_by("plan", "--json")
+    assert json.loads(first)["gate"]["state"] == "needs_screening"
+    assert loaded(modules, "alembic")
+
+    again, modules = modules_imported_by("plan", "--json")
+    assert again == first
+    for package in NOT_FOR_A_CURRENT_DATABASE:
         assert not loaded(modules, package), package

@@ -25,7 +25,8 @@ _FENCE = "---"
 class FrontMatter(BaseModel):
     """What every page declares about itself."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first use, not at import: every command imports these (start-up).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     title: Annotated[str, Field(min_length=1)]
     summary: Annotated[str, Field(min_length=1)]

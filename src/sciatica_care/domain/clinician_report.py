@@ -36,7 +36,8 @@ SessionStatus = Literal["completed", "stopped"]
 
 
 class _Value(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first use, not at import: every command imports these (start-up).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def diary_time(

@@ -54,7 +54,8 @@ ZONE_WORDS: dict[int, str] = {
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first use, not at import: every command imports these (start-up).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class CheckIn(_Entry):

@@ -38,7 +38,8 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first use, not at import: every command imports these (start-up).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class SeedPrescription(_Strict):

@@ -34,7 +34,8 @@ class Score(BaseModel):
     """A scored questionnaire. ``total`` is ``None`` for NPRS, whose leg and back scores stay
     separate; ``answers`` keeps what was answered (PSFS: activity name → rating)."""
 
-    model_config = ConfigDict(frozen=True)
+    # Schemas are built on first use, not at import: every command imports these (start-up).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     questionnaire: str
     total: float | None
@@ -50,7 +51,8 @@ class ChangeReading(BaseModel):
     ``improved``: the change is in the better direction (``None`` when there is no change).
     """
 
-    model_config = ConfigDict(frozen=True)
+    # Schemas are built on first use, not at import: every command imports these (start-up).
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     questionnaire: str
     before: float

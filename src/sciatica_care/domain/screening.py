@@ -78,7 +78,8 @@ Nprs = Annotated[int, Field(strict=True, ge=0, le=10)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Schemas are built on first use, not at import: every command imports these (start-up).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class DailyAnswers(_Strict):

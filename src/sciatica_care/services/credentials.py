@@ -21,7 +21,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
+_DUMMY_HASH: str | None = None
+"""What a missing account's password is checked against: made on first need (``_dummy_hash``),
+not at import, where it cost every CLI command an argon2 run."""
+_dummy_made = threading.Lock()
 
 MAX_PARALLEL_ARGON2 = 4
 """argon2 runs at once per process: 4 × 64 MiB at most, and the cores stay shared with the rest."""
@@ -38,12 +41,25 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches. A missing hash still costs one argon2 run (no timing hint)."""
+    checked = password_hash or _dummy_hash()
     try:
         with _argon2_turns:
-            matches = _hasher.verify(password_hash or _DUMMY_HASH, password)
+            matches = _hasher.verify(checked, password)
     except (VerificationError, InvalidHashError):
         return False
     return matches and bool(password_hash)
+
+
+def _dummy_hash() -> str:
+    """The dummy hash, made once per process by the first thread that needs it (the others wait
+    for that one), with today's parameters and in an argon2 turn like any other run."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        with _dummy_made:
+            if _DUMMY_HASH is None:
+                with _argon2_turns:
+                    _DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
+    return _DUMMY_HASH
 
 
 def password_needs_rehash(password_hash: str) -> bool:

@@ -51,7 +51,6 @@ from sciatica_care.domain.questionnaires import (
     describe_grc,
 )
 from sciatica_care.domain.session import CUSTOM_LEVEL
-from sciatica_care.reports.pdf_report import render_pdf
 from sciatica_care.services import program
 from sciatica_care.services.clock import Clock, utcnow
 from sciatica_care.services.context import PatientContext
@@ -451,4 +450,6 @@ def report_pdf_for(
 
     ``reports.pdf_report.ReportError`` when the PDF cannot be made.
     """
+    from sciatica_care.reports.pdf_report import render_pdf  # WeasyPrint: only for a PDF
+
     return render_pdf(report_for(ctx, start, end))
