@@ -13,6 +13,7 @@ import tempfile
 import timeit
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -20,6 +21,12 @@ from sqlalchemy.orm import Session
 from sciatica_care.config import Settings
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.domain.diary import BodyMap, CheckIn, LegZones
+from sciatica_care.domain.progression import (
+    ProgressionAction,
+    ProgressionDecision,
+    ProgressionDose,
+    SessionResult,
+)
 from sciatica_care.domain.questionnaires import score_psfs, score_sbi
 from sciatica_care.store import checkins, questionnaire_responses
 from sciatica_care.store.base import utcnow
@@ -34,6 +41,25 @@ def _leg_pain(n: int) -> int:
     """A year that starts at 7 and eases to about 2, with a flare-up now and then."""
     base = max(1, 7 - n // 60)
     return min(10, base + (3 if n % 47 in (20, 21, 22) else 0) + (n % 3 == 0))
+
+
+def _progressed(exercise_id: str, dose: dict[str, Any], day: date) -> dict[str, Any]:
+    """A whole stored decision (as progression writes it), so an export of the year imports."""
+    shape = {k: v for k, v in dose.items() if k in ("sets", "reps", "hold_s", "per_side")}
+    return ProgressionDecision(
+        exercise=exercise_id,
+        last_result=SessionResult.GREEN,
+        action=ProgressionAction.PROGRESS,
+        next_level=2,
+        next_dose=ProgressionDose.model_validate(shape),
+        resume_on=None,
+        escalation=None,
+        reason="Two good sessions.",
+        requires_acceptance=False,
+        decided_on=day,
+        red_flag_screen=False,
+        remove_exercise=False,
+    ).model_dump(mode="json")
 
 
 def seed_year(session: Session, patient_id: int, today: date, days: int = DAYS) -> None:
@@ -95,7 +121,7 @@ def seed_year(session: Session, patient_id: int, today: date, days: int = DAYS) 
                     exercise_id=exercise.id,
                     action="PROGRESS",
                     status="applied",
-                    decision={"decided_on": day.isoformat(), "reason": "Two good sessions."},
+                    decision=_progressed(exercise.id, exercise.level(2).dose.model_dump(), day),
                 )
             )
         if n % 7 == 0:

@@ -42,18 +42,15 @@ JSON = {"content-type": "application/json"}
 
 
 def _years_export(db: Database, patient_id: int, export: Any, days: int = 365) -> bytes:
-    """The patient's export, as ``GET /api/export`` sends it, after ``days`` of seeded diary.
-
-    The benchmark seeds its step-ups with a stub decision (a reason only) that no program makes
-    and the import rightly refuses; a real export has full decisions, so those are left out."""
+    """The patient's export, as ``GET /api/export`` sends it, after ``days`` of seeded diary
+    (the benchmark's year: check-ins, sessions, step-ups, questionnaires)."""
     with db.session() as session:
         patients.update_settings(session, patient_id, timezone=ZONE)
         seed_year(session, patient_id, LAST_DAY, days=days)
     response = export("/api/export")
     assert response.status_code == 200, response.text
     document = response.json()
-    assert len(document["checkins"]) == days
-    document["dose_decisions"] = []
+    assert len(document["checkins"]) == days and document["dose_decisions"]
     return json.dumps(document, indent=2).encode()
 
 

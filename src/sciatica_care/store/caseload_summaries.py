@@ -1,6 +1,8 @@
 """The derived ``caseload_summaries`` rows and the raw reads that rebuild them (issue 10 item 4).
 
-A summary is derived data (design.md "Transactions"): ``services.caseload_summary`` computes it
+Reads run as Core statements on the session's connection (same transaction): the ORM's result
+processing of plain column rows costs more than the queries. A summary is derived data (design.md
+"Transactions"): ``services.caseload_summary`` computes it
 from the check-ins and sessions read here and writes it after the entry is committed. The
 dashboard reads every linked patient with their summary in one indexed query
 (``linked_with_summaries``), so a page costs the same at a year of history as at a week.
@@ -206,7 +208,7 @@ def checkins_since(
         .where(CheckIn.patient_id.in_(list(patient_ids)), CheckIn.day >= first_day)
         .order_by(CheckIn.patient_id, CheckIn.recorded_at, CheckIn.id)
     )
-    return [RawCheckIn(*row) for row in session.execute(query)]
+    return [RawCheckIn(*row) for row in session.connection().execute(query)]
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ def sessions_since(
         .where(ExerciseSession.patient_id.in_(ids), ExerciseSession.started_at >= since)
         .order_by(ExerciseSession.patient_id, ExerciseSession.started_at, ExerciseSession.id)
     )
-    rows = session.execute(query).all()
+    rows = session.connection().execute(query).all()
     items: dict[int, list[tuple[int | None, bool | None, bool | None, bool]]] = {}
     if rows:
         results = (
@@ -250,7 +252,7 @@ def sessions_since(
             .join(ExerciseSession, ExerciseSession.id == ExerciseResult.session_id)
             .where(and_(ExerciseSession.patient_id.in_(ids), ExerciseSession.started_at >= since))
         )
-        for sid, pain, spread, numb, completed in session.execute(results):
+        for sid, pain, spread, numb, completed in session.connection().execute(results):
             items.setdefault(sid, []).append((pain, spread, numb, bool(completed)))
     return [
         RawSession(pid, sid, _aware(started), bool(final), reason, items.get(sid, []))
@@ -282,7 +284,7 @@ def last_entries(
     query = select(Patient.id, last_day, last_started).where(Patient.id.in_(list(patient_ids)))
     return {
         pid: (_as_date(day), _aware(started) if started is not None else None)
-        for pid, day, started in session.execute(query)
+        for pid, day, started in session.connection().execute(query)
     }
 
 
