@@ -28,8 +28,6 @@ from sciatica_care.services.credentials import (
 from sciatica_care.store import accounts, auth_sessions, clinicians
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.database import Database
-from sciatica_care.store.errors import StoreError
-from sciatica_care.store.models import AuthSession
 
 SESSION_COOKIE = "sc_session"
 ANONYMOUS_CSRF_COOKIE = "sc_csrf"
@@ -122,39 +120,34 @@ def lookup_caller(request: Request) -> Caller | None:
     if token:
         with database(request).session() as session:
             now = utcnow()
-            row = auth_sessions.find_active(session, token_digest(token), now)
+            row = auth_sessions.find_caller(session, token_digest(token), now)
             if row is not None:
                 _slide(session, row, now)
-            try:
-                if row is not None and row.patient_id is not None:
-                    patient = accounts.get(session, row.patient_id)
-                    found = SignedIn(
-                        patient_id=patient.id,
-                        email=patient.email or "",
-                        csrf_token=row.csrf_token,
-                        session_id=row.id,
-                        disclaimer_acknowledged=patient.disclaimer_acknowledged_at is not None,
-                    )
-                elif row is not None and row.clinician_id is not None:
-                    clinician = clinicians.get(session, row.clinician_id)
-                    found = ClinicianSignedIn(
-                        clinician_id=clinician.id,
-                        email=clinician.email,
-                        name=clinician.display_name,
-                        csrf_token=row.csrf_token,
-                        session_id=row.id,
-                    )
-            except StoreError:
-                found = None
+            if row is not None and row.patient_id is not None:
+                found = SignedIn(
+                    patient_id=row.patient_id,
+                    email=row.patient_email or "",
+                    csrf_token=row.csrf_token,
+                    session_id=row.session_id,
+                    disclaimer_acknowledged=row.disclaimer_acknowledged,
+                )
+            elif row is not None and row.clinician_id is not None:
+                found = ClinicianSignedIn(
+                    clinician_id=row.clinician_id,
+                    email=row.clinician_email or "",
+                    name=row.clinician_name or "",
+                    csrf_token=row.csrf_token,
+                    session_id=row.session_id,
+                )
     _remember(request, found)
     return found
 
 
-def _slide(session: Session, row: AuthSession, now: datetime) -> None:
+def _slide(session: Session, row: auth_sessions.ActiveCaller, now: datetime) -> None:
     """Push the idle expiry forward, never past ``SESSION_MAX`` from sign-in."""
     wanted = min(now + SESSION_IDLE, row.created_at + SESSION_MAX)
     if wanted - row.expires_at >= SLIDE_STEP:
-        auth_sessions.extend(session, row.id, wanted)
+        auth_sessions.extend(session, row.session_id, wanted)
 
 
 def lookup_signed_in(request: Request) -> SignedIn | None:
