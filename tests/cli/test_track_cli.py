@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
+from sciatica_care.cli import track as track_command
 from sciatica_care.cli.main import app
+from sciatica_care.cli.track import LIVE_WORDS
 from sciatica_care.motion.landmarks import write_frames
 from sciatica_care.motion.synthetic import (
     Movement,
@@ -224,3 +227,38 @@ def test_without_the_motion_extra_a_video_says_how_to_add_it(
     line = one_line_error(track("--exercise", "bird-dog", "--video", str(tmp_path / "clip.mp4")))
 
     assert line.endswith("run pip install 'sciatica-care[motion]'")
+
+
+def test_the_progress_bar_shows_the_camera_warning_of_the_moment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    too_close = generate(
+        quiet(
+            SyntheticSet(
+                "knee-to-chest",
+                (Movement(pose=0, hold_s=2.0),),
+                Recording(fps=15.0, body_size=1.4),  # longer than the picture is wide
+            )
+        )
+    )
+    # A terminal, as a person running the command has: the bar only shows on one.
+    monkeypatch.setattr(track_command, "console", Console(force_terminal=True, width=200))
+
+    result = track("--exercise", "knee-to-chest", "--landmarks", str(recorded(tmp_path, too_close)))
+
+    assert result.exit_code == 0, result.output
+    assert "Analysing clip.jsonl" in result.stdout
+    assert "body out of the picture" in result.stdout
+    assert "in many frames part of the body was out of the picture" in result.stdout
+
+
+def test_the_bar_has_no_warning_while_the_camera_sees_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(track_command, "console", Console(force_terminal=True, width=200))
+
+    result = track("--exercise", "pelvic-tilt", "--landmarks", str(recorded(tmp_path, TILTS)))
+
+    assert result.exit_code == 0, result.output
+    assert "Analysing clip.jsonl" in result.stdout
+    assert not any(words in result.stdout for words in LIVE_WORDS.values())

@@ -4,6 +4,7 @@ problems out; bad input named by the option at fault."""
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,18 @@ def test_the_getting_into_position_frames_show_up_as_camera_problems(recording: 
 
     assert report.warnings["no_pose"] == sum(f.landmarks is None for f in STREAM.frames) > 0
     assert report.problems() == []  # a few frames out of many: not worth a word
+
+
+def test_each_progress_step_carries_its_frames_camera_warnings(recording: Path) -> None:
+    steps: list[tracking.Progress] = []
+
+    report = tracking.analyse_landmarks("bird-dog", recording, on_progress=steps.append)
+
+    seen = Counter(w.code for step in steps for w in step.warnings)
+    assert seen == Counter(report.warnings) and seen["no_pose"] > 0
+    assert [any(w.code == "no_pose" for w in step.warnings) for step in steps] == [
+        frame.landmarks is None for frame in STREAM.frames
+    ]
 
 
 def test_an_unknown_exercise_names_the_known_ones(recording: Path) -> None:

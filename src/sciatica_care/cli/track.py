@@ -148,6 +148,26 @@ def track(
     _render(report, overlay, save_landmarks)
 
 
+LIVE_WORDS = {
+    "too_dark": "too dark: more light",
+    "no_pose": "nobody in the picture",
+    "out_of_frame": "body out of the picture",
+    "too_small": "too small: camera closer",
+    "wrong_side": "put the camera at your side",
+    "wrong_facing": "facing the wrong way",
+}
+"""The camera warning beside the bar: a few plain words, the first in ``LIVE_ORDER``."""
+
+
+def live_warning(step: tracking.Progress) -> str:
+    """The words for this frame's most pressing camera warning ('' when there is none)."""
+    codes = {w.code for w in step.warnings}
+    for code in tracking.LIVE_ORDER:
+        if code in codes:
+            return LIVE_WORDS[code]
+    return ""
+
+
 def _advice(out: Console, exercise_id: str) -> None:
     """Where to put the camera (issue 11, item 3), before a live camera starts counting."""
     out.print("Before you start:", style="bold")
@@ -157,18 +177,20 @@ def _advice(out: Console, exercise_id: str) -> None:
 
 @contextmanager
 def _progress(out: Console, label: str, counts: str) -> Iterator[tracking.ProgressCallback]:
-    """A progress bar (a running count from a camera) fed by the use case's callback."""
+    """A progress bar (a running count from a camera) fed by the use case's callback, with the
+    count so far and what is wrong with the camera now (issue 11, item 3: live warnings)."""
     bar = Progress(
         TextColumn(label),
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.fields[count]}"),
+        TextColumn("[yellow]{task.fields[warning]}"),
         console=out,
         transient=True,
         disable=not out.is_terminal,
     )
-    task = bar.add_task(label, total=None, count="")
+    task = bar.add_task(label, total=None, count="", warning="")
 
     def update(step: tracking.Progress) -> None:
         live = step.live
@@ -181,7 +203,9 @@ def _progress(out: Console, label: str, counts: str) -> Iterator[tracking.Progre
                 else f"{live.reps} reps"
             )
         )
-        bar.update(task, completed=step.done, total=step.total, count=count)
+        bar.update(
+            task, completed=step.done, total=step.total, count=count, warning=live_warning(step)
+        )
 
     with bar:
         yield update

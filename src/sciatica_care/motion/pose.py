@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 import time
 import warnings
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -48,6 +50,10 @@ def mediapipe() -> ModuleType:
         import mediapipe as mp
     except ImportError:
         raise PoseBackendMissing("MediaPipe (mediapipe)") from None
+    # protobuf's notice about an API MediaPipe 0.10.14 calls inside: nothing to act on. Set once
+    # for the process: ``catch_warnings`` around each call is not thread-safe, and pose lanes
+    # run the model in several threads at once.
+    warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype", category=UserWarning)
     package = Path(mp.__file__).parent
     if not (package / BUNDLED_MODEL).is_file():
         raise PoseBackendMissing(f"MediaPipe's bundled pose model ({BUNDLED_MODEL})")
@@ -157,10 +163,7 @@ class PoseEstimator:
     def landmarks(self, image_bgr: Any) -> tuple[Landmark, ...] | None:
         """The 33 landmarks of the person in the picture, or ``None`` when there is nobody."""
         rgb = self._cv2.cvtColor(image_bgr, self._cv2.COLOR_BGR2RGB)
-        with warnings.catch_warnings():
-            # protobuf's notice about an API MediaPipe 0.10.14 calls inside: nothing to act on
-            warnings.filterwarnings("ignore", message="SymbolDatabase.GetPrototype")
-            found = self._pose.process(rgb).pose_landmarks
+        found = self._pose.process(rgb).pose_landmarks
         if found is None:
             return None
         points = tuple(
@@ -168,6 +171,108 @@ class PoseEstimator:
             for p in found.landmark
         )
         return points if len(points) == LANDMARK_COUNT else None
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A picture with what pose estimation found in it and its mean brightness."""
+
+    picture: Picture
+    landmarks: tuple[Landmark, ...] | None
+    brightness: float
+
+
+FILE_LANES = 2
+"""Pose lanes for a video file on a machine with as many cores. One MediaPipe instance is
+sequential (it tracks from its previous frame; its two threads take turns, one runnable at a
+time), so it never passes 1 / its CPU time a frame: about 18 fps for the full model. Two lanes
+can keep two cores busy, for 2 to 4 ms more CPU a frame. Measured on a shared 2-core machine
+(``python -m benchmarks motion``, one lane against two in each run): a gain only when this
+process could get more than one core (18.2 → 24.8 and 18.3 → 20.9 fps at load average 2), none
+when it could not (8.8 → 8.8 at 7, 18.3 → 18.6 at 3). A person's own computer usually has the
+core free."""
+
+
+def default_lanes(is_camera: bool) -> int:
+    """Pose lanes for a source: ``FILE_LANES`` for a file (never more than the cores), one for
+    a camera: its frames come in real time, one at a time, so a second lane adds no frames, only
+    a frame of latency."""
+    if is_camera:
+        return 1
+    return max(1, min(FILE_LANES, os.cpu_count() or 1))
+
+
+class PoseLanes:
+    """Pose estimation on ``lanes`` MediaPipe instances at once, frames dealt in turn (lane A
+    the even frames, lane B the odd ones) and given back in their order, so the detectors after
+    it stay sequential and pure.
+
+    MediaPipe releases the GIL while its graph runs (and OpenCV while it decodes and converts),
+    so threads, one a lane, run side by side; ``lanes=1`` runs in the caller's thread, as a
+    camera wants. Each lane tracks from its own previous frame, two frames back: the clearly
+    seen landmarks stay within a few pixels of one lane's, and the counts and camera warnings
+    are the same (tests/motion/test_pose_estimation.py).
+    """
+
+    AHEAD = 2
+    """Frames in flight a lane: one in the model, the next decoded and waiting."""
+
+    def __init__(self, lanes: int = 1) -> None:
+        if lanes < 1:
+            raise ValueError("lanes must be 1 or more")
+        self._estimators: list[PoseEstimator] = []
+        try:
+            for _ in range(lanes):
+                self._estimators.append(PoseEstimator())
+        except BaseException:
+            self.close()
+            raise
+        self._workers = (
+            [
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"pose-lane-{n}")
+                for n in range(lanes)
+            ]
+            if lanes > 1
+            else []
+        )
+
+    @property
+    def lanes(self) -> int:
+        return len(self._estimators)
+
+    def __enter__(self) -> PoseLanes:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Let the frames in flight finish (or drop those not started), then free the models."""
+        for worker in getattr(self, "_workers", []):
+            worker.shutdown(wait=True, cancel_futures=True)
+        for estimator in self._estimators:
+            estimator.close()
+
+    def track(self, pictures: Iterable[Picture]) -> Iterator[Seen]:
+        """What each picture shows, in the pictures' order."""
+        if not self._workers:
+            estimator = self._estimators[0]
+            for picture in pictures:
+                yield Seen(picture, estimator.landmarks(picture.image), brightness(picture.image))
+            return
+        pending: deque[Future[Seen]] = deque()
+        limit = self.AHEAD * len(self._workers)
+        for n, picture in enumerate(pictures):
+            lane = n % len(self._workers)
+            pending.append(self._workers[lane].submit(self._look, self._estimators[lane], picture))
+            if len(pending) >= limit:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    @staticmethod
+    def _look(estimator: PoseEstimator, picture: Picture) -> Seen:
+        return Seen(picture, estimator.landmarks(picture.image), brightness(picture.image))
 
 
 def brightness(image_bgr: Any) -> float:

@@ -56,12 +56,14 @@ PROBLEM_SHARE = 0.2
 
 @dataclass(frozen=True)
 class Progress:
-    """After each frame: how many are done, how many there are (``None`` from a camera), and
-    what the detector shows now."""
+    """After each frame: how many are done, how many there are (``None`` from a camera), what
+    the detector shows now and what is wrong with the camera in this frame."""
 
     done: int
     total: int | None
     live: LiveState
+    warnings: tuple[CameraWarning, ...] = ()
+    """What is wrong with this frame for tracking (``motion.guidance.frame_warnings``)."""
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -137,7 +139,7 @@ class _Run:
             self.save_to.write(frame_json(frame) + "\n")
         self.done += 1
         if self.on_progress is not None:
-            self.on_progress(Progress(self.done, self.total, live))
+            self.on_progress(Progress(self.done, self.total, live, tuple(self.warnings)))
         return live
 
     def report(self) -> TrackingReport:
@@ -198,11 +200,18 @@ def analyse_video(
     overlay: Path | None = None,
     save_landmarks: Path | None = None,
     on_progress: ProgressCallback | None = None,
+    lanes: int | None = None,
 ) -> TrackingReport:
     """Run pose estimation on a video file, count ``exercise_id``, and optionally write the
-    landmark stream and an overlay video."""
+    landmark stream and an overlay video.
+
+    ``lanes`` MediaPipe instances share the frames (``motion.pose.PoseLanes``); by default
+    two on a machine with two cores or more (``motion.pose.FILE_LANES`` says why).
+    """
+    if lanes is not None and lanes < 1:
+        raise InvalidInput("lanes", f"{lanes} is not a number of pose lanes (1 or more)")
     return _analyse_pictures(
-        exercise_id, path, "video", overlay, save_landmarks, on_progress, None, None
+        exercise_id, path, "video", overlay, save_landmarks, on_progress, None, None, lanes
     )
 
 
@@ -221,7 +230,15 @@ def analyse_camera(
     if index < 0:
         raise InvalidInput("camera", f"{index} is not a camera number (0 is the first camera)")
     return _analyse_pictures(
-        exercise_id, index, "camera", overlay, save_landmarks, on_progress, should_stop, max_seconds
+        exercise_id,
+        index,
+        "camera",
+        overlay,
+        save_landmarks,
+        on_progress,
+        should_stop,
+        max_seconds,
+        lanes=1,
     )
 
 
@@ -234,16 +251,19 @@ def _analyse_pictures(
     on_progress: ProgressCallback | None,
     should_stop: Callable[[], bool] | None,
     max_seconds: float | None,
+    lanes: int | None,
 ) -> TrackingReport:
     from sciatica_care.motion.overlay import OverlayWriter
-    from sciatica_care.motion.pose import PoseEstimator, VideoSource, brightness
+    from sciatica_care.motion.pose import PoseLanes, VideoSource, default_lanes
 
     exercise_id = check_exercise(exercise_id)
     counts = rules_for(exercise_id).counts
     try:
         with ExitStack() as stack:
             source = stack.enter_context(VideoSource(source_ref, max_seconds))
-            estimator = stack.enter_context(PoseEstimator())
+            estimator = stack.enter_context(
+                PoseLanes(lanes if lanes is not None else default_lanes(source.is_camera))
+            )
             writer = None
             if overlay is not None:
                 try:
@@ -254,11 +274,11 @@ def _analyse_pictures(
                     raise InvalidInput("overlay", str(exc)) from None
             save_to = _open_for_writing(save_landmarks, "save_landmarks", stack)
             run = _Run(exercise_id, source.aspect, on_progress, source.total, save_to)
-            for picture in source:
-                frame = Frame(picture.t, estimator.landmarks(picture.image))
-                live = run.feed(frame, brightness(picture.image))
+            for seen in estimator.track(source):
+                frame = Frame(seen.picture.t, seen.landmarks)
+                live = run.feed(frame, seen.brightness)
                 if writer is not None:
-                    writer.write(picture.image, frame, live, counts, run.warnings)
+                    writer.write(seen.picture.image, frame, live, counts, run.warnings)
                 if should_stop is not None and should_stop():
                     break
             return run.report()
