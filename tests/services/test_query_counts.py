@@ -1,17 +1,19 @@
 """A request costs a fixed number of SQL statements, whatever the length of the history.
 
 Issue 12 item 8: My progress and a check-in used to read the diary several times a request;
-each now reads what it needs once (one query per table). The statements a request sends to the
-database are counted on the app's own engine (``before_cursor_execute``) for a patient with a
-month of history and one with a year of the same diary (benchmarks.progress_page.seed_year):
-the counts must be equal and small.
+Today, the program API and a session save read the gate twice, the sessions three times and,
+for a final save, every session of the year one by one (progression). Each now reads what it
+needs once (one query per table). The statements a request sends to the database are counted
+on the app's own engine (``before_cursor_execute``) for a patient with a month of history and
+one with a year of the same diary (benchmarks.progress_page.seed_year): the counts must be
+equal and small.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,10 +22,12 @@ import pytest
 from benchmarks.progress_page import seed_year
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from sciatica_care.config import Settings
+from sciatica_care.content.exercises import exercise_library
 from sciatica_care.store.database import Database
+from sciatica_care.store.models import ExerciseResult, ExerciseSession, Patient
 from sciatica_care.web.app import create_app
 from tests.web.conftest import PASSWORD
 from tests.web.safety_check import calm_answers
@@ -39,9 +43,13 @@ MOST = {
     "/api/progress?days=365": 13,
     "/progress?days=365": 13,
     "POST /api/checkins": 26,
+    "/today": 22,
+    "/api/program/today": 22,
+    "POST /api/sessions": 50,
 }
 """The statements each request may send: sign-in lookup, the reads of its use case (one per
-table) and, for a check-in, the write, progression's catch-up and the clinician's summary."""
+table) and, for a check-in or a session, the write, progression's catch-up (a decision per
+exercise) and the clinician's summary."""
 
 
 class Statements:
@@ -102,6 +110,34 @@ def _checkin() -> dict[str, Any]:
     }
 
 
+def _session() -> dict[str, Any]:
+    """A finished session of the four exercises, calm pain checks: a final save runs progression
+    over the history (``services.program.catch_up``)."""
+    items = [
+        {
+            "exercise_id": exercise.id,
+            "level": 2,
+            "dose": exercise.level(2).dose.model_dump(mode="json"),
+            "sides_done": [],
+            "reps_done": 10,
+            "holds_done": 0,
+            "hold_seconds": 0.0,
+            "pain": 2,
+            "spread_down_leg": False,
+            "new_numbness_or_weakness": False,
+            "completed": True,
+        }
+        for exercise in exercise_library().exercises
+    ]
+    return {
+        "client_id": str(uuid.uuid4()),
+        "started_at": (NOW - timedelta(minutes=30)).isoformat(),
+        "final": True,
+        "version": 0,
+        "record": {"status": "completed", "elapsed_s": 540.0, "items": items},
+    }
+
+
 def _counts(client: TestClient, app: FastAPI, headers: dict[str, str]) -> dict[str, int]:
     """Statements per request, each request made once before it is counted (caches warm)."""
 
@@ -113,10 +149,18 @@ def _counts(client: TestClient, app: FastAPI, headers: dict[str, str]) -> dict[s
         response = client.post("/api/checkins", json=_checkin(), headers=headers)
         assert response.status_code == 201, response.text
 
+    def save() -> None:
+        response = client.post("/api/sessions", json=_session(), headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["program_update"]["decisions"], "progression decided"
+
     requests = {
         "/api/progress?days=365": lambda: get("/api/progress?days=365"),
         "/progress?days=365": lambda: get("/progress?days=365"),
         "POST /api/checkins": post,
+        "/today": lambda: get("/today"),
+        "/api/program/today": lambda: get("/api/program/today"),
+        "POST /api/sessions": save,
     }
     counts = {}
     for name, request in requests.items():
@@ -127,7 +171,7 @@ def _counts(client: TestClient, app: FastAPI, headers: dict[str, str]) -> dict[s
     return counts
 
 
-def test_progress_and_a_check_in_cost_the_same_statements_at_a_month_and_a_year(
+def test_progress_today_and_the_writes_cost_the_same_statements_at_a_month_and_a_year(
     client: TestClient, app: FastAPI
 ) -> None:
     counts = {
@@ -151,3 +195,77 @@ def test_a_year_of_history_is_charted_from_one_read_of_the_diary(
     assert shown["series"]["pain"][-1]["day"] == TODAY.isoformat()
     assert shown["series"]["flares"], "the seeded year has flare-ups"
     assert shown["summary"][0].startswith("Leg pain down")
+
+
+def test_today_after_a_session_at_a_year_shows_the_days_habit(
+    client: TestClient, app: FastAPI
+) -> None:
+    """What the counted Today reads is the year's habit and the saved session (not an error)."""
+    headers = _patient_with_history(client, app, 365)
+    saved = client.post("/api/sessions", json=_session(), headers=headers)
+    assert saved.status_code == 200, saved.text
+
+    page = client.get("/today")
+    program = client.get("/api/program/today").json()
+
+    assert page.status_code == 200
+    assert "Pelvic tilt" in page.text
+    assert "week 53" in page.text.lower()
+    assert [item["exercise_id"] for item in program["exercises"]] == [
+        exercise.id for exercise in exercise_library().exercises
+    ]
+
+
+def test_a_streak_longer_than_the_days_today_reads_first_is_counted_whole(
+    client: TestClient, app: FastAPI
+) -> None:
+    """Today reads the last weeks of session days first (``program.HABIT_WINDOW``) and the
+    earlier ones only when the streak runs past them: 60 days in a row stay 60."""
+    headers = _patient_with_history(client, app, 30)
+    zone = ZoneInfo(ZONE)
+    with app.state.db.session() as session:
+        patient = session.scalars(
+            select(Patient).where(Patient.email == "days30@example.org")
+        ).one()
+        patient_id = patient.id
+        patient.program_started_on = TODAY - timedelta(days=90)
+        for row in session.scalars(
+            select(ExerciseSession).where(ExerciseSession.patient_id == patient_id)
+        ):
+            session.delete(row)
+        for n in range(1, 60):
+            day = TODAY - timedelta(days=n)
+            started = datetime.combine(day, time(9), tzinfo=zone).astimezone(UTC)
+            session.add(_seeded_session(patient_id, started))
+    assert client.post("/api/sessions", json=_session(), headers=headers).status_code == 200
+
+    page = client.get("/today")
+
+    assert page.status_code == 200
+    assert "60 days</span> in a row" in page.text
+
+
+def _seeded_session(patient_id: int, started: datetime) -> ExerciseSession:
+    exercise = exercise_library().exercises[0]
+    return ExerciseSession(
+        patient_id=patient_id,
+        started_at=started,
+        status="completed",
+        elapsed_s=300.0,
+        final=True,
+        progressed_at=started,
+        items=[
+            ExerciseResult(
+                patient_id=patient_id,
+                position=0,
+                exercise_id=exercise.id,
+                level=2,
+                dose=exercise.level(2).dose.model_dump(),
+                sides_done=[],
+                pain=2,
+                spread_down_leg=False,
+                new_numbness_or_weakness=False,
+                completed=True,
+            )
+        ],
+    )

@@ -16,7 +16,7 @@ Reading the gate changes nothing; the interfaces show ``message`` and the way fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 
 from sciatica_care.content.triage import Action
 from sciatica_care.domain.screening import locks_program, pauses_progression
-from sciatica_care.domain.session import red_stop
+from sciatica_care.domain.session import PAIN_STOP_AT, red_stop
 from sciatica_care.store import exercise_sessions, screenings
-from sciatica_care.store.models import ExerciseSession, Screening
+from sciatica_care.store.exercise_sessions import SessionFacts
+from sciatica_care.store.models import Screening
 
 SCREEN_KINDS = ("full",)
 """Screens that count as "the safety questions were answered" (a partial one stopped early)."""
@@ -140,15 +141,35 @@ def _newest(rows: list[Screening], kinds: tuple[str, ...]) -> ScreenRecord | Non
     return ScreenRecord.of(chosen[-1]) if chosen else None
 
 
-def _ended_red(row: ExerciseSession) -> bool:
+def _ended_red(row: SessionFacts) -> bool:
     items = [(i.pain, i.spread_down_leg, i.new_numbness_or_weakness) for i in row.items]
     return red_stop(row.stop_reason, items)
 
 
-def program_gate(session: Session, patient_id: int) -> Gate:
-    """The gate of ``patient_id``'s program now (see the module docstring for the order)."""
-    rows = screenings.list_for(session, patient_id)
-    locking = next(
+@dataclass(frozen=True)
+class GateReads:
+    """What the gate reads: the screens, oldest first, and (unless the program is locked or was
+    never screened) the sessions since the last safety check that may have ended RED, newest
+    first (``exercise_sessions.possibly_red_since``: the database leaves out the calm ones)."""
+
+    screens: list[Screening]
+    since: datetime | None = None
+    sessions: list[SessionFacts] | None = None
+
+    def with_session(self, saved: SessionFacts) -> GateReads:
+        """The reads after ``saved`` was stored (a new session, or a new copy of one), as reading
+        again in the same transaction would find them, as far as the gate looks: the RED ones."""
+        if self.sessions is None:
+            return self
+        sessions = [row for row in self.sessions if row.id != saved.id]
+        if (self.since is None or saved.started_at > self.since) and _ended_red(saved):
+            sessions.append(saved)
+        sessions.sort(key=lambda row: (row.started_at, row.id), reverse=True)
+        return replace(self, sessions=sessions)
+
+
+def _locking(rows: list[Screening]) -> ScreenRecord | None:
+    return next(
         (
             ScreenRecord.of(row)
             for row in reversed(rows)
@@ -156,6 +177,24 @@ def program_gate(session: Session, patient_id: int) -> Gate:
         ),
         None,
     )
+
+
+def gate_reads(session: Session, patient_id: int) -> GateReads:
+    """Two reads at most: the screens, then the sessions that may have ended RED since the last
+    full screen or re-check (not needed while locked or before the first screen)."""
+    rows = screenings.list_for(session, patient_id)
+    if _locking(rows) is not None or _newest(rows, SCREEN_KINDS) is None:
+        return GateReads(rows)
+    recheck = _newest(rows, RECHECK_KINDS)
+    since = recheck.created_at if recheck is not None else None
+    found = exercise_sessions.possibly_red_since(session, patient_id, since, PAIN_STOP_AT)
+    return GateReads(rows, since, found)
+
+
+def gate_of(reads: GateReads) -> Gate:
+    """The gate from what it read (see the module docstring for the order)."""
+    rows = reads.screens
+    locking = _locking(rows)
     holding = tuple(
         ScreenRecord.of(row)
         for row in rows
@@ -166,10 +205,13 @@ def program_gate(session: Session, patient_id: int) -> Gate:
         return Gate(GateState.LOCKED, locking=locking, holding=holding, latest=latest)
     if latest is None:
         return Gate(GateState.NEEDS_SCREENING, holding=holding)
-    recheck = _newest(rows, RECHECK_KINDS)
-    since: datetime | None = recheck.created_at if recheck is not None else None
-    for row in exercise_sessions.list_since(session, patient_id, since):
+    for row in reads.sessions or []:
         if _ended_red(row):
             red = RedSession(row.id, row.started_at, row.stop_reason)
             return Gate(GateState.SAFETY_RECHECK, red_session=red, holding=holding, latest=latest)
     return Gate(GateState.OPEN, holding=holding, latest=latest)
+
+
+def program_gate(session: Session, patient_id: int) -> Gate:
+    """The gate of ``patient_id``'s program now (see the module docstring for the order)."""
+    return gate_of(gate_reads(session, patient_id))

@@ -25,16 +25,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sciatica_care.content.exercises import Dose, Exercise, ExerciseLibrary, exercise_library
 from sciatica_care.content.triage import Action
 from sciatica_care.domain import diary
+from sciatica_care.domain.diary import DayReading
 from sciatica_care.domain.habit import SESSIONS_PER_WEEK as DEFAULT_SESSIONS_PER_WEEK
 from sciatica_care.domain.habit import WeeklyGoal, streak, weekly_goal
 from sciatica_care.domain.progression import (
@@ -68,10 +69,18 @@ from sciatica_care.store import (
     exercise_sessions,
     patients,
     prescriptions,
+    programs,
     screenings,
 )
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.models import DoseDecision, ExerciseResult, ExerciseSession
+from sciatica_care.store.exercise_sessions import SessionFacts
+from sciatica_care.store.models import (
+    CustomExercise,
+    DoseDecision,
+    ExerciseSession,
+    Patient,
+    ProgramChange,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -335,57 +344,78 @@ def _prescribed_on(
 ) -> date | None:
     """The last day (in the patient's zone) a clinician changed this exercise's dose: a step in
     the sense of the 48-hour rule (clinical-spec.md §4.2), so no automatic step follows at once."""
-    for change in prescriptions.history(session, patient_id, limit=20):
+    return _prescribed_in(_recent_changes(session, patient_id), exercise_id, clock)
+
+
+def _recent_changes(session: Session, patient_id: int) -> list[ProgramChange]:
+    return prescriptions.history(session, patient_id, limit=20)
+
+
+def _prescribed_in(changes: Sequence[ProgramChange], exercise_id: str, clock: Clock) -> date | None:
+    """``_prescribed_on`` over the clinician's latest changes, read once for every exercise."""
+    for change in changes:
         if any(c.get("exercise") == exercise_id for c in change.changes):
             return change.changed_at.astimezone(clock.zone).date()
     return None
 
 
+def _start_of(day: date, clock: Clock) -> datetime:
+    """A stored time at or before the start of ``day`` in the patient's zone (a day early, so a
+    zone's odd midnight never leaves a session out); readers still filter by ``clock.day_of``."""
+    return datetime.combine(day, time.min, tzinfo=clock.zone) - timedelta(days=1)
+
+
+Dated = tuple[date, SessionFacts]
+"""A stored session with its day in the patient's zone (worked out once per read)."""
+
+
+def _dated(rows: Sequence[SessionFacts], clock: Clock) -> list[Dated]:
+    return [(clock.day_of(row.started_at), row) for row in rows]
+
+
 def _session_records(
-    session: Session,
-    patient_id: int,
+    history: Sequence[Dated],
     exercise_id: str,
-    entries: Sequence[diary.CheckIn],
+    entries: Sequence[diary.Reading],
     since: date,
-    clock: Clock,
 ) -> list[SessionRecord]:
     """Stored results of one exercise with a pain signal, as §8.3 sessions, oldest first.
 
-    The next-morning pain is the morning check-in of the day after the session: a morning two days
-    later reflects more than the session. An exercise the session stopped at for a symptom counts
-    as RED even without a completed pain check (§9 ruling 7).
+    ``history`` holds the stored sessions from ``since`` on, with their days
+    (``exercise_sessions.facts_since``, read once for every exercise). The next-morning pain is
+    the morning check-in of the day after the session: a morning two days later reflects more
+    than the session. An exercise the session stopped at for a symptom counts as RED even
+    without a completed pain check (§9 ruling 7).
     """
     mornings = dict(diary.morning_pain(entries, "leg"))
     records = []
-    for result in exercise_sessions.results_for(session, patient_id, exercise_id):
-        saved = result.session
-        if not saved.final:
+    for day, saved in history:
+        if not saved.final or day < since:
             continue
-        last = result.position == len(saved.items) - 1
-        pain = pain_for_progression(result.pain, saved.stop_reason, last)
-        if pain is None:
-            continue
-        day = clock.day_of(saved.started_at)
-        if day < since:
-            continue
-        records.append(
-            SessionRecord(
-                date=day,
-                peak_pain=pain,
-                spread_down_leg=bool(result.spread_down_leg),
-                new_numbness_or_weakness=bool(result.new_numbness_or_weakness),
-                next_morning_pain=mornings.get(day + timedelta(days=1)),
-                asked_easier=bool(result.asked_easier),
+        for result in saved.items:
+            if result.exercise_id != exercise_id:
+                continue
+            last = result.position == saved.size - 1
+            pain = pain_for_progression(result.pain, saved.stop_reason, last)
+            if pain is None:
+                continue
+            records.append(
+                SessionRecord(
+                    date=day,
+                    peak_pain=pain,
+                    spread_down_leg=bool(result.spread_down_leg),
+                    new_numbness_or_weakness=bool(result.new_numbness_or_weakness),
+                    next_morning_pain=mornings.get(day + timedelta(days=1)),
+                    asked_easier=bool(result.asked_easier),
+                )
             )
-        )
     return sorted(records, key=lambda r: r.date)
 
 
-def red_sessions_in_week(session: Session, patient_id: int, day: date, clock: Clock) -> int:
+def _red_sessions_in_week(history: Sequence[Dated], day: date) -> int:
     """RED guided sessions in the 7 days up to ``day``, whatever the exercise (§9 ruling 6)."""
     count = 0
-    for row in exercise_sessions.list_since(session, patient_id, None):
-        started = clock.day_of(row.started_at)
+    for started, row in history:
         if not row.final or started > day or day - started >= RED_WINDOW:
             continue
         items = [(i.pain, i.spread_down_leg, i.new_numbness_or_weakness) for i in row.items]
@@ -393,7 +423,41 @@ def red_sessions_in_week(session: Session, patient_id: int, day: date, clock: Cl
     return count
 
 
-def _baseline(entries: Sequence[diary.CheckIn], last_session: date) -> float:
+def red_sessions_in_week(session: Session, patient_id: int, day: date, clock: Clock) -> int:
+    """RED guided sessions in the 7 days up to ``day``, whatever the exercise (§9 ruling 6)."""
+    history = exercise_sessions.facts_since(session, patient_id, _start_of(day - RED_WINDOW, clock))
+    return _red_sessions_in_week(_dated(history, clock), day)
+
+
+@dataclass(frozen=True)
+class _History:
+    """What progression reads once per run, however many entries it decides for (§4.1): the
+    sessions from ``HISTORY`` before the earliest day decided (narrow, every exercise at once),
+    the diary's readings over the same days, and the clinician's latest changes (§4.2)."""
+
+    sessions: list[Dated]
+    readings: list[DayReading]
+    changes: list[ProgramChange]
+
+    def entries(self, since: date, until: date) -> list[DayReading]:
+        """The diary from ``since`` to ``until`` (inclusive), oldest first, as ``checkins``."""
+        return [reading for reading in self.readings if since <= reading.day <= until]
+
+
+def _history(
+    session: Session, patient_id: int, first_day: date, last_day: date, clock: Clock
+) -> _History:
+    since = first_day - HISTORY
+    return _History(
+        sessions=_dated(
+            exercise_sessions.facts_since(session, patient_id, _start_of(since, clock)), clock
+        ),
+        readings=checkins.readings(session, patient_id, since=since, until=last_day),
+        changes=_recent_changes(session, patient_id),
+    )
+
+
+def _baseline(entries: Sequence[diary.Reading], last_session: date) -> float:
     """Median of the 7 mornings up to the session day (§4.1); the judged morning is excluded.
 
     With no morning before, every recorded morning is used; with none at all the value is never
@@ -410,13 +474,17 @@ def _baseline(entries: Sequence[diary.CheckIn], last_session: date) -> float:
 class _Context:
     """What every decision of one update shares."""
 
-    entries: list[diary.CheckIn]
+    entries: list[DayReading]
     today: date
     automatic: bool
     hold_step_ups: bool
     weekly: diary.WeeklyPain | None
     clock: Clock
     red_sessions: int
+    history: _History
+    decisions: dict[str, list[DoseDecision]]
+    """Per exercise, the stored decisions a decision reads (``store.programs.for_progression``):
+    read once per update; each exercise is decided at most once in it."""
     step_ups_off: bool = False
     """A clinician set progression "off": no step up is applied or suggested (§4.1 safety
     decisions, regress and pause, still apply)."""
@@ -432,7 +500,7 @@ def _decide_one(
     context: _Context,
 ) -> DecisionOutcome | None:
     """Decide for one exercise, store the decision and apply it when automatic; None if skipped."""
-    rows = doses.decision_rows(session, patient_id, exercise.id)
+    rows = context.decisions.get(exercise.id, [])
     last_day = records[-1].date
     same_session = [row for row in rows if _decided_on(row) == last_day]
     if any(row.action == ProgressionAction.PAUSE for row in same_session):
@@ -455,7 +523,7 @@ def _decide_one(
                     d
                     for d in (
                         _last_step_on(rows),
-                        _prescribed_on(session, patient_id, exercise.id, context.clock),
+                        _prescribed_in(context.history.changes, exercise.id, context.clock),
                     )
                     if d
                 ),
@@ -501,15 +569,28 @@ def _context(
     clock: Clock,
     hold_step_ups: bool,
     weekly: diary.WeeklyPain | None,
+    history: _History,
 ) -> _Context:
+    decisions: dict[str, list[DoseDecision]] = {}
+    for row in programs.for_progression(
+        session,
+        patient_id,
+        waiting=SUGGESTED,
+        changed=CHANGED,
+        hold=ProgressionAction.HOLD.value,
+        decided_since=today - HISTORY,
+    ):
+        decisions.setdefault(row.exercise_id, []).append(row)
     return _Context(
-        entries=checkins.entries(session, patient_id, since=today - HISTORY, until=today),
+        entries=history.entries(today - HISTORY, today),
         today=today,
         automatic=auto_progression(session, patient_id),
         hold_step_ups=hold_step_ups,
         weekly=weekly,
         clock=clock,
-        red_sessions=red_sessions_in_week(session, patient_id, today, clock),
+        red_sessions=_red_sessions_in_week(history.sessions, today),
+        history=history,
+        decisions=decisions,
         step_ups_off=progression_mode(session, patient_id) == "off",
     )
 
@@ -521,16 +602,19 @@ def after_session(
     clock: Clock,
     gate: Gate,
     library: ExerciseLibrary | None = None,
+    history: _History | None = None,
 ) -> ProgramUpdate:
     """Decide the next dose of each exercise of the saved session that has a pain signal.
 
     The session's own next morning is not known yet, so a step up waits for it (the domain holds
-    the dose and says so); a RED result pauses the exercise at once.
+    the dose and says so); a RED result pauses the exercise at once. ``history`` is what
+    ``run_pending`` read once for all it decides (read here when not given).
     """
     library = library or exercise_library()
     saved.progressed_at = utcnow()
     today = clock.day_of(saved.started_at)
-    context = _context(session, patient_id, today, clock, gate.hold_step_ups, weekly=None)
+    history = history or _history(session, patient_id, today, today, clock)
+    context = _context(session, patient_id, today, clock, gate.hold_step_ups, None, history)
     current = current_doses(session, patient_id, library)
     known = {exercise.id: exercise for exercise in library.exercises}
     update = ProgramUpdate()
@@ -542,9 +626,7 @@ def after_session(
         if pain is None or exercise is None or exercise.id in seen:
             continue
         seen.add(exercise.id)
-        records = _session_records(
-            session, patient_id, exercise.id, context.entries, today - HISTORY, clock
-        )
+        records = _session_records(history.sessions, exercise.id, context.entries, today - HISTORY)
         if not records or not current[exercise.id].active:
             continue
         outcome = _decide_one(
@@ -572,23 +654,24 @@ def after_morning_checkin(
     clock: Clock,
     gate: Gate,
     library: ExerciseLibrary | None = None,
+    history: _History | None = None,
 ) -> ProgramUpdate:
     """Re-decide with the next-morning pain; at the weekly review, add the weekly means.
 
     Exercises done yesterday are decided again now that their next morning is known (this is when
     a dose steps up). At the weekly review (every 7 days) a 7-day mean leg pain up 2 or more also
     re-decides every other exercise that has sessions (§4.1 weekly rule: regress and ROUTINE).
+    ``history`` as for ``after_session``.
     """
     library = library or exercise_library()
+    history = history or _history(session, patient_id, day, day, clock)
     weekly = None
     if weekly_review_due(session, patient_id, day):
-        weekly = diary.weekly_leg_pain(
-            checkins.entries(session, patient_id, since=day - 2 * WEEK, until=day), day
-        )
+        weekly = diary.weekly_leg_pain(history.entries(day - 2 * WEEK, day), day)
         patients.update_settings(session, patient_id, **{WEEKLY_REVIEW: day.isoformat()})
     for row in checkins.list_for(session, patient_id, since=day, until=day):
         row.progressed_at = row.progressed_at or utcnow()
-    context = _context(session, patient_id, day, clock, gate.hold_step_ups, weekly)
+    context = _context(session, patient_id, day, clock, gate.hold_step_ups, weekly, history)
     rising = weekly is not None and (weekly.rise or 0) >= 2
     all_doses = current_doses(session, patient_id, library)
     update = ProgramUpdate()
@@ -596,9 +679,7 @@ def after_morning_checkin(
         current = all_doses[exercise.id]
         if not current.active:
             continue
-        records = _session_records(
-            session, patient_id, exercise.id, context.entries, day - HISTORY, clock
-        )
+        records = _session_records(history.sessions, exercise.id, context.entries, day - HISTORY)
         if not records or records[-1].date >= day:
             continue
         if records[-1].date == day - timedelta(days=1):
@@ -710,13 +791,69 @@ class TodaysProgram:
         }
 
 
+class TodayReads:
+    """What Today reads of each table, each at most once a request, when first needed.
+
+    Today's program, its resting custom exercises and the habit all read the decisions, the
+    clinician's custom exercises and the last days' sessions; reading them here once, and only
+    the rows those views use (``store.programs``, ``exercise_sessions.facts_since``), keeps a
+    year of history as cheap as a week (design.md "Scale").
+    """
+
+    def __init__(self, session: Session, patient_id: int, today: date, clock: Clock | None):
+        self.session = session
+        self.patient_id = patient_id
+        self.today = today
+        self.clock = clock
+
+    def hold_patient(self) -> Patient:
+        """The patient's row, kept for the transaction: the session's identity map holds rows
+        weakly, so without it each settings look-up (mode, weekly goal, program start) would
+        read the row again."""
+        return self._patient
+
+    @cached_property
+    def _patient(self) -> Patient:
+        return patients.get(self.session, self.patient_id)
+
+    @cached_property
+    def decisions(self) -> list[DoseDecision]:
+        """The waiting suggestions and the pauses that changed a dose, oldest first."""
+        return programs.waiting_and_pauses(
+            self.session,
+            self.patient_id,
+            waiting=SUGGESTED,
+            changed=CHANGED,
+            pause=ProgressionAction.PAUSE.value,
+        )
+
+    @cached_property
+    def customs(self) -> list[CustomExercise]:
+        """The clinician's custom exercises, taken out or not, in the order they were written."""
+        return prescriptions.custom_exercises(self.session, self.patient_id, active_only=False)
+
+    @cached_property
+    def recent(self) -> list[Dated]:
+        """The sessions of the days a custom exercise may still rest after (``PAUSE_DAYS``)
+        and of today, oldest first, with their days."""
+        assert self.clock is not None, "the recent sessions are read in the patient's days"
+        first = min(self.today - PAUSE_DAYS + timedelta(days=1), self.today)
+        start = _start_of(first, self.clock)
+        rows = exercise_sessions.facts_since(self.session, self.patient_id, start)
+        return _dated(rows, self.clock)
+
+
 def pending_suggestions(
-    session: Session, patient_id: int, library: ExerciseLibrary | None = None
+    session: Session,
+    patient_id: int,
+    library: ExerciseLibrary | None = None,
+    reads: TodayReads | None = None,
 ) -> list[Suggestion]:
     """Decisions waiting for acceptance, one (the latest) per exercise, in program order."""
     library = library or exercise_library()
+    rows = reads.decisions if reads is not None else doses.decision_rows(session, patient_id)
     latest: dict[str, DoseDecision] = {}
-    for row in doses.decision_rows(session, patient_id):
+    for row in rows:
         if row.status == SUGGESTED:
             latest[row.exercise_id] = row
     return [
@@ -749,7 +886,7 @@ def withdraw_suggestions(
 
 
 def custom_rests(
-    session: Session, patient_id: int, today: date, clock: Clock
+    session: Session, patient_id: int, today: date, clock: Clock, reads: TodayReads | None = None
 ) -> dict[str, CustomRest]:
     """The active custom exercises resting ``today`` after a RED result, by key (§4.1, §9.5).
 
@@ -759,14 +896,16 @@ def custom_rests(
     results of the last ``PAUSE_DAYS`` can rest an exercise today, so older ones are not read.
     """
     since = today - PAUSE_DAYS + timedelta(days=1)
-    entries: list[diary.CheckIn] | None = None
+    if reads is None or reads.today != today or reads.clock != clock:
+        reads = TodayReads(session, patient_id, today, clock)
+    entries: list[DayReading] | None = None
     rests: dict[str, CustomRest] = {}
-    for row in prescriptions.custom_exercises(session, patient_id):
-        if not _session_records(session, patient_id, row.key, [], since, clock):
+    for row in reads.customs:
+        if not row.active or not _session_records(reads.recent, row.key, [], since):
             continue
         if entries is None:
-            entries = checkins.entries(session, patient_id, since=today - HISTORY, until=today)
-        records = _session_records(session, patient_id, row.key, entries, since, clock)
+            entries = checkins.readings(session, patient_id, since=today - HISTORY, until=today)
+        records = _session_records(reads.recent, row.key, entries, since)
         rest = rest_on(row.key, row.name, [(r, _baseline(entries, r.date)) for r in records], today)
         if rest is not None:
             rests[row.key] = rest
@@ -779,13 +918,17 @@ def todays_program(
     today: date,
     library: ExerciseLibrary | None = None,
     clock: Clock | None = None,
+    reads: TodayReads | None = None,
 ) -> TodaysProgram:
     """Today's program for this patient (what the guided session and ``sciatica plan`` show).
 
     With the patient's ``clock``, the custom exercises resting today are named too
-    (``custom_rests``); without it none is read as resting.
+    (``custom_rests``); without it none is read as resting. ``reads``: what the rest of the
+    request shares (``view_today``).
     """
     library = library or exercise_library()
+    if reads is None or reads.today != today:
+        reads = TodayReads(session, patient_id, today, clock)
     current = current_doses(session, patient_id, library)
     items = [
         ProgramItem(exercise, current[exercise.id], current[exercise.id].resting_on(today))
@@ -795,9 +938,9 @@ def todays_program(
         day=today,
         library=library,
         items=items,
-        suggestions=pending_suggestions(session, patient_id, library),
+        suggestions=pending_suggestions(session, patient_id, library, reads),
         automatic=auto_progression(session, patient_id),
-        custom_resting=custom_rests(session, patient_id, today, clock) if clock else {},
+        custom_resting=custom_rests(session, patient_id, today, clock, reads) if clock else {},
     )
 
 
@@ -849,9 +992,10 @@ def run_pending(session: Session, patient_id: int, clock: Clock) -> ProgramUpdat
     """Progression for every final session and check-in not yet used, oldest first.
 
     Sessions are decided as they were saved; a morning check-in re-decides with its next-morning
-    pain (§4.1). Each row is marked as used, so this runs once per entry.
+    pain (§4.1). Each row is marked as used, so this runs once per entry. With nothing waiting
+    (most reads) it costs the two look-ups; otherwise the gate and the history are read once for
+    every entry decided.
     """
-    gate = program_gate(session, patient_id)
     waiting: list[tuple[Any, str, Any]] = [
         (row.started_at, "session", row)
         for row in exercise_sessions.awaiting_progression(session, patient_id)
@@ -861,17 +1005,26 @@ def run_pending(session: Session, patient_id: int, clock: Clock) -> ProgramUpdat
         for row in checkins.awaiting_progression(session, patient_id)
     ]
     update = ProgramUpdate()
+    if not waiting:
+        return update
+    held = patients.get(session, patient_id)  # kept: settings are read once, not per decision
+    gate = program_gate(session, patient_id)
+    days = [
+        clock.day_of(row.started_at) if kind == "session" else row.day for _, kind, row in waiting
+    ]
+    history = _history(session, patient_id, min(days), max(days), clock)
     for _, kind, row in sorted(waiting, key=lambda item: (item[0], item[1])):
         if kind == "session":
-            step = after_session(session, patient_id, row, clock, gate)
+            step = after_session(session, patient_id, row, clock, gate, history=history)
         elif checkins.to_entry(row).moment == "morning":
-            step = after_morning_checkin(session, patient_id, row.day, clock, gate)
+            step = after_morning_checkin(session, patient_id, row.day, clock, gate, history=history)
         else:
             step = ProgramUpdate()
         row.progressed_at = utcnow()
         update.decisions.extend(step.decisions)
         update.notes.extend(note for note in step.notes if note not in update.notes)
     session.flush()
+    del held
     return update
 
 
@@ -929,7 +1082,10 @@ class Habit:
 
 
 def planned_rest_days(
-    session: Session, patient_id: int, library: ExerciseLibrary | None = None
+    session: Session,
+    patient_id: int,
+    library: ExerciseLibrary | None = None,
+    reads: TodayReads | None = None,
 ) -> set[date]:
     """Days on which every exercise of the program was paused by a RED result (§4.1, §9.5).
 
@@ -937,9 +1093,10 @@ def planned_rest_days(
     (the day it comes back), as ``CurrentDose.resting_on`` reads it.
     """
     library = library or exercise_library()
+    rows = reads.decisions if reads is not None else applied_changes(session, patient_id)
     paused: dict[date, set[str]] = {}
-    for row in applied_changes(session, patient_id):
-        if row.action != ProgressionAction.PAUSE:
+    for row in rows:
+        if row.status not in CHANGED or row.action != ProgressionAction.PAUSE:
             continue
         resume = row.decision.get("resume_on")
         if not resume:
@@ -952,40 +1109,67 @@ def planned_rest_days(
     return {day for day, ids in paused.items() if ids >= everyone}
 
 
+HABIT_WINDOW = timedelta(days=42)
+"""The session days Today reads first: the program week and most streaks. A streak that runs
+back past it (or a program older than it) reads the earlier days too, so the numbers are the
+same as from the whole history."""
+
+
+def _run_reaches(done: set[date], rest: set[date], today: date, first: date) -> bool:
+    """Whether the run of session and rest days ending today (or yesterday, today being still
+    open) goes back to ``first``: then the days before it may extend the streak."""
+    day = today if (today in done or today in rest) else today - timedelta(days=1)
+    while day in done or day in rest:
+        if day <= first:
+            return True
+        day -= timedelta(days=1)
+    return False
+
+
+def _moved_days(
+    session: Session, patient_id: int, clock: Clock, rest: set[date], today: date
+) -> tuple[set[date], date | None]:
+    """The days with a finished session (final, an exercise completed) as far back as the habit
+    needs them, and the first such day ever (the program's origin when it came first)."""
+    window = today - HABIT_WINDOW
+    bound = _start_of(window, clock)
+    moved = {clock.day_of(at) for at in exercise_sessions.moved_at(session, patient_id, bound)}
+    first_at = exercise_sessions.first_moved_at(session, patient_id)
+    first = clock.day_of(first_at) if first_at is not None else None
+    if first is not None and first < window and _run_reaches(moved, rest, today, window):
+        earlier = exercise_sessions.moved_at(session, patient_id, before=bound)
+        moved |= {clock.day_of(at) for at in earlier}
+    return moved, first
+
+
 def habit_of(
-    session: Session, patient_id: int, clock: Clock, todays: TodaysProgram | None = None
+    session: Session,
+    patient_id: int,
+    clock: Clock,
+    todays: TodaysProgram | None = None,
+    reads: TodayReads | None = None,
 ) -> Habit:
     """The habit view for the patient's today: session days, planned rest, program week.
 
     "You did …" names each exercise as the patient knows it, a clinician's custom one too (taken
-    out since or not), never by the key its results are stored under.
+    out since or not), never by the key its results are stored under. The session days are read
+    back only as far as the week and the streak reach (``HABIT_WINDOW``).
     """
     today = clock.today()
+    if reads is None or reads.today != today or reads.clock != clock:
+        reads = TodayReads(session, patient_id, today, clock)
     library = todays.library if todays is not None else exercise_library()
-    moved_at = session.scalars(
-        select(ExerciseSession.started_at).where(
-            ExerciseSession.patient_id == patient_id,
-            ExerciseSession.final.is_(True),
-            ExerciseSession.items.any(ExerciseResult.completed.is_(True)),
-        )
-    )
-    moved = {clock.day_of(started) for started in moved_at}
-    rest = planned_rest_days(session, patient_id, library)
+    rest = planned_rest_days(session, patient_id, library, reads)
     if todays is not None and not todays.today:
         rest.add(today)
-    first_session = min(moved, default=today)
-    start = min(patients.program_start(session, patient_id, today), first_session)
-    recent = exercise_sessions.list_since(session, patient_id, clock.now() - timedelta(days=2))
-    todays_rows = [
-        row for row in reversed(recent) if row.final and clock.day_of(row.started_at) == today
-    ]
+    moved, first_session = _moved_days(session, patient_id, clock, rest, today)
+    start = min(patients.program_start(session, patient_id, today), first_session or today)
     done_today = None
     if today in moved:
+        todays_rows = [row for day, row in reads.recent if row.final and day == today]
         names = {exercise.id: exercise.name for exercise in library.exercises}
-        names |= {  # a custom exercise's results are stored under its key (``custom-`` + hex)
-            row.key: row.name
-            for row in prescriptions.custom_exercises(session, patient_id, active_only=False)
-        }
+        # a custom exercise's results are stored under its key (``custom-`` + hex)
+        names |= {row.key: row.name for row in reads.customs}
         finished: list[str] = []
         for row in todays_rows:
             for item in row.items:
@@ -1020,16 +1204,20 @@ def current_gate(ctx: PatientContext) -> Gate:
 
 
 def view_today(ctx: PatientContext) -> ProgramView:
-    """Catch up on waiting progression, then the gate and today's program in the patient's day."""
+    """Catch up on waiting progression, then the gate and today's program in the patient's day.
+
+    Each table is read once (``TodayReads``); with nothing waiting, the catch-up costs two
+    look-ups and no gate of its own.
+    """
     update = catch_up(ctx.db, ctx.patient_id, ctx.clock)
     with ctx.unit(Permission.READ) as session:
         gate = program_gate(session, ctx.patient_id)
-        todays = (
-            todays_program(session, ctx.patient_id, ctx.clock.today(), clock=ctx.clock)
-            if gate.open
-            else None
-        )
-        habit = habit_of(session, ctx.patient_id, ctx.clock, todays) if todays else None
+        if not gate.open:
+            return ProgramView(gate, None, update, None)
+        reads = TodayReads(session, ctx.patient_id, ctx.clock.today(), ctx.clock)
+        reads.hold_patient()
+        todays = todays_program(session, ctx.patient_id, reads.today, clock=ctx.clock, reads=reads)
+        habit = habit_of(session, ctx.patient_id, ctx.clock, todays, reads)
     return ProgramView(gate, todays, update, habit)
 
 

@@ -42,7 +42,7 @@ from sciatica_care.domain.session import (
 from sciatica_care.services import caseload_summary, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, ProgramClosed
-from sciatica_care.services.gate import Gate, GateState, program_gate
+from sciatica_care.services.gate import Gate, GateState, gate_of, gate_reads
 from sciatica_care.services.permissions import Permission
 from sciatica_care.store import exercise_sessions, prescriptions
 from sciatica_care.store.errors import StoreError
@@ -71,6 +71,8 @@ class SavedSession:
     update: program.ProgramUpdate | None
     stale: bool
     gate: Gate
+    names: dict[str, str] = field(default_factory=dict)
+    """Every exercise name a result may carry (``exercise_names``), read with the save."""
 
 
 @dataclass(frozen=True)
@@ -208,20 +210,27 @@ def _prepared(save: SessionSave) -> SessionRecord:
     return record
 
 
-def _store(ctx: PatientContext, save: SessionSave, record: SessionRecord) -> tuple[int, bool]:
-    """Save under the rules of the module docstring; (row id, stale)."""
+def _store(
+    ctx: PatientContext, save: SessionSave, record: SessionRecord
+) -> tuple[ExerciseSession, bool, Gate]:
+    """Save under the rules of the module docstring; (the stored row, stale, the gate after).
+
+    The gate is read once: the gate after the save is the same reads with the saved session in
+    them (``GateReads.with_session``), what reading them again would give, without the reads.
+    """
     with ctx.unit(Permission.RECORD) as session:
         existing = (
             exercise_sessions.by_client_id(session, ctx.patient_id, save.client_id)
             if save.client_id is not None
             else None
         )
-        gate = program_gate(session, ctx.patient_id)
+        reads = gate_reads(session, ctx.patient_id)
+        gate = gate_of(reads)
         if existing is None and not gate.open:
             raise ProgramClosed(gate)
         if existing is not None:
             if existing.final or save.version < existing.version:
-                return existing.id, True
+                return existing, True, gate
             if gate.state is GateState.LOCKED:
                 raise ProgramClosed(gate)
         session_id = exercise_sessions.save(
@@ -233,32 +242,38 @@ def _store(ctx: PatientContext, save: SessionSave, record: SessionRecord) -> tup
             final=save.final,
             version=save.version,
             planned_exercises=list(record.planned_exercises) or None,
+            existing=existing,
         )
-        return session_id, False
+        row = exercise_sessions.get(session, ctx.patient_id, session_id)
+        assert row is not None
+        return row, False, gate_of(reads.with_session(exercise_sessions.facts_of(row)))
 
 
 def record_session(ctx: PatientContext, save: SessionSave) -> SavedSession:
-    """Store a session save and, for a final one, let progression decide the next doses."""
+    """Store a session save and, for a final one, let progression decide the next doses.
+
+    Progression and the clinician's summary run after the save's own transaction and change
+    neither the stored session's fields nor the gate's inputs, so the row and the gate of the
+    save are the answer (not read again).
+    """
     with ctx.unit(Permission.READ) as session:
-        custom_keys = _custom_names(session, ctx.patient_id)
-    check_record(save, ctx.clock.now(), custom_keys=custom_keys)
+        custom_names = _custom_names(session, ctx.patient_id)
+    check_record(save, ctx.clock.now(), custom_keys=custom_names)
     record = _prepared(save)
     caseload_summary.before_entry(ctx)
     try:
-        session_id, stale = _store(ctx, save, record)
+        row, stale, gate = _store(ctx, save, record)
     except StoreError:
         if save.client_id is None:
             raise
-        session_id, stale = _store(ctx, save, record)  # lost an insert race: now it exists
+        row, stale, gate = _store(ctx, save, record)  # lost an insert race: now it exists
     update = None
     if save.final and not stale:
         update = program.catch_up(ctx.db, ctx.patient_id, ctx.clock)
     caseload_summary.after_entry(ctx)
-    with ctx.unit(Permission.READ) as session:
-        row = exercise_sessions.get(session, ctx.patient_id, session_id)
-        assert row is not None
-        gate = program_gate(session, ctx.patient_id)
-    return SavedSession(row=row, update=update, stale=stale, gate=gate)
+    names = {exercise.id: exercise.name for exercise in exercise_library().exercises}
+    names |= custom_names
+    return SavedSession(row=row, update=update, stale=stale, gate=gate, names=names)
 
 
 def history(ctx: PatientContext, limit: int | None = None) -> list[ExerciseSession]:

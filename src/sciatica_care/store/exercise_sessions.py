@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from sciatica_care.store.models import ExerciseResult, ExerciseSession
 
@@ -27,22 +29,27 @@ def save(
     final: bool = True,
     version: int = 0,
     planned_exercises: list[str] | None = None,
+    existing: ExerciseSession | None = None,
 ) -> int:
     """Store a session with its results in one transaction.
 
     With a ``client_id`` a re-sent session (offline browser syncing twice) replaces the earlier copy
-    instead of duplicating it, so saving after each exercise and again at the end is safe.
+    instead of duplicating it, so saving after each exercise and again at the end is safe; a caller
+    that already read that copy (``by_client_id``) passes it as ``existing``. A new row holds its
+    start in UTC, as it reads back from the database.
     """
     data = record.model_dump(mode="json")
-    row: ExerciseSession | None = None
-    if client_id is not None:
+    row: ExerciseSession | None = existing
+    if row is None and client_id is not None:
         row = session.scalars(
             select(ExerciseSession).where(
                 ExerciseSession.patient_id == patient_id, ExerciseSession.client_id == client_id
             )
         ).first()
     if row is None:
-        row = ExerciseSession(patient_id=patient_id, client_id=client_id, started_at=started_at)
+        row = ExerciseSession(
+            patient_id=patient_id, client_id=client_id, started_at=started_at.astimezone(UTC)
+        )
         session.add(row)
     row.status = data["status"]
     row.stop_reason = data.get("stop_reason")
@@ -149,3 +156,210 @@ def results_for(session: Session, patient_id: int, exercise_id: str) -> list[Exe
         .order_by(ExerciseSession.started_at, ExerciseResult.position)
     )
     return list(session.scalars(query))
+
+
+# --- narrow reads: the few columns the rules read, for a bounded time range ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResultFacts:
+    """What progression, the gate and the habit read of one stored result (no dose JSON)."""
+
+    position: int
+    exercise_id: str
+    pain: int | None
+    spread_down_leg: bool | None
+    new_numbness_or_weakness: bool | None
+    asked_easier: bool
+    completed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """One stored session as the rules read it: plain values, safe after the transaction.
+
+    ``size`` is how many results the session holds; ``items`` are those the query asked for
+    (all of them, unless a narrower read says otherwise), by position.
+    """
+
+    id: int
+    started_at: datetime
+    final: bool
+    stop_reason: str | None
+    elapsed_s: float
+    size: int
+    items: tuple[ResultFacts, ...]
+
+
+_SESSION_COLUMNS = (
+    ExerciseSession.id,
+    ExerciseSession.started_at,
+    ExerciseSession.final,
+    ExerciseSession.stop_reason,
+    ExerciseSession.elapsed_s,
+)
+_RESULT_COLUMNS = (
+    ExerciseResult.position,
+    ExerciseResult.exercise_id,
+    ExerciseResult.pain,
+    ExerciseResult.spread_down_leg,
+    ExerciseResult.new_numbness_or_weakness,
+    ExerciseResult.asked_easier,
+    ExerciseResult.completed,
+)
+
+
+def _size() -> Any:
+    """The number of results of the outer query's session (a correlated count)."""
+    counted = aliased(ExerciseResult)
+    return (
+        select(func.count(counted.id))
+        .where(counted.session_id == ExerciseSession.id)
+        .correlate(ExerciseSession)
+        .scalar_subquery()
+    )
+
+
+def _grouped(rows: Any) -> list[SessionFacts]:
+    """Rows of (session columns, size, result columns) as sessions, in the rows' order."""
+    sessions: dict[int, tuple[tuple[Any, ...], list[ResultFacts]]] = {}
+    for row in rows:
+        head = tuple(row[: len(_SESSION_COLUMNS) + 1])
+        found = sessions.setdefault(head[0], (head, []))
+        if row[len(_SESSION_COLUMNS) + 1] is not None:  # a session without results
+            position, exercise_id, pain, spread, numbness, easier, completed = row[-7:]
+            found[1].append(
+                ResultFacts(
+                    position, exercise_id, pain, spread, numbness, bool(easier), bool(completed)
+                )
+            )
+    return [
+        SessionFacts(
+            id=head[0],
+            started_at=head[1],
+            final=bool(head[2]),
+            stop_reason=head[3],
+            elapsed_s=float(head[4] or 0.0),
+            size=int(head[5] or 0),
+            items=tuple(items),
+        )
+        for head, items in sessions.values()
+    ]
+
+
+def facts_of(row: ExerciseSession) -> SessionFacts:
+    """A stored session (with its results loaded) as the narrow reads return it."""
+    items = tuple(
+        ResultFacts(
+            item.position,
+            item.exercise_id,
+            item.pain,
+            item.spread_down_leg,
+            item.new_numbness_or_weakness,
+            bool(item.asked_easier),
+            bool(item.completed),
+        )
+        for item in sorted(row.items, key=lambda item: item.position)
+    )
+    return SessionFacts(
+        row.id, row.started_at, bool(row.final), row.stop_reason, row.elapsed_s, len(items), items
+    )
+
+
+@lru_cache(maxsize=1)
+def _facts_query() -> Select[Any]:
+    """Built once, with bound parameters: making these statements (an aliased count, the join)
+    costs more than running them on a few days of sessions."""
+    return (
+        select(*_SESSION_COLUMNS, _size(), *_RESULT_COLUMNS)
+        .outerjoin(ExerciseResult, ExerciseResult.session_id == ExerciseSession.id)
+        .where(
+            ExerciseSession.patient_id == bindparam("patient_id"),
+            ExerciseSession.started_at >= bindparam("since"),
+        )
+        .order_by(ExerciseSession.started_at, ExerciseSession.id, ExerciseResult.position)
+    )
+
+
+def facts_since(session: Session, patient_id: int, since: datetime) -> list[SessionFacts]:
+    """Sessions started at or after ``since`` with every result, oldest first: one query of the
+    columns the rules read (progression's history, the day's sessions, the RED window), instead
+    of whole rows with their results loaded session by session."""
+    rows = session.execute(_facts_query(), {"patient_id": patient_id, "since": since})
+    return _grouped(rows)
+
+
+@lru_cache(maxsize=2)
+def _possibly_red_query(bounded: bool) -> Select[Any]:
+    maybe_red = or_(
+        ExerciseResult.pain >= bindparam("pain_at_least"),
+        ExerciseResult.spread_down_leg.is_(True),
+        ExerciseResult.new_numbness_or_weakness.is_(True),
+    )
+    query = (
+        select(*_SESSION_COLUMNS, _size(), *_RESULT_COLUMNS)
+        .outerjoin(ExerciseResult, and_(ExerciseResult.session_id == ExerciseSession.id, maybe_red))
+        .where(
+            ExerciseSession.patient_id == bindparam("patient_id"),
+            or_(ExerciseSession.stop_reason.is_not(None), ExerciseResult.id.is_not(None)),
+        )
+    )
+    if bounded:
+        query = query.where(ExerciseSession.started_at > bindparam("since"))
+    order = (ExerciseSession.started_at.desc(), ExerciseSession.id.desc(), ExerciseResult.position)
+    return query.order_by(*order)
+
+
+def possibly_red_since(
+    session: Session, patient_id: int, since: datetime | None, pain_at_least: int
+) -> list[SessionFacts]:
+    """Sessions started after ``since`` (all when None) that may have ended RED, newest first.
+
+    A session comes back when it has a stop reason or a result with pain ``pain_at_least`` or
+    more, spread down the leg or new numbness; its ``items`` are only those results. This is a
+    superset of what ``domain.session.red_stop`` calls RED, which the caller still applies: the
+    database skips the calm sessions instead of sending every one since the last safety check.
+    """
+    params: dict[str, Any] = {"patient_id": patient_id, "pain_at_least": pain_at_least}
+    if since is not None:
+        params["since"] = since
+    return _grouped(session.execute(_possibly_red_query(since is not None), params))
+
+
+def _moved() -> Any:
+    """Final sessions with a completed exercise: the days a person moved."""
+    return and_(
+        ExerciseSession.patient_id == bindparam("patient_id"),
+        ExerciseSession.final.is_(True),
+        ExerciseSession.items.any(ExerciseResult.completed.is_(True)),
+    )
+
+
+@lru_cache(maxsize=4)
+def _moved_query(since: bool, before: bool) -> Select[Any]:
+    query = select(ExerciseSession.started_at).where(_moved())
+    if since:
+        query = query.where(ExerciseSession.started_at >= bindparam("since"))
+    if before:
+        query = query.where(ExerciseSession.started_at < bindparam("before"))
+    return query
+
+
+def moved_at(
+    session: Session, patient_id: int, since: datetime | None = None, before: datetime | None = None
+) -> list[datetime]:
+    """Start times of the final sessions with a completed exercise (the days a person moved),
+    from ``since`` (inclusive) to ``before`` (exclusive), either open."""
+    query = _moved_query(since is not None, before is not None)
+    params = {"patient_id": patient_id, "since": since, "before": before}
+    return list(session.scalars(query, {k: v for k, v in params.items() if v is not None}))
+
+
+@lru_cache(maxsize=1)
+def _first_moved_query() -> Select[Any]:
+    return select(func.min(ExerciseSession.started_at)).where(_moved())
+
+
+def first_moved_at(session: Session, patient_id: int) -> datetime | None:
+    """The start of the first final session with a completed exercise (the habit's origin)."""
+    return session.scalar(_first_moved_query(), {"patient_id": patient_id})
