@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import contextlib
 import html
+import importlib
 import io
 import json
+import pkgutil
 import re
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -275,6 +278,19 @@ def dose_texts(doses: Mapping[str, tuple[int, Dose]]) -> dict[str, DoseView]:
 # --- the CLI -------------------------------------------------------------------------------------
 
 
+def _clock_readers() -> list[ModuleType]:
+    """Every CLI module with its own name for the computer's clock (``machine_clock``), all
+    imported before any is patched: a module first imported while ``local`` is patched would
+    bind the story's clock, and monkeypatch would "restore" it to that for every later test."""
+    import sciatica_care.cli as cli
+
+    modules = [
+        importlib.import_module(f"sciatica_care.cli.{info.name}")
+        for info in pkgutil.iter_modules(cli.__path__)
+    ]
+    return [module for module in modules if hasattr(module, "machine_clock")]
+
+
 class CliDriver:
     """``sciatica`` in this computer's zone (``TZ``), on the data dir's SQLite file."""
 
@@ -290,8 +306,8 @@ class CliDriver:
         def story_machine_clock() -> Clock:
             return Clock(machine_zone(), clock.read)
 
-        for module in ("local", "checkin", "session"):
-            monkeypatch.setattr(f"sciatica_care.cli.{module}.machine_clock", story_machine_clock)
+        for module in _clock_readers():
+            monkeypatch.setattr(module, "machine_clock", story_machine_clock)
 
     def _run(self, *args: str) -> Result:
         from sciatica_care.cli.main import app
