@@ -209,7 +209,7 @@ def save_session(
         ),
     )
     update = saved.update.to_json() if saved.update is not None else None
-    names = sessions.exercise_names(ctx)
+    names = saved.names or sessions.exercise_names(ctx)
     return SavedSession.of(saved.row, update, saved.stale, saved.gate.to_json(), names)
 
 
