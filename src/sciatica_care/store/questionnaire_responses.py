@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sciatica_care.domain.questionnaires import Score, due_questionnaires
@@ -50,11 +50,20 @@ def list_for(
 
 
 def last_done(session: Session, patient_id: int) -> dict[str, date]:
-    """The day each questionnaire was last answered."""
-    done: dict[str, date] = {}
-    for row in list_for(session, patient_id):
-        done[row.instrument] = max(row.day, done.get(row.instrument, row.day))
-    return done
+    """The day each questionnaire was last answered: one grouped row per questionnaire, so
+    Today and the check-in cost the same after years of weekly answers."""
+    r = QuestionnaireResponse
+    query = (
+        select(r.instrument, func.max(r.day))
+        .where(r.patient_id == patient_id)
+        .group_by(r.instrument)
+    )
+    return {instrument: _as_day(day) for instrument, day in session.execute(query)}
+
+
+def _as_day(value: date | str) -> date:
+    """``max()`` skips the column type on SQLite: the day comes back as its text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def due(session: Session, patient_id: int, today: date) -> list[str]:
