@@ -12,9 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
+from sciatica_care.domain.questionnaires import score_psfs, score_sbi
 from sciatica_care.services import caseload
 from sciatica_care.services.caseload import Sort
-from sciatica_care.store import caseload_summaries
+from sciatica_care.services.context import patient_context
+from sciatica_care.services.permissions import Actor
+from sciatica_care.store import caseload_summaries, questionnaire_responses
 from sciatica_care.store.database import Database
 from tests.services.caseload_story import (
     NOW,
@@ -118,3 +121,24 @@ def test_the_statements_of_a_page_do_not_grow_with_the_caseload(database: Databa
         caseload.caseload(database, clinician, lambda: NOW)
 
     assert len(large) == len(small) <= 9, small
+
+
+def test_the_patient_page_reads_each_questionnaires_ends_and_count(database: Database) -> None:
+    clinician, people, _ = _clinic(database, calm=1)
+    pid = people[0]
+    with database.session() as session:
+        for weeks_ago, leg in ((6, 5), (3, 4), (1, 2)):
+            answers = {"leg_pain": leg, "numbness": 2, "weakness": 1, "sitting_pain": 3}
+            day = TODAY - timedelta(weeks=weeks_ago)
+            questionnaire_responses.save(session, pid, score_sbi(answers), day)
+        psfs = {"Walking to the shop": 4, "Sitting at work": 6, "Putting on socks": 5}
+        questionnaire_responses.save(session, pid, score_psfs(psfs), TODAY - timedelta(days=2))
+    ctx = patient_context(database, Actor.clinician(clinician), pid, now_fn=lambda: NOW)
+
+    lines = {line.questionnaire.id: line for line in caseload.patient_overview(ctx).questionnaires}
+
+    sbi, only_psfs, grc = lines["sbi"], lines["psfs"], lines["grc"]
+    assert (sbi.count, sbi.last_day, sbi.last_score) == (3, TODAY - timedelta(weeks=1), 8)
+    assert len(sbi.readings) == 1 and sbi.readings[0].change == -3  # first 11, latest 8
+    assert (only_psfs.count, only_psfs.last_score, only_psfs.readings) == (1, 5, [])
+    assert (grc.count, grc.last_day, grc.readings) == (0, None, [])

@@ -959,7 +959,9 @@ def patient_overview(ctx: PatientContext, days: int = OVERVIEW_DAYS) -> PatientO
         recent = checkins.list_for(
             session, ctx.patient_id, since=today - timedelta(days=RECENT_CHECKIN_DAYS - 1)
         )
-        responses = questionnaire_responses.list_for(session, ctx.patient_id)
+        asked = asked_questionnaires()
+        ends = questionnaire_responses.ends(session, ctx.patient_id, [q.id for q in asked])
+        answered = questionnaire_responses.counts(session, ctx.patient_id)
         history = prescriptions.history(session, ctx.patient_id, limit=PROGRAM_VERSIONS)
         customs = {
             row.key: row.name
@@ -969,15 +971,18 @@ def patient_overview(ctx: PatientContext, days: int = OVERVIEW_DAYS) -> PatientO
     if rebuilt:
         caseload_summary.save_quietly(ctx.db, rebuilt, ctx.clock.now_fn())
     lines = []
-    for questionnaire in asked_questionnaires():
-        mine = [r for r in responses if r.instrument == questionnaire.id]
+    for questionnaire in asked:
+        first, last = ends.get(questionnaire.id, (None, None))
+        # ``change_readings`` compares the first and the latest response (one: the latest only).
+        compared = [r for r in (first, last) if r is not None]
+        compared = compared[-1:] if first is last else compared
         lines.append(
             QuestionnaireLine(
                 questionnaire,
-                mine[-1].day if mine else None,
-                mine[-1].score if mine else None,
-                len(mine),
-                change_readings(mine),
+                last.day if last else None,
+                last.score if last else None,
+                answered.get(questionnaire.id, 0),
+                change_readings(compared),
             )
         )
     signals = [

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
@@ -33,8 +33,8 @@ from sciatica_care.services.clock import Clock
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.permissions import Permission
 from sciatica_care.services.program import applied_changes
-from sciatica_care.store import checkins, patients, screenings
-from sciatica_care.store.models import ExerciseSession, QuestionnaireResponse
+from sciatica_care.store import checkins, patients, questionnaire_responses, screenings
+from sciatica_care.store.models import ExerciseSession
 
 FLARE_LOOK_BACK = timedelta(days=14)
 """Mornings before the window that a flare-up at its start is measured against (usual pain)."""
@@ -154,40 +154,12 @@ def _series(
 
 
 SUMMARY_INSTRUMENTS = ("sbi", "psfs", "grc")
-Ends = dict[str, tuple[QuestionnaireResponse, QuestionnaireResponse]]
-"""Per questionnaire, its first and its latest response (the same row when only one)."""
+Ends = questionnaire_responses.Ends
 
 
 def _questionnaire_ends(session: Session, patient_id: int) -> Ends:
-    """The first and the latest response to each summed-up questionnaire, in one query: each
-    response is ranked from both ends (``questionnaire_responses.list_for`` order) and only the
-    two at the ends are read, however many were answered between."""
-    r = QuestionnaireResponse
-    order = [r.day, r.recorded_at, r.id]
-    ranked = (
-        select(
-            r.id,
-            func.row_number().over(partition_by=r.instrument, order_by=order).label("from_first"),
-            func.row_number()
-            .over(partition_by=r.instrument, order_by=[o.desc() for o in order])
-            .label("from_latest"),
-        )
-        .where(r.patient_id == patient_id, r.instrument.in_(SUMMARY_INSTRUMENTS))
-        .subquery()
-    )
-    rows = session.execute(
-        select(r, ranked.c.from_first, ranked.c.from_latest)
-        .join(ranked, ranked.c.id == r.id)
-        .where(or_(ranked.c.from_first == 1, ranked.c.from_latest == 1))
-    )
-    firsts: dict[str, QuestionnaireResponse] = {}
-    latests: dict[str, QuestionnaireResponse] = {}
-    for row, from_first, from_latest in rows:
-        if from_first == 1:
-            firsts[row.instrument] = row
-        if from_latest == 1:
-            latests[row.instrument] = row
-    return {name: (firsts[name], latests[name]) for name in firsts if name in latests}
+    """The first and the latest response to each summed-up questionnaire (one query)."""
+    return questionnaire_responses.ends(session, patient_id, SUMMARY_INSTRUMENTS)
 
 
 def _latest_morning(recent: Sequence[diary.Reading]) -> diary.Reading | None:

@@ -7,9 +7,10 @@ done, and which are due today.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from sciatica_care.domain.questionnaires import Score, due_questionnaires
@@ -70,3 +71,48 @@ def due(session: Session, patient_id: int, today: date) -> list[str]:
     """Questionnaire ids due today by the §3 schedule, counted from the program's start."""
     start = patients.program_start(session, patient_id, today)
     return due_questionnaires(start, today, last_done(session, patient_id))
+
+
+Ends = dict[str, tuple[QuestionnaireResponse, QuestionnaireResponse]]
+"""Per questionnaire, its first and its latest response (the same row when only one)."""
+
+
+def ends(session: Session, patient_id: int, instruments: Sequence[str]) -> Ends:
+    """The first and the latest response to each of ``instruments``, in one query: each
+    response is ranked from both ends (``list_for`` order) and only the two at the ends are
+    read, however many were answered between."""
+    r = QuestionnaireResponse
+    order = [r.day, r.recorded_at, r.id]
+    ranked = (
+        select(
+            r.id,
+            func.row_number().over(partition_by=r.instrument, order_by=order).label("from_first"),
+            func.row_number()
+            .over(partition_by=r.instrument, order_by=[o.desc() for o in order])
+            .label("from_latest"),
+        )
+        .where(r.patient_id == patient_id, r.instrument.in_(list(instruments)))
+        .subquery()
+    )
+    rows = session.execute(
+        select(r, ranked.c.from_first, ranked.c.from_latest)
+        .join(ranked, ranked.c.id == r.id)
+        .where(or_(ranked.c.from_first == 1, ranked.c.from_latest == 1))
+    )
+    firsts: dict[str, QuestionnaireResponse] = {}
+    latests: dict[str, QuestionnaireResponse] = {}
+    for row, from_first, from_latest in rows:
+        if from_first == 1:
+            firsts[row.instrument] = row
+        if from_latest == 1:
+            latests[row.instrument] = row
+    return {name: (firsts[name], latests[name]) for name in firsts if name in latests}
+
+
+def counts(session: Session, patient_id: int) -> dict[str, int]:
+    """How many times each questionnaire was answered (one grouped row each)."""
+    r = QuestionnaireResponse
+    query = (
+        select(r.instrument, func.count()).where(r.patient_id == patient_id).group_by(r.instrument)
+    )
+    return {instrument: int(n) for instrument, n in session.execute(query)}
