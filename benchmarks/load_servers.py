@@ -80,10 +80,14 @@ def _running(command: list[str], env: dict[str, str], probe: str) -> Iterator[No
 
 
 @contextmanager
-def serve_app(data_dir: Path, secret_key: str) -> Iterator[str]:
-    """``sciatica serve`` (one worker) on ``data_dir`` on a free loopback port; the base URL."""
+def serve_app(data_dir: Path, secret_key: str, keep_views: bool = True) -> Iterator[str]:
+    """``sciatica serve`` (one worker) on ``data_dir`` on a free loopback port; the base URL.
+    ``keep_views=False`` keeps no composed view (``services.view_cache``): every read is
+    composed afresh, as the first read after a write is."""
     port = free_port()
     env = os.environ | {"SCIATICA_DATA_DIR": str(data_dir), "SCIATICA_SECRET_KEY": secret_key}
+    if not keep_views:
+        env["SCIATICA_VIEW_CACHE_ENTRIES"] = "0"
     env.pop("DATABASE_URL", None)
     env.pop("SCIATICA_DATABASE_URL", None)
     base = f"http://{HOST}:{port}"

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     trusted_proxies: str | None = None
     """Addresses of the TLS proxy in front ("127.0.0.1", "10.0.0.5,10.0.0.6" or "*"), whose
     X-Forwarded-Proto/For headers are believed: then cookies are Secure behind https."""
+    view_cache_entries: int = Field(default=2048, ge=0)
+    """How many composed patient views the web app keeps until their data changes
+    (``services.view_cache``); 0 keeps none (the load benchmark's cold reads)."""
 
     @property
     def migrates_on_start(self) -> bool:

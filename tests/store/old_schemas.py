@@ -424,6 +424,11 @@ def _to_0008(rows: Rows) -> None:
     ]
 
 
+def _to_0009(rows: Rows) -> None:
+    """The summary's shape, events and last activity as columns (a summary of the old shape)."""
+    rows["caseload_summaries"][0] |= {"shape": 0, "has_events": True, "last_activity": None}
+
+
 CHANGES: dict[str, Callable[[Rows], None]] = {
     "0002": _to_0002,
     "0003": _to_0003,
@@ -432,6 +437,7 @@ CHANGES: dict[str, Callable[[Rows], None]] = {
     "0006": _to_0006,
     "0007": _to_0007,
     "0008": _to_0008,
+    "0009": _to_0009,
 }
 FIRST = "0001"
 

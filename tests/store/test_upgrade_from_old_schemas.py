@@ -95,6 +95,9 @@ def _check_backfills(engine: Engine, revision: str) -> None:
     if revision < "0006":
         assert not any(row["asked_easier"] for row in _stored(engine, "exercise_results").values())
     assert len(_stored(engine, "installation")) == 1
+    if revision < "0010":
+        revisions = _stored(engine, "patient_revisions")
+        assert set(revisions) == set(_stored(engine, "patients"))
 
 
 def _check_the_use_cases_work(database: Database, revision: str) -> None:

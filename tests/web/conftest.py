@@ -57,6 +57,7 @@ POSTGRES_TOO = frozenset(
         "test_export",
         "test_fhir_everything",
         "test_link_patient",
+        "test_kept_views",
         "test_log_pain",
         "test_prescribe",
         "test_rate_limit",

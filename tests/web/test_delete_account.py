@@ -25,6 +25,7 @@ from sciatica_care.store.models import (
     ExerciseResult,
     ExerciseSession,
     Patient,
+    PatientRevision,
     ProgramChange,
     QuestionnaireResponse,
     Screening,
@@ -50,6 +51,7 @@ PERSONAL_TABLES = (
     CustomExercise,
     AlertSeen,
     CaseloadSummary,
+    PatientRevision,  # made by the database's trigger with the patient
 )
 
 

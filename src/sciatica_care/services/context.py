@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,10 @@ class PatientContext:
     actor: Actor
     patient_id: int
     clock: Clock
+    revision: int | None = None
+    """The patient's data revision when the context was made (``store.models.PatientRevision``),
+    read no later than anything this context reads: a view built under it is at least as new.
+    None: unknown, and nothing is remembered (``services.view_cache``)."""
 
     @contextmanager
     def unit(self, permission: Permission, what: str | None = None) -> Iterator[Session]:
@@ -56,3 +61,17 @@ def patient_context(
         if clock is None:
             clock = patient_clock(patients.get_settings(session, patient_id), now_fn)
     return PatientContext(db, actor, patient_id, clock)
+
+
+def own_context(
+    db: Database,
+    patient_id: int,
+    settings: Mapping[str, Any],
+    now_fn: Callable[[], datetime] = utcnow,
+    revision: int | None = None,
+) -> PatientContext:
+    """A patient acting on their own data, with the settings and revision read along with their
+    sign-in: no read here, and no check to make (``permissions.PATIENT_MAY``: a patient may do
+    everything to their own data; every unit still authorizes)."""
+    clock = patient_clock(settings, now_fn)
+    return PatientContext(db, Actor.patient(patient_id), patient_id, clock, revision)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from sciatica_care.store.models import AuthSession, Clinician, Patient
+from sciatica_care.store.models import AuthSession, Clinician, Patient, PatientRevision
 
 
 def start(
@@ -56,35 +57,60 @@ class ActiveCaller:
     clinician_id: int | None
     clinician_email: str | None
     clinician_name: str | None
+    patient_settings: dict[str, Any] | None = None
+    """The patient's preferences (their time zone among them): their clock needs no other read."""
+    patient_revision: int | None = None
+    """``PatientRevision.revision`` as of this read (None: the database has none for them)."""
+
+
+_CALLER = (
+    select(
+        AuthSession.id,
+        AuthSession.csrf_token,
+        AuthSession.created_at,
+        AuthSession.expires_at,
+        Patient.id,
+        Patient.email,
+        Patient.disclaimer_acknowledged_at,
+        Clinician.id,
+        Clinician.email,
+        Clinician.display_name,
+        Patient.settings,
+        PatientRevision.revision,
+    )
+    .outerjoin(Patient, Patient.id == AuthSession.patient_id)
+    .outerjoin(PatientRevision, PatientRevision.patient_id == AuthSession.patient_id)
+    .outerjoin(Clinician, Clinician.id == AuthSession.clinician_id)
+    .where(
+        AuthSession.token_hash == bindparam("token_hash"),
+        AuthSession.expires_at > bindparam("now"),
+    )
+    .limit(1)
+)
+"""Built once: every signed-in request runs it, and building the statement cost more than
+running it (issue 12)."""
 
 
 def find_caller(session: Session, token_hash: str, now: datetime) -> ActiveCaller | None:
-    """The session for this token hash if it has not expired, with its patient or clinician, in
-    one Core statement: every signed-in request runs it, so it reads only these columns."""
-    query = (
-        select(
-            AuthSession.id,
-            AuthSession.csrf_token,
-            AuthSession.created_at,
-            AuthSession.expires_at,
-            Patient.id,
-            Patient.email,
-            Patient.disclaimer_acknowledged_at,
-            Clinician.id,
-            Clinician.email,
-            Clinician.display_name,
-        )
-        .outerjoin(Patient, Patient.id == AuthSession.patient_id)
-        .outerjoin(Clinician, Clinician.id == AuthSession.clinician_id)
-        .where(AuthSession.token_hash == token_hash, AuthSession.expires_at > now)
-        .limit(1)
-    )
-    row = session.connection().execute(query).first()
+    """The session for this token hash if it has not expired, with its patient (their settings
+    and data revision too) or clinician, in one Core statement."""
+    row = session.connection().execute(_CALLER, {"token_hash": token_hash, "now": now}).first()
     if row is None:
         return None
-    sid, csrf, created, expires, pid, email, acknowledged, cid, c_email, c_name = row
+    sid, csrf, created, expires, pid, email, acknowledged, cid, c_email, c_name, settings, rev = row
     return ActiveCaller(
-        sid, csrf, created, expires, pid, email, acknowledged is not None, cid, c_email, c_name
+        sid,
+        csrf,
+        created,
+        expires,
+        pid,
+        email,
+        acknowledged is not None,
+        cid,
+        c_email,
+        c_name,
+        dict(settings or {}) if pid is not None else None,
+        rev,
     )
 
 

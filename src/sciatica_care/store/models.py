@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -52,6 +53,22 @@ class Patient(Base):
     disclaimer_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     program_started_on: Mapped[date | None] = mapped_column(Date)
     settings: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+
+class PatientRevision(Base):
+    """A number the database changes whenever any of the patient's data changes (issue 12, speed).
+
+    Written only by the triggers ``store.revisions`` installs (migration 0010), never by our code:
+    so no write path, the CLI's, an import's or a future one's, can forget it. A composed read
+    view remembered under one revision is therefore never served after the data changed
+    (``services.view_cache``). The value is random rather than a counter, so a database put back
+    from a backup does not reuse a number for other data.
+    """
+
+    __tablename__ = "patient_revisions"
+
+    patient_id: Mapped[int] = mapped_column(patient_fk(), primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger)
 
 
 class Installation(Base):

@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from sciatica_care import __version__
 from sciatica_care.config import Settings, get_settings
+from sciatica_care.services import view_cache
 from sciatica_care.store.database import open_database
 from sciatica_care.web import home, pwa
 from sciatica_care.web.account import api as account_api
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = open_database(settings)
+        view_cache.enable(app.state.db, settings.view_cache_entries)
         yield
         app.state.db.dispose()
 

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from sciatica_care.services.clock import utcnow
-from sciatica_care.services.context import PatientContext, patient_context
+from sciatica_care.services.context import PatientContext, own_context, patient_context
 from sciatica_care.services.gate import Gate, GateState
 from sciatica_care.services.permissions import Actor
 from sciatica_care.web.flash import flash
@@ -40,7 +40,16 @@ def now_source(request: Request) -> Callable[[], datetime]:
 def current_context(
     request: Request, caller: SignedIn = Depends(current_patient)
 ) -> PatientContext:
-    """The signed-in patient acting on their own data, with their own clock."""
+    """The signed-in patient acting on their own data, with their own clock (from the settings
+    read with the session, so no second transaction)."""
+    if caller.settings is not None:
+        return own_context(
+            database(request),
+            caller.patient_id,
+            caller.settings,
+            now_source(request),
+            caller.revision,
+        )
     return patient_context(
         database(request), Actor.patient(caller.patient_id), caller.patient_id, now_source(request)
     )

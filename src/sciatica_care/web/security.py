@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy.orm import Session
@@ -56,6 +58,10 @@ class SignedIn:
     csrf_token: str
     session_id: int
     disclaimer_acknowledged: bool
+    settings: Mapping[str, Any] | None = field(default=None, compare=False)
+    """The patient's preferences as read with the session (their clock's zone)."""
+    revision: int | None = None
+    """Their data revision as read with the session (``services.view_cache``)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +136,8 @@ def lookup_caller(request: Request) -> Caller | None:
                     csrf_token=row.csrf_token,
                     session_id=row.session_id,
                     disclaimer_acknowledged=row.disclaimer_acknowledged,
+                    settings=row.patient_settings,
+                    revision=row.patient_revision,
                 )
             elif row is not None and row.clinician_id is not None:
                 found = ClinicianSignedIn(

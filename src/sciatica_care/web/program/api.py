@@ -31,12 +31,13 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Depends
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from sciatica_care.content.exercises import Dose, DoseKind, exercise_library
 from sciatica_care.domain.progression_custom import CustomRest
 from sciatica_care.domain.session import CUSTOM_STOP_IF, PlannedExercise
-from sciatica_care.services import prescribing, program, sessions
+from sciatica_care.services import prescribing, program, sessions, view_cache
 from sciatica_care.services.context import PatientContext
 from sciatica_care.web.api_responses import errors
 from sciatica_care.web.context import current_context
@@ -212,35 +213,45 @@ def program_json(
     )
 
 
-@router.get("/program/today")
-def program_today(ctx: PatientContext = Depends(current_context)) -> TodaysProgram:
+@router.get("/program/today", response_model=TodaysProgram)
+def program_today(ctx: PatientContext = Depends(current_context)) -> Response:
     """Today's program: the session ``services.sessions.session_program`` plays (409/423 while
-    the program gate is shut), with the clinician's prescription."""
+    the program gate is shut), with the clinician's prescription. The JSON is kept until the
+    patient's data changes (``services.view_cache``): the player and the offline app ask often."""
+    body = view_cache.remember(ctx, "api/program/today", lambda: _program_today(ctx))
+    return Response(body, media_type="application/json")
+
+
+def _program_today(ctx: PatientContext) -> bytes:
     today = sessions.session_program(ctx)
     plan = replace(plan_of(today.todays), exercises=today.planned)
     answer = program_json(plan, today.day, today.customs, today.resting_customs)
     gate = today.gate.to_json()
     prescribed = prescribing.recent_changes_for_patient(ctx)
-    return answer.model_copy(
-        update={
-            "hold_step_ups": today.gate.hold_step_ups,
-            "hold_message": gate["hold_message"],
-            "prescribed_by": prescribed.prescribed_by,
-            "note": prescribed.note,
-            "changes": [
-                ProgramChangeSeen(
-                    at=change.at.isoformat(),
-                    day=change.day,
-                    clinician=change.clinician,
-                    changes=change.sentences,
-                    reason=change.reason,
-                )
-                for change in prescribed.changes
-            ],
-            "custom_exercises": [
-                CustomExerciseItem(**custom.to_json()) for custom in prescribed.custom_exercises
-            ],
-        }
+    return (
+        answer.model_copy(
+            update={
+                "hold_step_ups": today.gate.hold_step_ups,
+                "hold_message": gate["hold_message"],
+                "prescribed_by": prescribed.prescribed_by,
+                "note": prescribed.note,
+                "changes": [
+                    ProgramChangeSeen(
+                        at=change.at.isoformat(),
+                        day=change.day,
+                        clinician=change.clinician,
+                        changes=change.sentences,
+                        reason=change.reason,
+                    )
+                    for change in prescribed.changes
+                ],
+                "custom_exercises": [
+                    CustomExerciseItem(**custom.to_json()) for custom in prescribed.custom_exercises
+                ],
+            }
+        )
+        .model_dump_json()
+        .encode()
     )
 
 

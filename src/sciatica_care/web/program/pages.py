@@ -33,9 +33,8 @@ from sciatica_care.services import prescribing, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import Conflict, InvalidInput, NotFound
 from sciatica_care.services.gate import HOLD_MESSAGE
-from sciatica_care.services.permissions import Permission
 from sciatica_care.services.questionnaires import ASKED, asked_questionnaires
-from sciatica_care.store import questionnaire_responses
+from sciatica_care.services.today_page import today_page
 from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
 from sciatica_care.web.program.pictures import exercise_picture
@@ -60,13 +59,13 @@ def goal_ring(fraction: float) -> dict[str, str]:
 
 @router.get("/today")
 def today(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
-    view = program.view_today(ctx)
+    page = today_page(ctx)
+    view = page.view
     if view.program is None or view.gate.latest is None:
         return gate_page(request, view.gate)
     day = view.program.day
-    with ctx.unit(Permission.READ) as session:
-        due = set(questionnaire_responses.due(session, ctx.patient_id, day)) & set(ASKED)
-    prescribed = prescribing.recent_changes_for_patient(ctx)
+    due = page.due & set(ASKED)
+    prescribed = page.prescribed
     plan = plan_of(view.program)
     library = exercise_library()
     latest_action = Action(view.gate.latest.action)

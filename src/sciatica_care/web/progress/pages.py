@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from sciatica_care.domain import diary
 from sciatica_care.reports.charts import COMPACT, WIDE, chart_svg, trend_line
+from sciatica_care.services import view_cache
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.progress import view_progress
 from sciatica_care.web.context import current_context
@@ -64,23 +65,26 @@ def progress(
     days: int = Query(DEFAULT_DAYS),
     ctx: PatientContext = Depends(current_context),
 ) -> Response:
-    shown = view_progress(ctx, _days(days))
+    shown = _days(days)
+    page = view_cache.remember(ctx, "progress-page", lambda: _page(ctx, shown), shown)
+    return render(request, "progress.html", page)
+
+
+def _page(ctx: PatientContext, days: int) -> dict[str, object]:
+    """The page's view and its charts (kept until the patient's data changes)."""
+    shown = view_progress(ctx, days)
     sessions: dict[dt.date, list[str]] = {}
     for point in shown.series.sessions:
         sessions.setdefault(point.day, []).append(point.status)
     charts = not shown.first_day
-    return render(
-        request,
-        "progress.html",
-        {
-            "p": shown,
-            "ranges": RANGES,
-            "chart": inline_svg(chart_svg(shown.series, WIDE), "chart-caption") if charts else "",
-            "chart_compact": (
-                inline_svg(chart_svg(shown.series, COMPACT), "chart-caption") if charts else ""
-            ),
-            "trend_path": trend_line(shown.wins.pain.points) if shown.wins.pain else "",
-            "zone_words": diary.ZONE_WORDS,
-            "sessions_by_day": sessions,
-        },
-    )
+    return {
+        "p": shown,
+        "ranges": RANGES,
+        "chart": inline_svg(chart_svg(shown.series, WIDE), "chart-caption") if charts else "",
+        "chart_compact": (
+            inline_svg(chart_svg(shown.series, COMPACT), "chart-caption") if charts else ""
+        ),
+        "trend_path": trend_line(shown.wins.pain.points) if shown.wins.pain else "",
+        "zone_words": diary.ZONE_WORDS,
+        "sessions_by_day": sessions,
+    }
