@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from fastapi import APIRouter, Depends, Query, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from sciatica_care.domain import diary
@@ -26,7 +27,7 @@ from sciatica_care.services import view_cache
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.progress import view_progress
 from sciatica_care.web.context import current_context
-from sciatica_care.web.templating import render
+from sciatica_care.web.templating import render, templates
 
 router = APIRouter()
 
@@ -71,13 +72,14 @@ def progress(
 
 
 def _page(ctx: PatientContext, days: int) -> dict[str, object]:
-    """The page's view and its charts (kept until the patient's data changes)."""
+    """The page's body, rendered once and kept until the patient's data changes: a year of
+    charts and tables is most of the page's cost, and nothing in it depends on the request."""
     shown = view_progress(ctx, days)
     sessions: dict[dt.date, list[str]] = {}
     for point in shown.series.sessions:
         sessions.setdefault(point.day, []).append(point.status)
     charts = not shown.first_day
-    return {
+    body = {
         "p": shown,
         "ranges": RANGES,
         "chart": inline_svg(chart_svg(shown.series, WIDE), "chart-caption") if charts else "",
@@ -88,3 +90,4 @@ def _page(ctx: PatientContext, days: int) -> dict[str, object]:
         "zone_words": diary.ZONE_WORDS,
         "sessions_by_day": sessions,
     }
+    return {"main_html": Markup(templates.get_template("progress_main.html").render(body))}
