@@ -12,6 +12,7 @@ from datetime import datetime
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sciatica_care.services.clock import utcnow
@@ -37,11 +38,9 @@ def now_source(request: Request) -> Callable[[], datetime]:
     return source
 
 
-def current_context(
-    request: Request, caller: SignedIn = Depends(current_patient)
-) -> PatientContext:
+def context_of(request: Request, caller: SignedIn) -> PatientContext:
     """The signed-in patient acting on their own data, with their own clock (from the settings
-    read with the session, so no second transaction)."""
+    read with the session when there are some: then no read here)."""
     if caller.settings is not None:
         return own_context(
             database(request),
@@ -53,6 +52,16 @@ def current_context(
     return patient_context(
         database(request), Actor.patient(caller.patient_id), caller.patient_id, now_source(request)
     )
+
+
+async def current_context(
+    request: Request, caller: SignedIn = Depends(current_patient)
+) -> PatientContext:
+    """``context_of`` as a dependency: on the event loop when it reads nothing (a thread hop per
+    dependency is a measurable share of a short request), in a worker thread when it reads."""
+    if caller.settings is not None:
+        return context_of(request, caller)
+    return await run_in_threadpool(context_of, request, caller)
 
 
 def gate_status(gate: Gate) -> int:

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.services import program
 from sciatica_care.services.gate import GateState
-from sciatica_care.web.context import current_context, gate_page
+from sciatica_care.web.context import context_of, gate_page
 from sciatica_care.web.security import (
     CLINICIAN_HOME,
     ClinicianSignedIn,
@@ -36,7 +36,7 @@ def home(request: Request) -> Response:
         return render(request, "home.html", {"exercises": exercise_library().exercises})
     if not caller.disclaimer_acknowledged:
         return RedirectResponse("/disclaimer", status_code=303)
-    gate = program.current_gate(current_context(request, caller))
+    gate = program.current_gate(context_of(request, caller))
     if gate.state is GateState.LOCKED:
         return gate_page(request, gate)
     screened = gate.state is not GateState.NEEDS_SCREENING
