@@ -26,7 +26,7 @@ from sciatica_care.domain.screening import (
     locks_program,
     screen_daily,
 )
-from sciatica_care.services import caseload_summary, program
+from sciatica_care.services import caseload_summary, program, view_cache
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import NotFound
 from sciatica_care.services.permissions import Permission
@@ -177,6 +177,10 @@ def previous_map(ctx: PatientContext, day: date) -> PreviousMap | None:
     the person says so in one tap and the zones are copied here, on the server, from their own
     record. Older entries are not offered: a map from days ago is no answer to "today".
     """
+    return view_cache.remember(ctx, "previous-map", lambda: _previous_map(ctx, day), day)
+
+
+def _previous_map(ctx: PatientContext, day: date) -> PreviousMap | None:
     with ctx.unit(Permission.READ) as session:
         recent = checkins.entries(session, ctx.patient_id, since=day - timedelta(days=1), until=day)
     if not recent:
