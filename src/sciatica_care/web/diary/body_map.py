@@ -6,13 +6,20 @@ far down the leg *pain* reaches and how far *numbness or pins and needles* reach
 only a shortcut: radio buttons under it carry the same answers, so the form works without
 JavaScript and with a screen reader (the SVG is hidden from assistive technology).
 
-This module holds the geometry and the words; the template draws them.
+This module holds the geometry and the words, and draws the figure itself: the check-in shows it
+on every request, and its ~40 elements drawn by the template were a large share of the page's time
+(issue 12, "Speed"). Everything but the zones' marks is drawn once per figure and kept; the
+radio-button lists under it stay in the template (``checkin/macros.html``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from functools import cached_property
+from typing import Literal, Protocol
+
+from markupsafe import Markup, escape
 
 from sciatica_care.domain.body_map import path_down
 
@@ -80,6 +87,12 @@ class Region:
     fills_for: str = ""
 
 
+class Answers(Protocol):
+    """What the figure reads from a form: the submitted value of a field ("" when none)."""
+
+    def value(self, name: str) -> str: ...
+
+
 @dataclass(frozen=True)
 class Figure:
     view: View
@@ -92,6 +105,116 @@ class Figure:
     head: tuple[int, int, int] = _HEAD
     levels: tuple[tuple[int, int, str], ...] = LEVELS
     view_box: str = VIEW_BOX
+
+    @cached_property
+    def _drawing(self) -> _Drawing:
+        return _Drawing.of(self)
+
+    def svg(self, form: Answers, field: Callable[[str, str], str], *, defs: bool) -> Markup:
+        """The figure with each leg's zones marked as ``form`` answers them.
+
+        ``field(side, kind)`` names the form field of one list ("left_pain" on the check-in,
+        "S1_left_pain" on the screen). The zone a list names is marked ``pain-on``/``numb-on``
+        and the zones above it on its path down the leg ``pain-path``/``numb-path``; a value that
+        names no zone marks nothing. ``defs`` adds the dot pattern the numbness overlay fills with
+        (once per page: the first figure).
+        """
+        marked = {
+            side: (form.value(field(side, "pain")), form.value(field(side, "numbness")))
+            for side in SIDES
+        }
+        drawn = self._drawing
+        parts = [drawn.start_with_defs if defs else drawn.start]
+        for region, (zone_start, overlay_start, rest) in zip(
+            self.regions, drawn.regions, strict=True
+        ):
+            pain, numb = marked[region.side]
+            parts += (
+                zone_start,
+                _mark(region, pain, " pain-on", " pain-path"),
+                overlay_start,
+                _mark(region, numb, " numb-on", " numb-path"),
+                rest,
+            )
+        parts.append(drawn.end)
+        return Markup("".join(parts))
+
+
+def _mark(region: Region, value: str, on: str, path: str) -> str:
+    """``on`` when ``value`` names this zone, ``path`` when it names a zone further down."""
+    if value == str(region.zone):
+        return on
+    return path if value in region.fills_for.split() else ""
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """A figure's SVG text with a gap for the class of each zone's two polygons (escaped once).
+
+    ``regions`` holds, per region, the text before the zone polygon's mark, between it and the
+    overlay polygon's mark, and after that."""
+
+    start: str
+    start_with_defs: str
+    regions: tuple[tuple[str, str, str], ...]
+    end: str
+
+    @classmethod
+    def of(cls, figure: Figure) -> _Drawing:
+        e = escape
+        start = f'<svg class="bodymap-figure" viewBox="{e(figure.view_box)}" aria-hidden="true" focusable="false">'
+        body = "".join(
+            (
+                f'\n    <g transform="translate({e(figure.offset_x)},0)">',
+                '\n      <circle class="body-outline" cx="{}" cy="{}" r="{}"/>'.format(
+                    *(e(n) for n in figure.head)
+                ),
+                *(
+                    f'\n      <polygon class="body-outline" points="{e(points)}"/>'
+                    for points in figure.outline
+                ),
+            )
+        )
+        regions = []
+        for r in figure.regions:
+            data = (
+                f'" data-side="{e(r.side)}" data-zone="{e(r.zone)}" '
+                f'data-fills="{e(r.fills_for)}" points="{e(r.points)}"/>'
+            )
+            regions.append(
+                (
+                    '\n      <polygon class="zone',
+                    f'{data}\n      <polygon class="numb-overlay',
+                    data,
+                )
+            )
+        end = "".join(
+            (
+                *(
+                    f'\n      <text class="level-label" x="232" y="{e(y)}">{e(words)}</text>'
+                    for _, y, words in figure.levels
+                ),
+                f'\n      <text class="fig-title" x="318" y="26" text-anchor="end">{e(figure.title)}</text>',
+                f'\n      <text class="side-label" x="{e(figure.left_label_x)}" y="426" text-anchor="middle">Left</text>',
+                f'\n      <text class="side-label" x="{e(figure.right_label_x)}" y="426" text-anchor="middle">Right</text>',
+                "\n    </g>\n  </svg>",
+            )
+        )
+        return cls(
+            start=start + body,
+            start_with_defs=start + _DEFS + body,
+            regions=tuple(regions),
+            end=end,
+        )
+
+
+_DEFS = """
+    <defs>
+      <pattern id="numb-dots" width="7" height="7" patternUnits="userSpaceOnUse">
+        <circle cx="3.5" cy="3.5" r="2" fill="#12306b"/>
+      </pattern>
+    </defs>"""
+"""The dot pattern of the numbness overlay (``fill: url(#numb-dots)`` in diary.css)."""
 
 
 def _points(shape: tuple[tuple[int, int], ...], mirror: bool) -> str:

@@ -6,16 +6,20 @@ Field names: ``leg_pain``/``back_pain`` (0–10), the body map ``left_pain``, ``
 the items answered after a yes; ``map_same`` ("same as yesterday": the server copies the last
 map, ``map_offered`` says the page asked), then optional ``moment``, ``activities_impossible``, ``sleep_quality``,
 ``heat_or_cold``, ``medication``, ``note``; ``day`` and ``client_id`` are hidden. Each problem is
-reported next to its field in words, and what was typed is kept.
+reported next to its field in words, and what was typed is kept. The page draws its groups of
+radio buttons through ``KeptGroups``: each drawn once per answer and kept (issue 12, "Speed").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from markupsafe import Markup
 from pydantic import ValidationError
 
 from sciatica_care.content.triage import triage_content
@@ -23,7 +27,7 @@ from sciatica_care.domain import diary
 from sciatica_care.domain.body_map import in_both_legs
 from sciatica_care.domain.screening import DAILY_ITEMS
 from sciatica_care.services.checkins import PreviousMap, grouped_daily_answers
-from sciatica_care.web.diary.body_map import KIND_LABELS, SIDES
+from sciatica_care.web.diary.body_map import KIND_LABELS, SIDES, Figure
 from sciatica_care.web.forms import FormState, whole_number
 
 REPLIES = (("yes", "Yes"), ("no", "No"), ("unsure", "Not sure"))
@@ -106,6 +110,15 @@ def map_summary(previous: PreviousMap) -> str:
         ]
         parts.append(f"{side} leg: {', '.join(found) if found else 'nothing'}")
     return "; ".join(parts)
+
+
+def map_marks(previous: PreviousMap) -> tuple[tuple[str, str, int], ...]:
+    """(side, kind, zone) of each list of the copied map: the page hands them to checkin.js."""
+    return tuple(
+        (side, kind, getattr(previous.zones.side(side), kind))
+        for side in SIDES
+        for kind in KIND_LABELS
+    )
 
 
 @dataclass(frozen=True)
@@ -236,3 +249,103 @@ def read_checkin(
             form.add_error(str(error["loc"][0]), "This value is not right.")
         return ParsedCheckIn(form, None, None, client_id)
     return ParsedCheckIn(form, entry, ces, client_id, moment_given=moment is not None)
+
+
+# -- the form's groups, drawn once per answer ------------------------------------------------------
+
+KEPT_GROUPS = 512
+"""Group drawings kept (2–10 KB each): every group of a fresh form, of a re-shown one and of the
+body maps people usually carry from yesterday."""
+
+Field = tuple[str, str, str | None]
+"""A field as a group's macro reads it: name, value, error."""
+
+
+class KeptGroups:
+    """The check-in's groups of radio buttons, each drawn by its macro in ``checkin/macros.html``
+    once per answer and kept: ``kept.scale(form, ...)`` is ``diary.scale(form, ...)``.
+
+    The form draws about 90 radio buttons, the same for everyone who gives the same answers, and
+    drawing them was most of the page's time (issue 12, "Speed"). A group's HTML depends only on
+    its arguments and on its own fields' value and error (the macros read nothing else of the
+    form), so it is kept under exactly those; errors are this module's own sentences. Only
+    answers the group offers are kept (anything else is drawn and not kept), so whatever is
+    posted cannot grow the cache. ``macros`` is the template's module: a reloaded template is a
+    new module, so nothing stale is shown.
+    """
+
+    def __init__(self, macros: Any) -> None:
+        self._macros = macros
+
+    def scale(
+        self, form: FormState, name: str, legend: str, low: int, high: int, **extra: Any
+    ) -> Markup:
+        args = (name, legend, low, high)
+        return self._draw("scale", form, args, extra, (name,), _scale_answers(low, high))
+
+    def choices(
+        self,
+        form: FormState,
+        name: str,
+        legend: str,
+        options: tuple[tuple[str, str], ...],
+        **extra: Any,
+    ) -> Markup:
+        args = (name, legend, options)
+        return self._draw("choices", form, args, extra, (name,), _answers(options))
+
+    def body_map(
+        self,
+        form: FormState,
+        figures: tuple[Figure, ...],
+        sides: tuple[str, ...],
+        kinds: tuple[str, ...],
+        zone_choices: tuple[tuple[int, str], ...],
+        map_field: Callable[[str, str], str],
+        map_legend: Callable[[str, str], str],
+    ) -> Markup:
+        args = (figures, sides, kinds, zone_choices, map_field, map_legend)
+        names = tuple(map_field(side, kind) for side in sides for kind in kinds)
+        return self._draw("body_map", form, args, {}, names, _answers(zone_choices))
+
+    def _draw(
+        self,
+        macro: str,
+        form: FormState,
+        args: tuple[Any, ...],
+        extra: dict[str, Any],
+        names: tuple[str, ...],
+        answers: frozenset[str],
+    ) -> Markup:
+        fields = tuple((name, form.value(name), form.errors.get(name)) for name in names)
+        if any(value not in answers for _, value, _ in fields):
+            return Markup(getattr(self._macros, macro)(form, *args, **extra))
+        return kept_drawing(self._macros, macro, args, tuple(sorted(extra.items())), fields)
+
+
+@lru_cache(maxsize=64)
+def _answers(options: tuple[tuple[object, str], ...]) -> frozenset[str]:
+    """The answers a group of ``(value, words)`` options offers, and no answer ("")."""
+    return frozenset(("", *(str(value) for value, _ in options)))
+
+
+@lru_cache(maxsize=16)
+def _scale_answers(low: int, high: int) -> frozenset[str]:
+    return frozenset(("", *(str(n) for n in range(low, high + 1))))
+
+
+@lru_cache(maxsize=KEPT_GROUPS)
+def kept_drawing(
+    macros: Any,
+    macro: str,
+    args: tuple[Any, ...],
+    extra: tuple[tuple[str, Any], ...],
+    fields: tuple[Field, ...],
+) -> Markup:
+    """One group drawn by ``macro`` for a form holding just its own ``fields`` (``cache_info()``
+    tells how many are kept)."""
+    form = FormState(
+        values={name: value for name, value, _ in fields if value},
+        errors={name: error for name, _, error in fields if error},
+    )
+    return Markup(getattr(macros, macro)(form, *args, **dict(extra)))

@@ -37,16 +37,18 @@ from sciatica_care.web.diary.form import (
     SAME_MAP,
     SAME_MAP_TODAY,
     SLEEP,
+    KeptGroups,
     daily_questions,
     map_field,
     map_legend,
+    map_marks,
     map_summary,
     read_checkin,
 )
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.row_ids import RowId
-from sciatica_care.web.templating import render
+from sciatica_care.web.templating import render, templates
 
 router = APIRouter()
 
@@ -79,6 +81,7 @@ def _form_page(
             "any_of_these": ANY_OF_THESE,
             "previous": previous,
             "previous_words": map_summary(previous) if previous else "",
+            "previous_marks": map_marks(previous) if previous else (),
             "same_map": SAME_MAP_TODAY if previous and previous.today else SAME_MAP,
             "moments": MOMENTS,
             "sleep": SLEEP,
@@ -89,6 +92,7 @@ def _form_page(
             "zone_choices": ZONE_CHOICES,
             "map_field": map_field,
             "map_legend": map_legend,
+            "kept": KeptGroups(templates.get_template("checkin/macros.html").module),
             "emergency": action_message(Action.EMERGENCY_NOW),
             "urgent": action_message(Action.URGENT_24_48H),
         },
