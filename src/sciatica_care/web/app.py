@@ -56,27 +56,27 @@ from sciatica_care.web.therapy import pages as therapy_pages
 
 STATIC_DIR = Path(__file__).with_name("static")
 ROUTERS: tuple[APIRouter, ...] = (
+    program_pages.router,
+    program_api.router,
+    progress_pages.router,
+    progress_api.router,
+    diary_pages.router,
+    diary_api.router,
+    session_api.router,
     account_api.router,
     home.router,
     account_pages.router,
     account_settings.router,
     screening_pages.router,
-    program_pages.router,
     session_pages.router,
     learn_pages.router,
     screening_api.router,
-    program_api.router,
-    session_api.router,
     pwa.router,
-    diary_pages.router,
-    diary_api.router,
     questionnaire_pages.router,
     therapy_pages.router,
-    progress_pages.router,
     data_pages.router,
     questionnaires_api.router,
     therapy_api.router,
-    progress_api.router,
     data_api.router,
     account_sharing.router,
     clinician_caseload.router,
@@ -87,7 +87,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     clinician_fhir.router,
     motion_api.router,
 )
-"""Every feature's routes (pages and ``/api``), in the order they are matched."""
+"""Every feature's routes (pages and ``/api``), in the order they are matched: the pages and
+API reads a patient asks for most come first, since every request walks the list until its
+route (no two routes answer the same path: tests/web/test_route_order.py)."""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

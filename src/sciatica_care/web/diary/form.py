@@ -97,6 +97,14 @@ def daily_questions() -> list[Question]:
     ]
 
 
+@lru_cache(maxsize=1)
+def daily_topics() -> str:
+    """The daily questions' topics in one line ("bladder or bowel; numbness in the saddle..."),
+    as the grouped question lists them; made once, from ``triage.yaml``."""
+    topics = "; ".join(q.topic for q in daily_questions() if q.topic)
+    return topics.capitalize()
+
+
 def map_summary(previous: PreviousMap) -> str:
     """The copied map in few words: "left leg: pain to knee or calf; right leg: nothing"."""
     short = {kind: "pain" if kind == "pain" else "numbness" for kind in KIND_LABELS}
