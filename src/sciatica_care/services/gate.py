@@ -29,11 +29,17 @@ from sciatica_care.domain.session import PAIN_STOP_AT, red_stop
 from sciatica_care.store import exercise_sessions, screenings
 from sciatica_care.store.exercise_sessions import SessionFacts
 from sciatica_care.store.models import Screening
+from sciatica_care.store.screenings import ScreenFacts
 
 SCREEN_KINDS = ("full",)
 """Screens that count as "the safety questions were answered" (a partial one stopped early)."""
 RECHECK_KINDS = ("full", "recheck")
 """Screens that answer the Q1–Q10 re-check after a RED stop (a full screen asks them too)."""
+HELD_ACTIONS = tuple(
+    action.value for action in Action if locks_program(action) or pauses_progression(action)
+)
+"""The actions whose screen, until assessed, locks the program or holds step-ups
+(clinical-spec.md §1, §9 rulings 1 and 4): the only old screens the gate still reads."""
 
 
 class GateState(StrEnum):
@@ -80,7 +86,7 @@ class ScreenRecord:
     assessed_at: datetime | None
 
     @classmethod
-    def of(cls, row: Screening) -> ScreenRecord:
+    def of(cls, row: Screening | ScreenFacts) -> ScreenRecord:
         return cls(
             id=row.id,
             kind=row.kind,
@@ -136,9 +142,9 @@ class Gate:
         }
 
 
-def _newest(rows: list[Screening], kinds: tuple[str, ...]) -> ScreenRecord | None:
+def _newest(rows: list[ScreenRecord], kinds: tuple[str, ...]) -> ScreenRecord | None:
     chosen = [row for row in rows if row.kind in kinds]
-    return ScreenRecord.of(chosen[-1]) if chosen else None
+    return chosen[-1] if chosen else None
 
 
 def _ended_red(row: SessionFacts) -> bool:
@@ -148,11 +154,13 @@ def _ended_red(row: SessionFacts) -> bool:
 
 @dataclass(frozen=True)
 class GateReads:
-    """What the gate reads: the screens, oldest first, and (unless the program is locked or was
-    never screened) the sessions since the last safety check that may have ended RED, newest
-    first (``exercise_sessions.possibly_red_since``: the database leaves out the calm ones)."""
+    """What the gate reads: the screens that decide, oldest first (``screenings.for_gate``: the
+    held ones not yet assessed and the newest full screen and re-check, not every daily and
+    weekly screen), and (unless the program is locked or was never screened) the sessions since
+    the last safety check that may have ended RED, newest first
+    (``exercise_sessions.possibly_red_since``: the database leaves out the calm ones)."""
 
-    screens: list[Screening]
+    screens: list[ScreenRecord]
     since: datetime | None = None
     sessions: list[SessionFacts] | None = None
 
@@ -168,10 +176,10 @@ class GateReads:
         return replace(self, sessions=sessions)
 
 
-def _locking(rows: list[Screening]) -> ScreenRecord | None:
+def _locking(rows: list[ScreenRecord]) -> ScreenRecord | None:
     return next(
         (
-            ScreenRecord.of(row)
+            row
             for row in reversed(rows)
             if locks_program(Action(row.action)) and row.assessed_at is None
         ),
@@ -180,9 +188,19 @@ def _locking(rows: list[Screening]) -> ScreenRecord | None:
 
 
 def gate_reads(session: Session, patient_id: int) -> GateReads:
-    """Two reads at most: the screens, then the sessions that may have ended RED since the last
-    full screen or re-check (not needed while locked or before the first screen)."""
-    rows = screenings.list_for(session, patient_id)
+    """Two reads at most: the screens that decide, then the sessions that may have ended RED
+    since the last full screen or re-check (not needed while locked or before the first screen).
+    """
+    rows = [
+        ScreenRecord.of(row)
+        for row in screenings.for_gate(
+            session,
+            patient_id,
+            held_actions=HELD_ACTIONS,
+            screen_kinds=SCREEN_KINDS,
+            recheck_kinds=RECHECK_KINDS,
+        )
+    ]
     if _locking(rows) is not None or _newest(rows, SCREEN_KINDS) is None:
         return GateReads(rows)
     recheck = _newest(rows, RECHECK_KINDS)
@@ -196,9 +214,7 @@ def gate_of(reads: GateReads) -> Gate:
     rows = reads.screens
     locking = _locking(rows)
     holding = tuple(
-        ScreenRecord.of(row)
-        for row in rows
-        if pauses_progression(Action(row.action)) and row.assessed_at is None
+        row for row in rows if pauses_progression(Action(row.action)) and row.assessed_at is None
     )
     latest = _newest(rows, SCREEN_KINDS)
     if locking is not None:

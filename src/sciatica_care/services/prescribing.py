@@ -16,8 +16,9 @@ are withdrawn (they were made for the old dose); with progression "off" every wa
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,7 +31,15 @@ from sciatica_care.services import program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import Conflict, InvalidInput
 from sciatica_care.services.permissions import Permission, Role, authorize
-from sciatica_care.store import clinicians, doses, patients, prescriptions
+from sciatica_care.store import (
+    clinicians,
+    custom_exercises,
+    doses,
+    patients,
+    prescriptions,
+    program_changes,
+)
+from sciatica_care.store.custom_exercises import CustomFacts
 from sciatica_care.store.models import CustomExercise, Patient, ProgramChange
 
 RECENT = timedelta(days=14)
@@ -174,7 +183,9 @@ def current_prescription(ctx: PatientContext) -> Versioned:
         )
 
 
-def _view(row: ProgramChange, version: int, ctx: PatientContext) -> ChangeView:
+def _view(
+    row: ProgramChange | program_changes.ChangeFacts, version: int, ctx: PatientContext
+) -> ChangeView:
     return ChangeView(
         version=version,
         at=row.changed_at,
@@ -195,12 +206,40 @@ def history(ctx: PatientContext) -> list[ChangeView]:
 
 def recent_changes_for_patient(ctx: PatientContext) -> PatientPrescription:
     """The latest note, the changes of the last 14 days and the custom exercises (Today, plan)."""
-    today = ctx.clock.today()
     with ctx.unit(Permission.READ, what="viewed your program") as session:
-        rows = prescriptions.history(session, ctx.patient_id)
-        views = [_view(row, len(rows) - n, ctx) for n, row in enumerate(rows)]
-        done = patients.get_settings(session, ctx.patient_id).get(CUSTOM_DONE) or {}
-        customs = [
+        return recent_changes_in(session, ctx)
+
+
+def recent_changes_in(
+    session: Session, ctx: PatientContext, customs: Sequence[CustomFacts] | None = None
+) -> PatientPrescription:
+    """``recent_changes_for_patient`` read in the caller's unit (one transaction for a whole
+    page: ``program.view_today_and``), with the custom exercises it already read, if any (all of
+    them, active or not: ``program.TodayReads.customs``).
+
+    Reads the latest version and those of the last days with their version numbers
+    (``program_changes.latest_and_since``, from a day before the window's first local midnight:
+    the days themselves are worked out here, as before), not every version whole; the settings
+    only when a custom exercise may be marked done.
+    """
+    today = ctx.clock.today()
+    window = today - RECENT + timedelta(days=1)
+    since = datetime.combine(window, time.min, tzinfo=ctx.clock.zone) - timedelta(days=1)
+    views = [
+        _view(row, row.version, ctx)
+        for row in program_changes.latest_and_since(session, ctx.patient_id, since)
+    ]
+    if customs is None:
+        rows = custom_exercises.of_patient(session, ctx.patient_id)
+    else:
+        rows = [row for row in customs if row.active]
+    settings = patients.get_settings(session, ctx.patient_id) if rows else {}
+    done = settings.get(CUSTOM_DONE) or {}
+    return PatientPrescription(
+        prescribed_by=views[0].clinician if views else None,
+        note=views[0].note if views else None,
+        changes=[view for view in views if view.day > today - RECENT and view.sentences],
+        custom_exercises=[
             CustomExerciseView(
                 key=row.key,
                 name=row.name,
@@ -209,13 +248,8 @@ def recent_changes_for_patient(ctx: PatientContext) -> PatientPrescription:
                 dose=Dose.model_validate(row.dose),
                 done_today=done.get(row.key) == today.isoformat(),
             )
-            for row in prescriptions.custom_exercises(session, ctx.patient_id)
-        ]
-    return PatientPrescription(
-        prescribed_by=views[0].clinician if views else None,
-        note=views[0].note if views else None,
-        changes=[view for view in views if view.day > today - RECENT and view.sentences],
-        custom_exercises=customs,
+            for row in rows
+        ],
     )
 
 

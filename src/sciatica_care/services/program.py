@@ -23,11 +23,12 @@ today's program (``TodaysProgram.custom_resting``) and the guided session leave 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -65,22 +66,20 @@ from sciatica_care.services.gate import Gate, program_gate
 from sciatica_care.services.permissions import Permission
 from sciatica_care.store import (
     checkins,
+    custom_exercises,
     doses,
     exercise_sessions,
     patients,
-    prescriptions,
+    program_changes,
     programs,
     screenings,
 )
+from sciatica_care.store.custom_exercises import CustomFacts
 from sciatica_care.store.errors import StoreError
 from sciatica_care.store.exercise_sessions import SessionFacts
-from sciatica_care.store.models import (
-    CustomExercise,
-    DoseDecision,
-    ExerciseSession,
-    Patient,
-    ProgramChange,
-)
+from sciatica_care.store.models import DoseDecision, ExerciseSession
+from sciatica_care.store.patients import PatientFacts
+from sciatica_care.store.program_changes import ChangeFacts
 
 logger = logging.getLogger(__name__)
 
@@ -221,13 +220,16 @@ def _apply(
 # --- settings --------------------------------------------------------------------------------
 
 
-def progression_mode(session: Session, patient_id: int) -> str:
-    """ "auto", "suggest" or "off": the clinician's choice when they made one, else the person's."""
-    settings = patients.get_settings(session, patient_id)
+def _mode_of(settings: Mapping[str, Any]) -> str:
     mode = settings.get(PROGRESSION_MODE)
     if mode in MODES:
         return str(mode)
     return "auto" if settings.get(AUTO_PROGRESSION, True) else "suggest"
+
+
+def progression_mode(session: Session, patient_id: int) -> str:
+    """ "auto", "suggest" or "off": the clinician's choice when they made one, else the person's."""
+    return _mode_of(patients.get_settings(session, patient_id))
 
 
 def mode_set_by_clinician(session: Session, patient_id: int) -> bool:
@@ -260,10 +262,14 @@ def set_progression_mode(session: Session, patient_id: int, mode: str) -> None:
     )
 
 
+def _per_week_of(settings: Mapping[str, Any]) -> int:
+    value = settings.get(SESSIONS_PER_WEEK)
+    return value if isinstance(value, int) and 1 <= value <= 14 else DEFAULT_SESSIONS_PER_WEEK
+
+
 def sessions_per_week(session: Session, patient_id: int) -> int:
     """The weekly goal of session days' source: the clinician's frequency, else daily (§4.2)."""
-    value = patients.get_settings(session, patient_id).get(SESSIONS_PER_WEEK)
-    return value if isinstance(value, int) and 1 <= value <= 14 else DEFAULT_SESSIONS_PER_WEEK
+    return _per_week_of(patients.get_settings(session, patient_id))
 
 
 # --- decisions -------------------------------------------------------------------------------
@@ -316,13 +322,28 @@ class ProgramUpdate:
         }
 
 
-def decision_of(row: DoseDecision) -> ProgressionDecision:
+class StoredDecision(Protocol):
+    """A stored decision as the rules read it: an ORM row (to change) or ``programs``'s values."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def exercise_id(self) -> str: ...
+    @property
+    def decision(self) -> dict[str, Any]: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+def decision_of(row: StoredDecision) -> ProgressionDecision:
     """The domain decision stored in a row (without the bookkeeping keys)."""
     data = {k: v for k, v in row.decision.items() if k not in _EXTRA_KEYS}
     return ProgressionDecision.model_validate(data)
 
 
-def _decided_on(row: DoseDecision) -> date:
+def _decided_on(row: StoredDecision) -> date:
     return date.fromisoformat(str(row.decision["decided_on"]))
 
 
@@ -347,11 +368,13 @@ def _prescribed_on(
     return _prescribed_in(_recent_changes(session, patient_id), exercise_id, clock)
 
 
-def _recent_changes(session: Session, patient_id: int) -> list[ProgramChange]:
-    return prescriptions.history(session, patient_id, limit=20)
+def _recent_changes(session: Session, patient_id: int) -> list[ChangeFacts]:
+    """The clinician's 20 latest changes (what each one changed and when, not the whole
+    prescription of each)."""
+    return program_changes.latest(session, patient_id, limit=20)
 
 
-def _prescribed_in(changes: Sequence[ProgramChange], exercise_id: str, clock: Clock) -> date | None:
+def _prescribed_in(changes: Sequence[ChangeFacts], exercise_id: str, clock: Clock) -> date | None:
     """``_prescribed_on`` over the clinician's latest changes, read once for every exercise."""
     for change in changes:
         if any(c.get("exercise") == exercise_id for c in change.changes):
@@ -437,7 +460,7 @@ class _History:
 
     sessions: list[Dated]
     readings: list[DayReading]
-    changes: list[ProgramChange]
+    changes: list[ChangeFacts]
 
     def entries(self, since: date, until: date) -> list[DayReading]:
         """The diary from ``since`` to ``until`` (inclusive), oldest first, as ``checkins``."""
@@ -794,30 +817,47 @@ class TodaysProgram:
 class TodayReads:
     """What Today reads of each table, each at most once a request, when first needed.
 
-    Today's program, its resting custom exercises and the habit all read the decisions, the
-    clinician's custom exercises and the last days' sessions; reading them here once, and only
-    the rows those views use (``store.programs``, ``exercise_sessions.facts_since``), keeps a
-    year of history as cheap as a week (design.md "Scale").
+    Today's program, its resting custom exercises and the habit all read the patient's settings,
+    the decisions, the clinician's custom exercises and the last days' sessions; reading them
+    here once, and only the rows and columns those views use (``store.programs``,
+    ``store.custom_exercises``, ``exercise_sessions.facts_since``, plain values from Core
+    statements built once), keeps a year of history as cheap as a week (design.md "Scale").
     """
 
-    def __init__(self, session: Session, patient_id: int, today: date, clock: Clock | None):
+    def __init__(
+        self,
+        session: Session,
+        patient_id: int,
+        today: date,
+        clock: Clock | None,
+        patient: PatientFacts | None = None,
+    ):
         self.session = session
         self.patient_id = patient_id
         self.today = today
         self.clock = clock
-
-    def hold_patient(self) -> Patient:
-        """The patient's row, kept for the transaction: the session's identity map holds rows
-        weakly, so without it each settings look-up (mode, weekly goal, program start) would
-        read the row again."""
-        return self._patient
+        if patient is not None:
+            self.__dict__["patient"] = patient  # read by the caller in this transaction
 
     @cached_property
-    def _patient(self) -> Patient:
-        return patients.get(self.session, self.patient_id)
+    def patient(self) -> PatientFacts:
+        """The settings (mode, weekly goal) and the program's start, read once."""
+        return patients.facts(self.session, self.patient_id)
+
+    @property
+    def automatic(self) -> bool:
+        """``auto_progression`` from the settings read once."""
+        return _mode_of(self.patient.settings) == "auto"
+
+    def program_start(self, today: date) -> date:
+        """``patients.program_start``: the stored start, or (the first time) today, stored."""
+        started = self.patient.program_started_on
+        if started is None:
+            return patients.program_start(self.session, self.patient_id, today)
+        return started
 
     @cached_property
-    def decisions(self) -> list[DoseDecision]:
+    def decisions(self) -> list[programs.DecisionFacts]:
         """The waiting suggestions and the pauses that changed a dose, oldest first."""
         return programs.waiting_and_pauses(
             self.session,
@@ -828,9 +868,9 @@ class TodayReads:
         )
 
     @cached_property
-    def customs(self) -> list[CustomExercise]:
+    def customs(self) -> list[CustomFacts]:
         """The clinician's custom exercises, taken out or not, in the order they were written."""
-        return prescriptions.custom_exercises(self.session, self.patient_id, active_only=False)
+        return custom_exercises.of_patient(self.session, self.patient_id, active_only=False)
 
     @cached_property
     def recent(self) -> list[Dated]:
@@ -851,8 +891,10 @@ def pending_suggestions(
 ) -> list[Suggestion]:
     """Decisions waiting for acceptance, one (the latest) per exercise, in program order."""
     library = library or exercise_library()
-    rows = reads.decisions if reads is not None else doses.decision_rows(session, patient_id)
-    latest: dict[str, DoseDecision] = {}
+    rows: Sequence[StoredDecision] = (
+        reads.decisions if reads is not None else doses.decision_rows(session, patient_id)
+    )
+    latest: dict[str, StoredDecision] = {}
     for row in rows:
         if row.status == SUGGESTED:
             latest[row.exercise_id] = row
@@ -939,7 +981,7 @@ def todays_program(
         library=library,
         items=items,
         suggestions=pending_suggestions(session, patient_id, library, reads),
-        automatic=auto_progression(session, patient_id),
+        automatic=reads.automatic,
         custom_resting=custom_rests(session, patient_id, today, clock, reads) if clock else {},
     )
 
@@ -1020,7 +1062,7 @@ def run_pending(session: Session, patient_id: int, clock: Clock) -> ProgramUpdat
             step = after_morning_checkin(session, patient_id, row.day, clock, gate, history=history)
         else:
             step = ProgramUpdate()
-        row.progressed_at = utcnow()
+        row.progressed_at = row.progressed_at or utcnow()  # (after_session marked it already)
         update.decisions.extend(step.decisions)
         update.notes.extend(note for note in step.notes if note not in update.notes)
     session.flush()
@@ -1093,7 +1135,9 @@ def planned_rest_days(
     (the day it comes back), as ``CurrentDose.resting_on`` reads it.
     """
     library = library or exercise_library()
-    rows = reads.decisions if reads is not None else applied_changes(session, patient_id)
+    rows: Sequence[StoredDecision] = (
+        reads.decisions if reads is not None else applied_changes(session, patient_id)
+    )
     paused: dict[date, set[str]] = {}
     for row in rows:
         if row.status not in CHANGED or row.action != ProgressionAction.PAUSE:
@@ -1133,8 +1177,8 @@ def _moved_days(
     needs them, and the first such day ever (the program's origin when it came first)."""
     window = today - HABIT_WINDOW
     bound = _start_of(window, clock)
-    moved = {clock.day_of(at) for at in exercise_sessions.moved_at(session, patient_id, bound)}
-    first_at = exercise_sessions.first_moved_at(session, patient_id)
+    starts, first_at = exercise_sessions.moved_since_and_first(session, patient_id, bound)
+    moved = {clock.day_of(at) for at in starts}
     first = clock.day_of(first_at) if first_at is not None else None
     if first is not None and first < window and _run_reaches(moved, rest, today, window):
         earlier = exercise_sessions.moved_at(session, patient_id, before=bound)
@@ -1163,7 +1207,7 @@ def habit_of(
     if todays is not None and not todays.today:
         rest.add(today)
     moved, first_session = _moved_days(session, patient_id, clock, rest, today)
-    start = min(patients.program_start(session, patient_id, today), first_session or today)
+    start = min(reads.program_start(today), first_session or today)
     done_today = None
     if today in moved:
         todays_rows = [row for day, row in reads.recent if row.final and day == today]
@@ -1180,9 +1224,7 @@ def habit_of(
         done_today = DoneToday(len(todays_rows), finished, max(1, round(seconds / 60)))
     return Habit(
         done_today=done_today,
-        goal=weekly_goal(
-            moved, rest, start, today, per_week=sessions_per_week(session, patient_id)
-        ),
+        goal=weekly_goal(moved, rest, start, today, per_week=_per_week_of(reads.patient.settings)),
         streak=streak(moved, rest, today, start),
         rest_today=today in rest,
     )
@@ -1203,27 +1245,73 @@ def current_gate(ctx: PatientContext) -> Gate:
         return program_gate(session, ctx.patient_id)
 
 
+@dataclass(frozen=True)
+class _CaughtUp:
+    """A read unit's session after the catch-up, what the catch-up changed, and the patient's
+    settings when they were read along (None: not yet)."""
+
+    session: Session
+    update: ProgramUpdate | None
+    patient: PatientFacts | None = None
+
+
+@contextmanager
+def _caught_up(ctx: PatientContext) -> Iterator[_CaughtUp]:
+    """A read unit that sees progression caught up, and what the catch-up changed.
+
+    Nearly always nothing waits: the unit's first statement finds that, with the patient's
+    settings (``programs.patient_and_waiting``), and the reads go on in the same transaction, so
+    the catch-up costs no statement and no transaction of its own. Otherwise ``catch_up`` runs
+    in its own transaction first (design.md "Transactions"), and the reads in a unit after it.
+    """
+    with ctx.unit(Permission.READ) as session:
+        found = programs.patient_and_waiting(session, ctx.patient_id)
+        if found is None or not found[1]:  # (no such patient: nothing waits either)
+            yield _CaughtUp(session, ProgramUpdate(), found[0] if found else None)
+            return
+    update = catch_up(ctx.db, ctx.patient_id, ctx.clock)
+    with ctx.unit(Permission.READ) as session:
+        yield _CaughtUp(session, update)
+
+
+Also = TypeVar("Also")
+
+
+def view_today_and(
+    ctx: PatientContext, also: Callable[[TodayReads], Also], *, habit: bool = True
+) -> tuple[ProgramView, Also | None]:
+    """``view_today`` (without the habit when ``habit`` is False) and, when the program is open,
+    ``also(reads)`` in the same transaction: what a caller reads besides (the guided session's
+    custom exercises) shares the reads and the unit of the view. None while the gate is shut.
+    """
+    with _caught_up(ctx) as unit:
+        session, update = unit.session, unit.update
+        gate = program_gate(session, ctx.patient_id)
+        if not gate.open:
+            return ProgramView(gate, None, update, None), None
+        reads = TodayReads(session, ctx.patient_id, ctx.clock.today(), ctx.clock, unit.patient)
+        todays = todays_program(session, ctx.patient_id, reads.today, clock=ctx.clock, reads=reads)
+        shown = habit_of(session, ctx.patient_id, ctx.clock, todays, reads) if habit else None
+        return ProgramView(gate, todays, update, shown), also(reads)
+
+
 def view_today(ctx: PatientContext) -> ProgramView:
     """Catch up on waiting progression, then the gate and today's program in the patient's day.
 
-    Each table is read once (``TodayReads``); with nothing waiting, the catch-up costs two
-    look-ups and no gate of its own.
+    One transaction when nothing waits (``_caught_up``); each table is read once
+    (``TodayReads``).
     """
-    update = catch_up(ctx.db, ctx.patient_id, ctx.clock)
-    with ctx.unit(Permission.READ) as session:
-        gate = program_gate(session, ctx.patient_id)
-        if not gate.open:
-            return ProgramView(gate, None, update, None)
-        reads = TodayReads(session, ctx.patient_id, ctx.clock.today(), ctx.clock)
-        reads.hold_patient()
-        todays = todays_program(session, ctx.patient_id, reads.today, clock=ctx.clock, reads=reads)
-        habit = habit_of(session, ctx.patient_id, ctx.clock, todays, reads)
-    return ProgramView(gate, todays, update, habit)
+    view, _ = view_today_and(ctx, _nothing_more)
+    return view
+
+
+def _nothing_more(_: TodayReads) -> None:
+    return None
 
 
 def open_program(ctx: PatientContext) -> TodaysProgram:
     """Today's program for a session about to start; ``ProgramClosed`` when the gate is shut."""
-    view = view_today(ctx)
+    view, _ = view_today_and(ctx, _nothing_more, habit=False)
     if view.program is None:
         raise ProgramClosed(view.gate)
     return view.program

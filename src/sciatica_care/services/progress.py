@@ -7,34 +7,52 @@ instead of empty charts.
 
 ``progress_series`` gathers what ``reports.charts`` draws (morning pain, how far down the leg it
 reaches, sessions, dose changes, flare-ups); ``progress_summary`` phrases the change in each
-outcome since the start with the §3 thresholds (``domain.questionnaires.describe_change``), so a
-change is called one "that matters" only when it reaches the published size.
+outcome since the start with the §3 thresholds (``domain.progress.change_summary``, which the
+clinician's report uses too), so a change is called one "that matters" only when it reaches the
+published size.
+
+**Cost.** A view reads, in one transaction, a bounded slice of each table and the ends of the
+history, never the whole of it: the check-ins' few charted values from the zone trends' look-back
+on, the diary's first morning (one row along the (patient, day) index), the final sessions' count
+and first start (one aggregate row), the sessions from the window's or the program week's start,
+the dose changes decided in the window (filtered by the database) and each questionnaire's first
+and latest response. Every statement is built once with bound parameters (``store``), so a year
+of history costs about what a month does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sciatica_care.content.exercises import ExerciseLibrary, exercise_library
 from sciatica_care.domain import diary
 from sciatica_care.domain.habit import program_week, week_bounds
-from sciatica_care.domain.progress import DoseChange, Flare, PainPoint, ProgressSeries, SessionPoint
-from sciatica_care.domain.questionnaires import (
-    describe_activity_change,
-    describe_change,
-    describe_grc,
+from sciatica_care.domain.progress import (
+    SUMMARY_INSTRUMENTS,
+    DoseChange,
+    Flare,
+    PainPoint,
+    ProgressSeries,
+    SessionPoint,
+    change_summary,
 )
+from sciatica_care.domain.progression import ProgressionAction
 from sciatica_care.services.clock import Clock
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.permissions import Permission
-from sciatica_care.services.program import applied_changes
-from sciatica_care.store import checkins, patients, questionnaire_responses, screenings
-from sciatica_care.store.models import ExerciseSession
+from sciatica_care.services.program import CHANGED
+from sciatica_care.store import (
+    checkins,
+    doses,
+    exercise_sessions,
+    patients,
+    questionnaire_responses,
+    screenings,
+)
 
 FLARE_LOOK_BACK = timedelta(days=14)
 """Mornings before the window that a flare-up at its start is measured against (usual pain)."""
@@ -67,7 +85,7 @@ def _flares(entries: Sequence[diary.Reading], first: date, last: date) -> list[F
     return merged
 
 
-SessionRow = tuple[datetime, str, float, bool]
+SessionRow = exercise_sessions.SessionSummary
 """An exercise session as My progress reads it: started at, status, seconds, final."""
 
 
@@ -75,17 +93,13 @@ def _sessions_since(session: Session, patient_id: int, first: date) -> list[Sess
     """The sessions started from the day before ``first`` (UTC) on, oldest first: every zone's
     local day ``first`` starts after that."""
     since = datetime.combine(first - timedelta(days=1), time(), tzinfo=UTC)
-    rows = session.execute(
-        select(
-            ExerciseSession.started_at,
-            ExerciseSession.status,
-            ExerciseSession.elapsed_s,
-            ExerciseSession.final,
-        )
-        .where(ExerciseSession.patient_id == patient_id, ExerciseSession.started_at >= since)
-        .order_by(ExerciseSession.started_at, ExerciseSession.id)
-    )
-    return [(started, status, elapsed, bool(final)) for started, status, elapsed, final in rows]
+    return exercise_sessions.summaries_since(session, patient_id, since)
+
+
+def _changes_since(session: Session, patient_id: int, first: date) -> list[doses.DoseChangeRow]:
+    """The decisions that changed a dose (``program.applied_changes``: applied or accepted, not
+    HOLD) decided for ``first`` or later, filtered by the database."""
+    return doses.changes_since(session, patient_id, first, CHANGED, ProgressionAction.HOLD.value)
 
 
 def progress_series(
@@ -107,20 +121,21 @@ def progress_series(
     if entries is None:
         entries = checkins.readings(session, patient_id, since=first - FLARE_LOOK_BACK, until=today)
     sessions = _sessions_since(session, patient_id, first)
-    return _series(session, patient_id, today, days, library, tz, entries, sessions)
+    changes = _changes_since(session, patient_id, first)
+    return _series(today, days, library, tz, entries, sessions, changes)
 
 
 def _series(
-    session: Session,
-    patient_id: int,
     today: date,
     days: int,
     library: ExerciseLibrary | None,
     tz: tzinfo | None,
     entries: Sequence[diary.Reading],
     session_rows: Sequence[SessionRow],
+    changes: Sequence[doses.DoseChangeRow],
 ) -> ProgressSeries:
-    """``progress_series`` from entries and sessions already read (at least the window's)."""
+    """``progress_series`` from what was read: entries and sessions (at least the window's) and
+    the dose changes decided in the window."""
     library = library or exercise_library()
     first = today - timedelta(days=days - 1)
     entries = [e for e in entries if first - FLARE_LOOK_BACK <= e.day <= today]
@@ -141,19 +156,14 @@ def _series(
         if first <= (day := started.astimezone(tz).date()) <= today
     ]
     names = {exercise.id: exercise.name for exercise in library.exercises}
-    changes = [
-        DoseChange(
-            day=date.fromisoformat(str(row.decision["decided_on"])),
-            exercise=names.get(row.exercise_id, row.exercise_id),
-            action=row.action,
-        )
-        for row in applied_changes(session, patient_id, since=first)
+    dose_changes = [
+        DoseChange(day=day, exercise=names.get(exercise_id, exercise_id), action=action)
+        for exercise_id, action, day in changes
     ]
     flares = _flares(entries, first, today) if in_window else []
-    return ProgressSeries(pain=pain, sessions=sessions, dose_changes=changes, flares=flares)
+    return ProgressSeries(pain=pain, sessions=sessions, dose_changes=dose_changes, flares=flares)
 
 
-SUMMARY_INSTRUMENTS = ("sbi", "psfs", "grc")
 Ends = questionnaire_responses.Ends
 
 
@@ -169,47 +179,14 @@ def _latest_morning(recent: Sequence[diary.Reading]) -> diary.Reading | None:
     return mornings[-1] if mornings else None
 
 
-def _summary(
-    first_morning: diary.Reading | None,
-    latest_morning: diary.Reading | None,
-    ends: Ends,
-) -> list[str]:
-    """``progress_summary`` from the diary's first and latest morning and the questionnaires'
-    first and latest responses."""
-    lines: list[str] = []
-    if first_morning and latest_morning and first_morning.day != latest_morning.day:
-        for measure in ("leg", "back"):
-            leg = measure == "leg"
-            was = first_morning.leg_pain if leg else first_morning.back_pain
-            now = latest_morning.leg_pain if leg else latest_morning.back_pain
-            lines.append(describe_change("nprs", was, now, item=measure).text)
-    for instrument in ("sbi", "psfs"):
-        if instrument not in ends:
-            continue
-        first, latest = ends[instrument]
-        if first.id == latest.id:
-            continue
-        lines.append(describe_change(instrument, first.score, latest.score).text)
-        if instrument == "psfs":
-            before, after = first.answers, latest.answers
-            for activity in before:
-                if activity in after:
-                    lines.append(
-                        describe_activity_change(activity, before[activity], after[activity]).text
-                    )
-    if "grc" in ends:
-        lines.append(describe_grc(int(ends["grc"][1].score)).text)
-    return lines
-
-
 def progress_summary(session: Session, patient_id: int) -> list[str]:
     """Plain-language change since the start: leg and back pain, SBI, PSFS, latest GRC.
 
     Pain compares the first and the latest morning; each questionnaire its first and latest
-    response. Anything with fewer than two values is left out rather than guessed. Only those
-    ends are read: a query for each end of the diary and one for the questionnaires.
+    response (``domain.progress.change_summary``). Only those ends are read: a query for each
+    end of the diary and one for the questionnaires.
     """
-    return _summary(
+    return change_summary(
         checkins.first_morning(session, patient_id),
         checkins.latest_morning(session, patient_id),
         _questionnaire_ends(session, patient_id),
@@ -295,6 +272,7 @@ class ProgressView:
     signals: list[diary.ZoneSignal]
     wins: Wins
     starting_point: StartingPoint | None
+    """The safety check's pain, read for a first day (the only view that shows it), else None."""
 
     @property
     def first_day(self) -> bool:
@@ -308,14 +286,11 @@ def _program_week(
     session: Session, patient_id: int, clock: Clock, today: date
 ) -> tuple[date, tuple[date, date], int]:
     """(program start, this program week's first and last day, final sessions ever)."""
-    mine = (ExerciseSession.patient_id == patient_id, ExerciseSession.final.is_(True))
-    total, earliest = session.execute(
-        select(func.count(ExerciseSession.id), func.min(ExerciseSession.started_at)).where(*mine)
-    ).one()
+    total, earliest = exercise_sessions.final_totals(session, patient_id)
     start = patients.program_start(session, patient_id, today)
     if earliest is not None:
         start = min(start, clock.day_of(earliest))
-    return start, week_bounds(start, today), int(total)
+    return start, week_bounds(start, today), total
 
 
 def _wins(
@@ -377,28 +352,31 @@ def _starting_point(session: Session, patient_id: int, clock: Clock) -> Starting
 def view_progress(ctx: PatientContext, days: int) -> ProgressView:
     """My progress for the ``days`` up to the patient's today, in their own zone.
 
-    One read of each table: the check-ins' few charted values from the zone trends' look-back
-    on, the sessions from the window's (or the program week's) start, the first morning and the
-    questionnaires' ends; a year of history costs about what a month does.
+    One transaction, and one bounded read of each table (see the module's "Cost"): the same
+    statements at a month of history as at a year. The safety check is read only for a first
+    day, the one view that shows its starting point.
     """
     today = ctx.clock.today()
     first = today - timedelta(days=days - 1)
     since = today - timedelta(days=max(days, ZONE_LOOK_BACK_DAYS) - 1) - FLARE_LOOK_BACK
+    patient_id = ctx.patient_id
     with ctx.unit(Permission.READ) as session:
         # No end: the summary's latest morning may be dated after today (a check-in for tomorrow).
-        recent = checkins.readings(session, ctx.patient_id, since=since)
+        recent = checkins.readings(session, patient_id, since=since)
+        latest = _latest_morning(recent) or checkins.latest_morning(session, patient_id)
+        first_morning = checkins.first_morning(session, patient_id)
+        week = _program_week(session, patient_id, ctx.clock, today)
+        session_rows = _sessions_since(session, patient_id, min(first, week[1][0]))
+        changes = _changes_since(session, patient_id, first)
+        ends = _questionnaire_ends(session, patient_id)
         entries = [e for e in recent if e.day <= today]
-        week = _program_week(session, ctx.patient_id, ctx.clock, today)
-        session_rows = _sessions_since(session, ctx.patient_id, min(first, week[1][0]))
-        series = _series(
-            session, ctx.patient_id, today, days, None, ctx.clock.zone, entries, session_rows
-        )
-        latest = _latest_morning(recent) or checkins.latest_morning(session, ctx.patient_id)
-        ends = _questionnaire_ends(session, ctx.patient_id)
-        summary = _summary(checkins.first_morning(session, ctx.patient_id), latest, ends)
+        series = _series(today, days, None, ctx.clock.zone, entries, session_rows, changes)
+        summary = change_summary(first_morning, latest, ends)
         wins = _wins(ctx.clock, today, week, session_rows, series, ends)
-        starting = _starting_point(session, ctx.patient_id, ctx.clock)
-    signals = [
-        s for s in diary.zone_signals(entries) if s.trend is not diary.ZoneTrend.NOT_ENOUGH_DATA
-    ]
-    return ProgressView(today, days, series, summary, signals, wins, starting)
+        signals = [
+            s for s in diary.zone_signals(entries) if s.trend is not diary.ZoneTrend.NOT_ENOUGH_DATA
+        ]
+        view = ProgressView(today, days, series, summary, signals, wins, None)
+        if view.first_day:
+            view = replace(view, starting_point=_starting_point(session, patient_id, ctx.clock))
+    return view

@@ -3,8 +3,8 @@
 Read-only orchestration over the other repositories: the latest screen and any daily warning
 signs (§1), the current doses with their last change (§4; a clinician's custom exercises after
 the seed ones, at their prescribed dose, resting after a RED result), sessions and weekly
-adherence, morning pain (§3 NPRS) with the change wording of
-``services.progress.progress_summary``, questionnaire scores, the §6 zone trends, heat and cold
+adherence, morning pain (§3 NPRS) with the change wording My progress uses
+(``domain.progress.change_summary``), questionnaire scores, the §6 zone trends, heat and cold
 uses (§5) and the chart's series. The PDF and the FHIR bundle both start from this value, so they
 always show the same numbers.
 
@@ -45,11 +45,7 @@ from sciatica_care.domain.clinician_report import (
     weekly_adherence,
 )
 from sciatica_care.domain.diary import ZoneTrend
-from sciatica_care.domain.questionnaires import (
-    describe_activity_change,
-    describe_change,
-    describe_grc,
-)
+from sciatica_care.domain.progress import SUMMARY_INSTRUMENTS, change_summary
 from sciatica_care.domain.session import CUSTOM_LEVEL
 from sciatica_care.services import program
 from sciatica_care.services.clock import Clock, utcnow
@@ -176,33 +172,17 @@ def _change_summary(
     entries: list[diary.CheckIn], responses: list[QuestionnaireResponse]
 ) -> list[str]:
     """The §3 change "since the start" up to the period's end, in the words My progress uses
-    (``services.progress.progress_summary``, which always runs to today): leg and back pain
-    first and latest morning, SBI and PSFS first and latest response, PSFS activities, the
-    latest GRC. Anything with fewer than two values is left out rather than guessed."""
-    lines: list[str] = []
-    for measure in ("leg", "back"):
-        mornings = diary.morning_pain(entries, measure)
-        if len(mornings) >= 2:
-            lines.append(
-                describe_change("nprs", mornings[0][1], mornings[-1][1], item=measure).text
-            )
-    for instrument in ("sbi", "psfs"):
-        answered = [row for row in responses if row.instrument == instrument]
-        if len(answered) < 2:
-            continue
-        first, latest = answered[0], answered[-1]
-        lines.append(describe_change(instrument, first.score, latest.score).text)
-        if instrument == "psfs":
-            before, after = first.answers, latest.answers
-            for activity in before:
-                if activity in after:
-                    lines.append(
-                        describe_activity_change(activity, before[activity], after[activity]).text
-                    )
-    grc = [row for row in responses if row.instrument == "grc"]
-    if grc:
-        lines.append(describe_grc(int(grc[-1].score)).text)
-    return lines
+    (``domain.progress.change_summary``; My progress always runs to today): from the first and
+    latest morning of ``entries`` (each day's first morning entry) and each questionnaire's
+    first and latest of ``responses`` (oldest first)."""
+    mornings = diary.daily_entries([e for e in entries if e.moment == "morning"])
+    ends: dict[str, tuple[QuestionnaireResponse, QuestionnaireResponse]] = {}
+    for row in responses:
+        if row.instrument in SUMMARY_INSTRUMENTS:
+            ends[row.instrument] = (ends.get(row.instrument, (row, row))[0], row)
+    return change_summary(
+        mornings[0] if mornings else None, mornings[-1] if mornings else None, ends
+    )
 
 
 def _reason(change: DoseDecision) -> str:
@@ -268,16 +248,21 @@ def _doses(session: Session, patient_id: int, library: ExerciseLibrary) -> list[
     return lines
 
 
-def _first_record_day(session: Session, patient_id: int, tz: tzinfo | None) -> date | None:
-    """The earliest day with a check-in, a session or a questionnaire; None for an empty diary."""
+def _first_record_day(
+    entries: list[CheckIn],
+    played: list[ExerciseSession],
+    answered: list[QuestionnaireResponse],
+    tz: tzinfo | None,
+) -> date | None:
+    """The earliest day with a check-in, a session or a questionnaire; None for an empty diary.
+
+    Each list is the whole of its kind in its store order (check-ins and answers oldest first,
+    sessions newest first), as the report reads them once for everything else too."""
     days = []
-    rows = checkins.list_for(session, patient_id)
-    if rows:
-        days.append(rows[0].day)
-    sessions = exercise_sessions.list_for(session, patient_id)
-    if sessions:
-        days.append(sessions[-1].started_at.astimezone(tz).date())
-    answered = questionnaire_responses.list_for(session, patient_id)
+    if entries:
+        days.append(entries[0].day)
+    if played:
+        days.append(played[-1].started_at.astimezone(tz).date())
     if answered:
         days.append(answered[0].day)
     return min(days, default=None)
@@ -307,13 +292,16 @@ def report_data(
     generated_at = (generated_at or utcnow()).astimezone(tz)
     if days is not None and days < 1:
         raise StoreError(f"days: must be 1 or more, got {days}")
-    first_record = _first_record_day(session, patient_id, tz)
+    every_entry = checkins.list_for(session, patient_id)
+    every_session = exercise_sessions.list_for(session, patient_id)
+    every_response = questionnaire_responses.list_for(session, patient_id)
+    first_record = _first_record_day(every_entry, every_session, every_response, tz)
     window_start = today - timedelta(days=days - 1) if days else (first_record or today)
     first = (
         max(window_start, first_record) if first_record and first_record <= today else window_start
     )
 
-    rows = checkins.list_for(session, patient_id, until=today)
+    rows = [row for row in every_entry if row.day <= today]
     entries = [checkins.to_entry(r) for r in rows]
     all_mornings = [
         _pain_reading(r, tz) for r, e in zip(rows, entries, strict=True) if e.moment == "morning"
@@ -325,9 +313,7 @@ def report_data(
     ]
     first_of_day = _first_of_each_day(all_mornings)
 
-    responses = [
-        row for row in questionnaire_responses.list_for(session, patient_id) if row.day <= today
-    ]
+    responses = [row for row in every_response if row.day <= today]
     names = {q.id: q for q in questionnaire_set().questionnaires}
     scores = [
         ScoreReading(
@@ -348,7 +334,7 @@ def report_data(
     sessions = sorted(
         (
             played
-            for row in exercise_sessions.list_for(session, patient_id)
+            for row in every_session
             if first <= (played := _session_line(row, tz)).day <= today
         ),
         key=lambda line: (line.started_at, line.id),

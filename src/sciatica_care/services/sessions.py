@@ -23,9 +23,10 @@ save may name any custom exercise of this patient, even one the clinician has si
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -44,9 +45,10 @@ from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import InvalidInput, ProgramClosed
 from sciatica_care.services.gate import Gate, GateState, gate_of, gate_reads
 from sciatica_care.services.permissions import Permission
-from sciatica_care.store import exercise_sessions, prescriptions
+from sciatica_care.store import custom_exercises, exercise_sessions, program_changes
+from sciatica_care.store.custom_exercises import CustomFacts
 from sciatica_care.store.errors import StoreError
-from sciatica_care.store.models import CustomExercise, ExerciseSession
+from sciatica_care.store.models import ExerciseSession
 
 UNFINISHED_NOTE = "unfinished: saved after an exercise, the session did not reach its end"
 CLOCK_SLACK = timedelta(days=1)
@@ -107,14 +109,17 @@ class SessionProgram:
         return list(self.todays.custom_resting.values())
 
 
-def _in_prescribed_order(session: Session, patient_id: int) -> list[CustomExercise]:
+def _in_prescribed_order(reads: program.TodayReads) -> list[CustomFacts]:
     """The active custom exercises in the order of the clinician's latest prescription (rows it
-    does not list, if any, after them in the order they were written)."""
-    rows = prescriptions.custom_exercises(session, patient_id)
-    latest = prescriptions.latest(session, patient_id)
+    does not list, if any, after them in the order they were written). The custom exercises are
+    those today's program read; the prescription is read only when one is active."""
+    rows = [row for row in reads.customs if row.active]
+    if not rows:
+        return []
+    latest = program_changes.latest_prescription(reads.session, reads.patient_id)
     listed = [
         str(item.get("key"))
-        for item in (latest.prescription.get("custom_exercises") or [] if latest else [])
+        for item in ((latest or {}).get("custom_exercises") or [])
         if isinstance(item, dict)
     ]
     rank = {key: n for n, key in enumerate(listed)}
@@ -127,37 +132,59 @@ def session_program(ctx: PatientContext) -> SessionProgram:
     The seed exercises resting today (RED pause, removed) are left out as before; every active
     custom exercise follows them, at the clinician's dose (``domain.session.custom_exercise``),
     except one resting after a RED result: it is left out for the same 48 h (clinical-spec.md
-    §4.1, §9 ruling 5; ``program.custom_rests``) and comes back at the same dose.
+    §4.1, §9 ruling 5; ``program.custom_rests``) and comes back at the same dose. One
+    transaction with today's program (``program.view_today_and``; no habit: a session does not
+    show it).
     """
-    view = program.view_today(ctx)
-    if view.program is None:
+    today, _ = session_program_and(ctx, _nothing_more)
+    return today
+
+
+def _nothing_more(_: program.TodayReads) -> None:
+    return None
+
+
+Also = TypeVar("Also")
+
+
+def session_program_and(
+    ctx: PatientContext, also: Callable[[program.TodayReads], Also]
+) -> tuple[SessionProgram, Also]:
+    """``session_program`` and ``also(reads)`` in the same transaction, sharing its reads (the
+    program API's prescription card: ``prescribing.recent_changes_in``)."""
+
+    def more(reads: program.TodayReads) -> tuple[list[CustomFacts], Also]:
+        return _in_prescribed_order(reads), also(reads)
+
+    view, found = program.view_today_and(ctx, more, habit=False)
+    if view.program is None or found is None:
         raise ProgramClosed(view.gate)
+    ordered, extra = found
     todays = view.program
-    with ctx.unit(Permission.READ) as session:
-        rows = _in_prescribed_order(session, ctx.patient_id)
-        customs = {
-            row.key: CustomDetails(
-                key=row.key,
-                name=row.name,
-                instructions=row.instructions,
-                steps=list(row.steps),
-                dose=Dose.model_validate(row.dose),
-            )
-            for row in rows
-            if row.key not in todays.custom_resting
-        }
+    customs = {
+        row.key: CustomDetails(
+            key=row.key,
+            name=row.name,
+            instructions=row.instructions,
+            steps=list(row.steps),
+            dose=Dose.model_validate(row.dose),
+        )
+        for row in ordered
+        if row.key not in todays.custom_resting
+    }
     planned = todays.planned() + [
         custom_exercise(custom.key, custom.name, custom.dose) for custom in customs.values()
     ]
-    return SessionProgram(
+    shown = SessionProgram(
         day=todays.day, todays=todays, planned=planned, gate=view.gate, customs=customs
     )
+    return shown, extra
 
 
 def _custom_names(session: Session, patient_id: int) -> dict[str, str]:
     return {
         row.key: row.name
-        for row in prescriptions.custom_exercises(session, patient_id, active_only=False)
+        for row in custom_exercises.of_patient(session, patient_id, active_only=False)
     }
 
 
@@ -243,6 +270,7 @@ def _store(
             version=save.version,
             planned_exercises=list(record.planned_exercises) or None,
             existing=existing,
+            looked_up=save.client_id is not None,
         )
         row = exercise_sessions.get(session, ctx.patient_id, session_id)
         assert row is not None

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from sciatica_care.services import prescribing, program, view_cache
 from sciatica_care.services.context import PatientContext
-from sciatica_care.services.permissions import Permission
 from sciatica_care.store import questionnaire_responses
 
 
@@ -33,9 +32,16 @@ def today_page(ctx: PatientContext) -> TodayPage:
 
 
 def _compose(ctx: PatientContext) -> TodayPage:
-    view = program.view_today(ctx)
-    if view.program is None or view.gate.latest is None:
+    """The program view and, when the program is open, what else Today shows, all read in the
+    view's own transaction (``program.view_today_and``)."""
+
+    def more(
+        reads: program.TodayReads,
+    ) -> tuple[frozenset[str], prescribing.PatientPrescription]:
+        due = questionnaire_responses.due(reads.session, ctx.patient_id, reads.today)
+        return frozenset(due), prescribing.recent_changes_in(reads.session, ctx, reads.customs)
+
+    view, extra = program.view_today_and(ctx, more)
+    if extra is None or view.gate.latest is None:
         return TodayPage(view)
-    with ctx.unit(Permission.READ) as session:
-        due = questionnaire_responses.due(session, ctx.patient_id, view.program.day)
-    return TodayPage(view, frozenset(due), prescribing.recent_changes_for_patient(ctx))
+    return TodayPage(view, *extra)

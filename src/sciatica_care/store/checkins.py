@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, String, exists, func, select, type_coerce
+from sqlalchemy import Select, String, bindparam, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from sciatica_care.domain.body_map import BodyMap, LegZones
@@ -110,24 +110,55 @@ def _reading_columns() -> tuple[Any, ...]:
     """The few values of each entry the trends read, each as a plain column: the day as text
     (parsed by ``date.fromisoformat``, several times faster than the generic date type on a
     year of rows) and the JSON's moment, zones and activities flag picked out by the database.
-    Built once: making the JSON path expressions costs more than running the query."""
-    entry = CheckIn.entry
+    Table columns, not the mapped class's: the statements are Core ones, which the ORM runs
+    without its own compile step. Built once: making the JSON path expressions costs more than
+    running the query."""
+    table = CheckIn.__table__
+    entry = table.c.entry
     return (
-        type_coerce(CheckIn.day, String),
+        type_coerce(table.c.day, String),
         entry["moment"].as_string(),
-        CheckIn.leg_pain,
-        CheckIn.back_pain,
+        table.c.leg_pain,
+        table.c.back_pain,
         *(entry[("zones", side, kind)].as_integer() for side, kind in ZONE_PATHS),
         entry["activities_impossible"].as_boolean(),
     )
 
 
-def _readings_query(patient_id: int) -> Select[Any]:
-    return select(*_reading_columns()).where(CheckIn.patient_id == patient_id)
+def _table_order(descending_day: bool = False) -> tuple[Any, ...]:
+    """The diary's order (``list_for``): by day, then as recorded."""
+    c = CheckIn.__table__.c
+    return (c.day.desc() if descending_day else c.day, c.recorded_at, c.id)
+
+
+def _mine() -> Any:
+    return CheckIn.__table__.c.patient_id == bindparam("patient_id")
+
+
+@lru_cache(maxsize=4)
+def _readings_query(since: bool, until: bool) -> Select[Any]:
+    """``readings``'s statement, built once per kind of bound (bound parameters: ``since``,
+    ``until``)."""
+    c = CheckIn.__table__.c
+    query = select(*_reading_columns()).where(_mine())
+    if since:
+        query = query.where(c.day >= bindparam("since"))
+    if until:
+        query = query.where(c.day <= bindparam("until"))
+    return query.order_by(*_table_order())
+
+
+@lru_cache(maxsize=2)
+def _morning_query(latest: bool) -> Select[Any]:
+    """The first morning entry of the diary's first (or latest) day with one: the index on
+    (patient, day) is walked from that end and the walk stops at the first morning."""
+    morning = func.coalesce(CheckIn.__table__.c.entry["moment"].as_string(), "morning")
+    query = select(*_reading_columns()).where(_mine(), morning == "morning")
+    return query.order_by(*_table_order(descending_day=latest)).limit(1)
 
 
 def _reading(row: Any) -> DayReading:
-    """A row of ``_readings_query`` with the entry's defaults for what its JSON leaves out."""
+    """A row of the readings statements with the entry's defaults for what its JSON leaves out."""
     day, moment, leg, back, left_pain, left_numbness, right_pain, right_numbness, impossible = row
     zones = _body_map(left_pain or 0, left_numbness or 0, right_pain or 0, right_numbness or 0)
     return DayReading(
@@ -150,29 +181,25 @@ def readings(
     ``until`` (inclusive), oldest first as ``entries``: one query of a few columns, no
     validation of whole entries (a year of diary costs a page a few milliseconds, not a tenth
     of a second)."""
-    query = _readings_query(patient_id)
+    params: dict[str, Any] = {"patient_id": patient_id}
     if since is not None:
-        query = query.where(CheckIn.day >= since)
+        params["since"] = since
     if until is not None:
-        query = query.where(CheckIn.day <= until)
-    rows = session.execute(query.order_by(CheckIn.day, CheckIn.recorded_at, CheckIn.id))
+        params["until"] = until
+    rows = session.execute(_readings_query(since is not None, until is not None), params).all()
     return [_reading(row) for row in rows]
 
 
 def first_morning(session: Session, patient_id: int) -> DayReading | None:
     """The diary's first morning entry (its earliest day, the first recorded that day)."""
-    query = _readings_query(patient_id).where(_is_morning())
-    order = (CheckIn.day, CheckIn.recorded_at, CheckIn.id)
-    row = session.execute(query.order_by(*order).limit(1)).first()
+    row = session.execute(_morning_query(False), {"patient_id": patient_id}).first()
     return _reading(row) if row is not None else None
 
 
 def latest_morning(session: Session, patient_id: int) -> DayReading | None:
     """The first morning entry recorded on the diary's latest day with one (the day's value
     for trends, ``domain.diary.daily_entries``)."""
-    query = _readings_query(patient_id).where(_is_morning())
-    order = (CheckIn.day.desc(), CheckIn.recorded_at, CheckIn.id)
-    row = session.execute(query.order_by(*order).limit(1)).first()
+    row = session.execute(_morning_query(True), {"patient_id": patient_id}).first()
     return _reading(row) if row is not None else None
 
 

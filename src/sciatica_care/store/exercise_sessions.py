@@ -7,7 +7,17 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    CompoundSelect,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from sciatica_care.store.models import ExerciseResult, ExerciseSession
@@ -30,17 +40,19 @@ def save(
     version: int = 0,
     planned_exercises: list[str] | None = None,
     existing: ExerciseSession | None = None,
+    looked_up: bool = False,
 ) -> int:
     """Store a session with its results in one transaction.
 
     With a ``client_id`` a re-sent session (offline browser syncing twice) replaces the earlier copy
     instead of duplicating it, so saving after each exercise and again at the end is safe; a caller
-    that already read that copy (``by_client_id``) passes it as ``existing``. A new row holds its
-    start in UTC, as it reads back from the database.
+    that already read that copy (``by_client_id``) passes it as ``existing``, or ``looked_up``
+    when it found none (so it is not looked for again). A new row holds its start in UTC, as it
+    reads back from the database.
     """
     data = record.model_dump(mode="json")
     row: ExerciseSession | None = existing
-    if row is None and client_id is not None:
+    if row is None and client_id is not None and not looked_up:
         row = session.scalars(
             select(ExerciseSession).where(
                 ExerciseSession.patient_id == patient_id, ExerciseSession.client_id == client_id
@@ -284,8 +296,10 @@ def _facts_query() -> Select[Any]:
 def facts_since(session: Session, patient_id: int, since: datetime) -> list[SessionFacts]:
     """Sessions started at or after ``since`` with every result, oldest first: one query of the
     columns the rules read (progression's history, the day's sessions, the RED window), instead
-    of whole rows with their results loaded session by session."""
-    rows = session.execute(_facts_query(), {"patient_id": patient_id, "since": since})
+    of whole rows with their results loaded session by session. A Core read on the session's
+    connection (no ORM rows to make), after what the session holds pending is flushed."""
+    session.flush()
+    rows = session.connection().execute(_facts_query(), {"patient_id": patient_id, "since": since})
     return _grouped(rows)
 
 
@@ -323,7 +337,8 @@ def possibly_red_since(
     params: dict[str, Any] = {"patient_id": patient_id, "pain_at_least": pain_at_least}
     if since is not None:
         params["since"] = since
-    return _grouped(session.execute(_possibly_red_query(since is not None), params))
+    session.flush()
+    return _grouped(session.connection().execute(_possibly_red_query(since is not None), params))
 
 
 def _moved() -> Any:
@@ -363,3 +378,78 @@ def _first_moved_query() -> Select[Any]:
 def first_moved_at(session: Session, patient_id: int) -> datetime | None:
     """The start of the first final session with a completed exercise (the habit's origin)."""
     return session.scalar(_first_moved_query(), {"patient_id": patient_id})
+
+
+@lru_cache(maxsize=1)
+def _moved_and_first_query() -> CompoundSelect[Any]:
+    """The start times from ``since`` on (along the (patient, start) index), then the first
+    start ever (the index walked from its beginning to the first session that counts)."""
+    window = select(ExerciseSession.started_at, literal(False).label("is_first")).where(
+        _moved(), ExerciseSession.started_at >= bindparam("since")
+    )
+    first = (
+        select(ExerciseSession.started_at)
+        .where(_moved())
+        .order_by(ExerciseSession.started_at)
+        .limit(1)
+        .subquery()
+    )
+    return union_all(window, select(first.c.started_at, literal(True)))
+
+
+def moved_since_and_first(
+    session: Session, patient_id: int, since: datetime
+) -> tuple[list[datetime], datetime | None]:
+    """``moved_at(since=since)`` and ``first_moved_at`` in one Core statement: the start times
+    from ``since`` on, and the first start ever (None: the person never moved)."""
+    session.flush()
+    rows = session.connection().execute(
+        _moved_and_first_query(), {"patient_id": patient_id, "since": since}
+    )
+    starts: list[datetime] = []
+    first_at = None
+    for started, is_first in rows:
+        if is_first:
+            first_at = started
+        else:
+            starts.append(started)
+    return starts, first_at
+
+
+# --- My progress: totals and the window's sessions, a few columns each --------------------------
+
+
+@lru_cache(maxsize=1)
+def _final_totals_query() -> Select[int, Any]:
+    table = ExerciseSession.__table__
+    return select(func.count(table.c.id), func.min(table.c.started_at)).where(
+        table.c.patient_id == bindparam("patient_id"), table.c.final.is_(True)
+    )
+
+
+def final_totals(session: Session, patient_id: int) -> tuple[int, datetime | None]:
+    """How many final sessions were ever saved, and when the first started: one aggregate row,
+    however long the history (My progress's session count and program week)."""
+    total, earliest = session.execute(_final_totals_query(), {"patient_id": patient_id}).one()
+    return int(total), earliest
+
+
+SessionSummary = tuple[datetime, str, float, bool]
+"""A session as the progress views read it: started at, status, seconds, final."""
+
+
+@lru_cache(maxsize=1)
+def _summaries_query() -> Select[Any]:
+    c = ExerciseSession.__table__.c
+    return (
+        select(c.started_at, c.status, c.elapsed_s, c.final)
+        .where(c.patient_id == bindparam("patient_id"), c.started_at >= bindparam("since"))
+        .order_by(c.started_at, c.id)
+    )
+
+
+def summaries_since(session: Session, patient_id: int, since: datetime) -> list[SessionSummary]:
+    """Sessions started at or after ``since``, oldest first, as four columns (no results, no
+    ORM rows): what a chart and a week's minutes need, read along the (patient, start) index."""
+    rows = session.execute(_summaries_query(), {"patient_id": patient_id, "since": since}).all()
+    return [(started, status, elapsed, bool(final)) for started, status, elapsed, final in rows]

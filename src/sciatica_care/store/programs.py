@@ -5,12 +5,15 @@ HOLD included: over a thousand a year). Today and progression each read only a f
 them; these queries ask the database for just those, so a year of history costs what a month
 does. The statuses and actions are the caller's words (``services.program``), passed in.
 The statements are built once, with bound parameters: building one (a JSON path, an IN list)
-costs more than running it.
+costs more than running it. Today's reads come back as plain values from Core statements (no
+ORM rows to make), after what the session holds pending is flushed; so does the look-up that
+opens every Today: the patient's settings and whether progression has anything waiting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -18,16 +21,65 @@ from typing import Any
 from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from sciatica_care.store.models import DoseDecision
+from sciatica_care.store.models import CheckIn, DoseDecision, ExerciseSession, Patient
+from sciatica_care.store.patients import PatientFacts
 
 _ORDER = (DoseDecision.decided_at, DoseDecision.id)
 """Oldest first, as ``doses.decision_rows``."""
 
 
 @lru_cache(maxsize=1)
+def _patient_and_waiting() -> Select[Any]:
+    sessions = select(ExerciseSession.id).where(
+        ExerciseSession.patient_id == bindparam("patient_id"),
+        ExerciseSession.final.is_(True),
+        ExerciseSession.progressed_at.is_(None),
+    )
+    checkins = select(CheckIn.id).where(
+        CheckIn.patient_id == bindparam("patient_id"), CheckIn.progressed_at.is_(None)
+    )
+    return select(
+        Patient.settings,
+        Patient.program_started_on,
+        or_(sessions.exists(), checkins.exists()),
+    ).where(Patient.id == bindparam("patient_id"))
+
+
+def patient_and_waiting(session: Session, patient_id: int) -> tuple[PatientFacts, bool] | None:
+    """The patient's settings and program start (``patients.facts``), and whether a final
+    session or a check-in waits for progression (a row ``exercise_sessions.awaiting_progression``
+    or ``checkins.awaiting_progression`` returns): one Core statement, so a read with nothing
+    waiting (nearly every one) loads no row of them. None: no such patient."""
+    session.flush()
+    found = session.connection().execute(_patient_and_waiting(), {"patient_id": patient_id})
+    row = found.first()
+    if row is None:
+        return None
+    settings, started, waiting = row
+    return PatientFacts(dict(settings or {}), started), bool(waiting)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFacts:
+    """A stored decision as plain values (what Today reads of it; nothing to change)."""
+
+    id: int
+    exercise_id: str
+    decision: dict[str, Any]
+    action: str
+    status: str
+
+
+@lru_cache(maxsize=1)
 def _waiting_and_pauses() -> Select[Any]:
     return (
-        select(DoseDecision)
+        select(
+            DoseDecision.id,
+            DoseDecision.exercise_id,
+            DoseDecision.decision,
+            DoseDecision.action,
+            DoseDecision.status,
+        )
         .where(
             DoseDecision.patient_id == bindparam("patient_id"),
             or_(
@@ -44,11 +96,14 @@ def _waiting_and_pauses() -> Select[Any]:
 
 def waiting_and_pauses(
     session: Session, patient_id: int, *, waiting: str, changed: Collection[str], pause: str
-) -> list[DoseDecision]:
+) -> list[DecisionFacts]:
     """Decisions with status ``waiting`` (suggestions) and the ``pause`` decisions whose status
-    is one of ``changed`` (what Today shows and the planned rest days), oldest first."""
+    is one of ``changed`` (what Today shows and the planned rest days), oldest first, as plain
+    values read by one Core statement."""
     params = {"patient_id": patient_id, "waiting": waiting, "changed": list(changed)}
-    return list(session.scalars(_waiting_and_pauses(), params | {"pause": pause}))
+    session.flush()
+    rows = session.connection().execute(_waiting_and_pauses(), params | {"pause": pause})
+    return [DecisionFacts(*row) for row in rows]
 
 
 @lru_cache(maxsize=1)

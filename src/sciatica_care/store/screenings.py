@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from sciatica_care.store.base import utcnow
 from sciatica_care.store.errors import StoreError
@@ -58,6 +60,89 @@ def latest(session: Session, patient_id: int, kind: str | None = "full") -> Scre
 def list_for(session: Session, patient_id: int) -> list[Screening]:
     query = select(Screening).where(Screening.patient_id == patient_id)
     return list(session.scalars(query.order_by(Screening.created_at, Screening.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenFacts:
+    """A stored screen as plain values (every column the program gate reads or shows)."""
+
+    id: int
+    kind: str
+    action: str
+    pattern: str | None
+    answers: dict[str, Any]
+    result: dict[str, Any]
+    created_at: datetime
+    acknowledged_at: datetime | None
+    assessed_at: datetime | None
+
+
+def _newest_of(kinds: str) -> Any:
+    """The id of the patient's newest screen of the kinds bound as ``kinds`` (None: none)."""
+    newest = aliased(Screening)
+    return (
+        select(newest.id)
+        .where(
+            newest.patient_id == bindparam("patient_id"),
+            newest.kind.in_(bindparam(kinds, expanding=True)),
+        )
+        .order_by(newest.created_at.desc(), newest.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _gate_query() -> Select[Any]:
+    return (
+        select(
+            Screening.id,
+            Screening.kind,
+            Screening.action,
+            Screening.pattern,
+            Screening.answers,
+            Screening.result,
+            Screening.created_at,
+            Screening.acknowledged_at,
+            Screening.assessed_at,
+        )
+        .where(
+            Screening.patient_id == bindparam("patient_id"),
+            or_(
+                and_(
+                    Screening.assessed_at.is_(None),
+                    Screening.action.in_(bindparam("held_actions", expanding=True)),
+                ),
+                Screening.id == _newest_of("screen_kinds"),
+                Screening.id == _newest_of("recheck_kinds"),
+            ),
+        )
+        .order_by(Screening.created_at, Screening.id)
+    )
+
+
+_GATE = _gate_query()
+
+
+def for_gate(
+    session: Session,
+    patient_id: int,
+    *,
+    held_actions: Collection[str],
+    screen_kinds: Collection[str],
+    recheck_kinds: Collection[str],
+) -> list[ScreenFacts]:
+    """The screens the program gate reads, oldest first as ``list_for``: every one with an action
+    in ``held_actions`` not yet assessed, the newest of ``screen_kinds`` and the newest of
+    ``recheck_kinds``. One Core statement of the few rows that decide, however many weekly and
+    daily screens the patient has answered; the caller names the actions and kinds (its rules)."""
+    params = {
+        "patient_id": patient_id,
+        "held_actions": list(held_actions),
+        "screen_kinds": list(screen_kinds),
+        "recheck_kinds": list(recheck_kinds),
+    }
+    session.flush()  # a Core read on the session's connection: what it holds pending first
+    return [ScreenFacts(*row) for row in session.connection().execute(_GATE, params)]
 
 
 def acknowledge(session: Session, patient_id: int, screening_id: int, assessed: bool) -> Screening:

@@ -223,11 +223,12 @@ def program_today(ctx: PatientContext = Depends(current_context)) -> Response:
 
 
 def _program_today(ctx: PatientContext) -> bytes:
-    today = sessions.session_program(ctx)
+    today, prescribed = sessions.session_program_and(
+        ctx, lambda reads: prescribing.recent_changes_in(reads.session, ctx, reads.customs)
+    )
     plan = replace(plan_of(today.todays), exercises=today.planned)
     answer = program_json(plan, today.day, today.customs, today.resting_customs)
     gate = today.gate.to_json()
-    prescribed = prescribing.recent_changes_for_patient(ctx)
     return (
         answer.model_copy(
             update={
