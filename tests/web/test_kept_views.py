@@ -8,6 +8,7 @@ shows it; a kept view is never another patient's and never yesterday's.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -121,3 +122,23 @@ def test_the_next_local_day_is_composed_afresh(web_app: FastAPI, client: TestCli
     assert client.get("/api/progress").json()["today"] == first
     now[0] = NOON + timedelta(hours=13)  # 01:00 the next day in Chicago
     assert client.get("/api/progress").json()["today"] == "2026-11-21"
+
+
+def test_a_kept_check_in_form_carries_each_requests_own_token_and_client_id(
+    web_app: FastAPI, client: TestClient
+) -> None:
+    web_app.state.now = lambda: NOON
+    account = _sign_up(client, "ann@example.org")
+    pages = [client.get("/check-in").text for _ in range(3)]
+    with TestClient(web_app) as phone:  # the same person on a second device: another session
+        signed = phone.post("/api/session", json={"email": account.email, "password": PASSWORD})
+        phone_page = phone.get("/check-in").text
+    client_ids = [re.search(r'name="client_id" value="([^"]+)"', page) for page in pages]
+    assert all(found is not None for found in client_ids)
+    assert len({found.group(1) for found in client_ids if found}) == 3
+    assert all(f'name="csrf_token" value="{account.csrf_token}"' in page for page in pages)
+    phone_token = signed.json()["csrf_token"]
+    assert phone_token != account.csrf_token
+    assert f'name="csrf_token" value="{phone_token}"' in phone_page
+    assert account.csrf_token not in phone_page
+    assert not any("kept-form" in page for page in [*pages, phone_page])

@@ -12,12 +12,13 @@ import uuid
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.screening import action_message
-from sciatica_care.services import program
+from sciatica_care.services import program, view_cache
 from sciatica_care.services.checkins import (
     PreviousMap,
     diary_view,
@@ -49,6 +50,7 @@ from sciatica_care.web.diary.form import (
 from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.row_ids import RowId
+from sciatica_care.web.security import csrf_token_for
 from sciatica_care.web.templating import render, templates
 
 router = APIRouter()
@@ -62,20 +64,24 @@ def _entry_day(ctx: PatientContext, form: FormState) -> dt.date:
         return ctx.clock.today()
 
 
-def _form_page(
-    request: Request,
+CSRF_MARK = "kept-form-csrf-b3f1c0d2"
+CLIENT_MARK = "kept-form-client-9e27a4f6"
+"""Where a kept fresh form's CSRF token and client id go: each request puts in its own."""
+
+
+def _form_body(
     ctx: PatientContext,
     form: FormState,
     client_id: str,
-    status_code: int = 200,
-    previous: PreviousMap | None = None,
-) -> Response:
-    return render(
-        request,
-        "checkin/form.html",
+    csrf_token: str,
+    previous: PreviousMap | None,
+) -> str:
+    """The page's body (checkin/form_main.html): the form, drawn from the view only."""
+    return templates.get_template("checkin/form_main.html").render(
         {
             "form": form,
             "client_id": client_id,
+            "csrf_token": csrf_token,
             "today": ctx.clock.today(),
             "questions": daily_questions(),
             "daily_topics": daily_topics(),
@@ -97,9 +103,40 @@ def _form_page(
             "kept": KeptGroups(templates.get_template("checkin/macros.html").module),
             "emergency": action_message(Action.EMERGENCY_NOW),
             "urgent": action_message(Action.URGENT_24_48H),
-        },
+        }
+    )
+
+
+def _page(request: Request, form: FormState, body: str, status_code: int = 200) -> Response:
+    return render(
+        request,
+        "checkin/form.html",
+        {"form": form, "main_html": Markup(body)},
         status_code=status_code,
     )
+
+
+def _form_page(
+    request: Request,
+    ctx: PatientContext,
+    form: FormState,
+    client_id: str,
+    status_code: int = 200,
+    previous: PreviousMap | None = None,
+) -> Response:
+    body = _form_body(ctx, form, client_id, csrf_token_for(request), previous)
+    return _page(request, form, body, status_code)
+
+
+def _fresh_form(previous: PreviousMap | None) -> FormState:
+    """A blank form; with a previous entry, its body map's zones chosen (the no-JS form)."""
+    form = FormState()
+    if previous is not None:
+        for side in SIDES:
+            for kind in KIND_LABELS:
+                zone = getattr(previous.zones.side(side), kind)
+                form.values[map_field(side, kind)] = str(zone)
+    return form
 
 
 @router.get("/check-in")
@@ -108,15 +145,21 @@ def checkin_form(request: Request, ctx: PatientContext = Depends(current_context
 
     With an entry from yesterday (or earlier today) the body map starts from it and offers
     "same as yesterday" (issue 9 item 4); the radio buttons hold its zones for the no-JS form.
+    A fresh form is the same for the patient until their data or their day changes: it is drawn
+    once and kept (``services.view_cache``), with this request's token and client id put in.
     """
-    previous = previous_map(ctx, ctx.clock.today())
-    form = FormState()
-    if previous is not None:
-        for side in SIDES:
-            for kind in KIND_LABELS:
-                zone = getattr(previous.zones.side(side), kind)
-                form.values[map_field(side, kind)] = str(zone)
-    return _form_page(request, ctx, form, str(uuid.uuid4()), previous=previous)
+    today = ctx.clock.today()
+    previous = previous_map(ctx, today)
+    form = _fresh_form(previous)
+    kept = view_cache.remember(
+        ctx,
+        "check-in-form",
+        lambda: _form_body(ctx, form, CLIENT_MARK, CSRF_MARK, previous),
+    )
+    body = kept.replace(CSRF_MARK, str(escape(csrf_token_for(request)))).replace(
+        CLIENT_MARK, str(uuid.uuid4())
+    )
+    return _page(request, form, body)
 
 
 @router.post("/check-in")
