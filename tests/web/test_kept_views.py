@@ -142,3 +142,17 @@ def test_a_kept_check_in_form_carries_each_requests_own_token_and_client_id(
     assert f'name="csrf_token" value="{phone_token}"' in phone_page
     assert account.csrf_token not in phone_page
     assert not any("kept-form" in page for page in [*pages, phone_page])
+
+
+def test_a_kept_today_carries_each_sessions_own_token(web_app: FastAPI, client: TestClient) -> None:
+    web_app.state.now = lambda: NOON
+    account = _sign_up(client, "ann@example.org")
+    pages = [client.get("/today").text for _ in range(2)]
+    with TestClient(web_app) as phone:
+        signed = phone.post("/api/session", json={"email": account.email, "password": PASSWORD})
+        phone_page = phone.get("/today").text
+    token = f'name="csrf_token" value="{account.csrf_token}"'
+    assert all(token in page for page in pages)
+    assert f'name="csrf_token" value="{signed.json()["csrf_token"]}"' in phone_page
+    assert account.csrf_token not in phone_page
+    assert not any("kept-today" in page for page in [*pages, phone_page])
