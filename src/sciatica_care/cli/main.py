@@ -16,7 +16,6 @@ traceback ever reaches the person using the program.
 from __future__ import annotations
 
 import importlib
-from difflib import get_close_matches
 from typing import Any, NamedTuple
 
 import typer
@@ -162,6 +161,8 @@ class SciaticaGroup(TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except typer.TyperException as error:  # Click's UsageError, as Typer vendors it
+            from difflib import get_close_matches  # only for a mistyped command
+
             matches = get_close_matches(args[0], list(_ENTRIES)) if args else []
             if matches and "Did you mean" not in error.message:
                 suggestions = ", ".join(f"{match!r}" for match in matches)

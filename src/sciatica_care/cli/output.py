@@ -15,7 +15,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 from io import TextIOWrapper
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -149,13 +148,20 @@ def read_json_object(path: Path, expected: str) -> dict[str, Any]:
 # --- the unexpected ----------------------------------------------------------------------------
 
 
-class _PrivateRotatingFileHandler(RotatingFileHandler):
+def _private_handler(path: Path) -> logging.Handler:
     """A rotating log whose files only their owner can read (0600): a traceback shows where the
-    program was, and the log lives beside health data."""
+    program was, and the log lives beside health data. ``logging.handlers`` is imported here,
+    only once something failed (every command's start-up would pay for it otherwise)."""
+    from logging.handlers import RotatingFileHandler
 
-    def _open(self) -> TextIOWrapper:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        return open(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
+    class PrivateRotatingFileHandler(RotatingFileHandler):
+        def _open(self) -> TextIOWrapper:
+            fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            return open(fd, "a", encoding=self.encoding or "utf-8", errors=self.errors)
+
+    return PrivateRotatingFileHandler(
+        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
 
 
 def log_file() -> Path:
@@ -195,9 +201,7 @@ def write_log(exc: BaseException, command: str | None) -> Path | None:
     """Append the scrubbed traceback to the log file; its path, or None if it cannot be written."""
     try:
         path = log_file()
-        handler = _PrivateRotatingFileHandler(
-            path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-        )
+        handler = _private_handler(path)
     except Exception:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
