@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from sciatica_care.store.models import CheckIn, DoseDecision, ExerciseSession, Patient
@@ -70,6 +70,19 @@ class DecisionFacts:
     status: str
 
 
+def _waiting_or_changed(
+    action: ColumnElement[bool], *others: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """A decision with status ``waiting``, or one with a status in ``changed`` whose action
+    meets ``action``, or one meeting any of ``others`` (the bound parameters ``waiting`` and
+    ``changed`` are the caller's words, as in every read here)."""
+    return or_(
+        DoseDecision.status == bindparam("waiting"),
+        and_(DoseDecision.status.in_(bindparam("changed", expanding=True)), action),
+        *others,
+    )
+
+
 @lru_cache(maxsize=1)
 def _waiting_and_pauses() -> Select[Any]:
     return (
@@ -82,13 +95,7 @@ def _waiting_and_pauses() -> Select[Any]:
         )
         .where(
             DoseDecision.patient_id == bindparam("patient_id"),
-            or_(
-                DoseDecision.status == bindparam("waiting"),
-                and_(
-                    DoseDecision.status.in_(bindparam("changed", expanding=True)),
-                    DoseDecision.action == bindparam("pause"),
-                ),
-            ),
+            _waiting_or_changed(DoseDecision.action == bindparam("pause")),
         )
         .order_by(*_ORDER)
     )
@@ -113,13 +120,8 @@ def _for_progression() -> Select[Any]:
         select(DoseDecision)
         .where(
             DoseDecision.patient_id == bindparam("patient_id"),
-            or_(
-                DoseDecision.status == bindparam("waiting"),
-                and_(
-                    DoseDecision.status.in_(bindparam("changed", expanding=True)),
-                    DoseDecision.action != bindparam("hold"),
-                ),
-                decided_on >= bindparam("decided_since"),
+            _waiting_or_changed(
+                DoseDecision.action != bindparam("hold"), decided_on >= bindparam("decided_since")
             ),
         )
         .order_by(*_ORDER)

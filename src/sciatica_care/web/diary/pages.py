@@ -12,13 +12,13 @@ import uuid
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from starlette.responses import Response
 
 from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain import diary
 from sciatica_care.domain.screening import action_message
-from sciatica_care.services import program, view_cache
+from sciatica_care.services import program
 from sciatica_care.services.checkins import (
     PreviousMap,
     diary_view,
@@ -51,7 +51,7 @@ from sciatica_care.web.flash import flash
 from sciatica_care.web.forms import FormState, read_form
 from sciatica_care.web.row_ids import RowId
 from sciatica_care.web.security import csrf_token_for
-from sciatica_care.web.templating import render, templates
+from sciatica_care.web.templating import CSRF_MARK, kept_body, kept_mark, render, templates
 
 router = APIRouter()
 
@@ -64,9 +64,8 @@ def _entry_day(ctx: PatientContext, form: FormState) -> dt.date:
         return ctx.clock.today()
 
 
-CSRF_MARK = "kept-form-csrf-b3f1c0d2"
-CLIENT_MARK = "kept-form-client-9e27a4f6"
-"""Where a kept fresh form's CSRF token and client id go: each request puts in its own."""
+CLIENT_MARK = kept_mark("form-client")
+"""Where a kept fresh form's client id goes: each request puts in its own (``kept_body``)."""
 
 
 def _form_body(
@@ -148,18 +147,21 @@ def checkin_form(request: Request, ctx: PatientContext = Depends(current_context
     A fresh form is the same for the patient until their data or their day changes: it is drawn
     once and kept (``services.view_cache``), with this request's token and client id put in.
     """
-    today = ctx.clock.today()
-    previous = previous_map(ctx, today)
-    form = _fresh_form(previous)
-    kept = view_cache.remember(
+    body = kept_body(
+        request,
         ctx,
         "check-in-form",
-        lambda: _form_body(ctx, form, CLIENT_MARK, CSRF_MARK, previous),
+        lambda: _fresh_form_body(ctx),
+        marks={CLIENT_MARK: str(uuid.uuid4())},
     )
-    body = kept.replace(CSRF_MARK, str(escape(csrf_token_for(request)))).replace(
-        CLIENT_MARK, str(uuid.uuid4())
-    )
-    return _page(request, form, body)
+    return _page(request, FormState(), body)  # a fresh form: no errors for the title
+
+
+def _fresh_form_body(ctx: PatientContext) -> str:
+    """A fresh form's body, drawn with the marks ``kept_body`` fills in (the first request only:
+    the previous entry's map and the fresh form are read and made here, not on every request)."""
+    previous = previous_map(ctx, ctx.clock.today())
+    return _form_body(ctx, _fresh_form(previous), CLIENT_MARK, CSRF_MARK, previous)
 
 
 @router.post("/check-in")

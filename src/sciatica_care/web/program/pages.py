@@ -23,25 +23,23 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from sciatica_care.content.exercises import exercise_library
 from sciatica_care.content.triage import Action, triage_content
 from sciatica_care.domain.screening import action_message
 from sciatica_care.domain.session import SAFETY_LINE
-from sciatica_care.services import prescribing, program, view_cache
+from sciatica_care.services import prescribing, program
 from sciatica_care.services.context import PatientContext
 from sciatica_care.services.errors import Conflict, InvalidInput, NotFound
-from sciatica_care.services.gate import HOLD_MESSAGE
+from sciatica_care.services.gate import HOLD_MESSAGE, ScreenRecord
 from sciatica_care.services.questionnaires import ASKED, asked_questionnaires
 from sciatica_care.services.today_page import TodayPage, today_page
 from sciatica_care.web.context import current_context, gate_page
 from sciatica_care.web.flash import flash
 from sciatica_care.web.program.pictures import exercise_picture
 from sciatica_care.web.program.plan import accepted_text, plan_of
-from sciatica_care.web.security import csrf_token_for
-from sciatica_care.web.templating import render, templates
+from sciatica_care.web.templating import CSRF_MARK, kept_body, render, templates
 
 router = APIRouter()
 
@@ -59,33 +57,35 @@ def goal_ring(fraction: float) -> dict[str, str]:
     return {"radius": str(RING_RADIUS), "dash": f"{filled:.1f} {RING_LENGTH:.1f}"}
 
 
-CSRF_MARK = "kept-today-csrf-5d8e2a71"
-"""Where a kept Today body's CSRF token goes: each request puts in its own."""
-
-
 @router.get("/today")
 def today(request: Request, ctx: PatientContext = Depends(current_context)) -> Response:
     """Today's body is drawn once per kept view (``services.view_cache``) and per "the weekly
     screen is due" (the one thing on it that moves with the clock)."""
     page = today_page(ctx)
-    view = page.view
-    if view.program is None or view.gate.latest is None:
-        return gate_page(request, view.gate)
-    rescreen_due = ctx.clock.now() - view.gate.latest.created_at >= RESCREEN_AFTER
-    body = view_cache.remember(ctx, "today-body", lambda: _body(page, rescreen_due), rescreen_due)
-    token = str(escape(csrf_token_for(request)))
-    return render(
-        request, "program/today.html", {"main_html": Markup(body.replace(CSRF_MARK, token))}
+    current, latest = page.view.program, page.view.gate.latest
+    if current is None or latest is None:
+        return gate_page(request, page.view.gate)
+    rescreen_due = ctx.clock.now() - latest.created_at >= RESCREEN_AFTER
+    body = kept_body(
+        request,
+        ctx,
+        "today-body",
+        lambda: _body(page, current, latest, rescreen_due),
+        rescreen_due,
     )
+    return render(request, "program/today.html", {"main_html": body})
 
 
-def _body(page: TodayPage, rescreen_due: bool) -> str:
+def _body(
+    page: TodayPage, current: program.TodaysProgram, latest: ScreenRecord, rescreen_due: bool
+) -> str:
+    """Today's body for an open program (``current``) and the latest screen (``latest``), drawn
+    with ``CSRF_MARK`` where its forms carry the token (``kept_body`` puts in the session's)."""
     view = page.view
-    assert view.program is not None and view.gate.latest is not None
     due = page.due & set(ASKED)
-    plan = plan_of(view.program)
+    plan = plan_of(current)
     library = exercise_library()
-    latest_action = Action(view.gate.latest.action)
+    latest_action = Action(latest.action)
     cards = [
         {
             "planned": item,
@@ -98,7 +98,7 @@ def _body(page: TodayPage, rescreen_due: bool) -> str:
     return templates.get_template("program/today_main.html").render(
         {
             "csrf_token": CSRF_MARK,
-            "day": view.program.day,
+            "day": current.day,
             "cards": cards,
             "paused": plan.paused,
             "suggestions": plan.suggestions,
