@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from sciatica_care import __version__
 from sciatica_care.config import Settings, get_settings
+from sciatica_care.reports import charts
 from sciatica_care.services import view_cache
 from sciatica_care.store.database import open_database
 from sciatica_care.web import home, pwa
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.db = open_database(settings)
         view_cache.enable(app.state.db, settings.view_cache_entries)
+        charts.converter.use_worker()  # charts drawn beside the server, not in it
         yield
         app.state.db.dispose()
 
