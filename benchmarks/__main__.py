@@ -16,6 +16,7 @@ from benchmarks import (
     clinic_dashboard,
     history_loading,
     load,
+    load_mix,
     motion_fps,
     progress_page,
 )
@@ -25,6 +26,7 @@ BENCHMARKS = {
     "progress": progress_page,
     "clinic": clinic_dashboard,
     "load": load,
+    "mix": load_mix,  # the realistic mix, right after the route-by-route tables
     "cli": cli_startup,
     "motion": motion_fps,
 }

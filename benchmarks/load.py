@@ -26,7 +26,8 @@ after an exercise, then the final one, which runs progression). They run after t
 same patient so the history being read stays the seeded one.
 
 ``python -m benchmarks.load`` runs this alone (``--quick`` or ``SCIATICA_BENCH_QUICK=1``: 3 s per
-route); ``make bench`` runs it with the others.
+route), then, unless ``--only`` picks routes, the realistic mix of ``load_mix.py`` (``--mix-only``:
+only the mix); ``make bench`` runs both with the others.
 """
 
 from __future__ import annotations
@@ -471,12 +472,21 @@ def _is_read(label: str) -> bool:
 
 
 def main() -> None:
+    from benchmarks import load_mix  # it imports this module: imported when it runs
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_DURATION_S} s per route")
     parser.add_argument("--only", help="only the routes whose label holds this text")
+    parser.add_argument(
+        "--mix-only", action="store_true", help="only the realistic mix (benchmarks/load_mix.py)"
+    )
     args = parser.parse_args()
-    name, ours, baseline = run(QUICK_DURATION_S if args.quick else None, args.only)
-    print(f"{name}: ratio {baseline / ours:.3f}x")
+    if not args.mix_only:
+        name, ours, baseline = run(QUICK_DURATION_S if args.quick else None, args.only)
+        print(f"{name}: ratio {baseline / ours:.3f}x")
+    if args.mix_only or args.only is None:
+        name, ours, baseline = load_mix.run(args.quick or None)
+        print(f"{name}: ratio {baseline / ours:.3f}x")
 
 
 if __name__ == "__main__":
